@@ -1,0 +1,14 @@
+//! Generates the PyO3 bindings (every sync method and its `async_` twin) from `spec/`.
+
+use std::path::Path;
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let spec_dir = root.join("spec");
+    println!("cargo:rerun-if-changed=spec");
+    println!("cargo:rerun-if-changed=codegen/templates");
+    let model = codegen::load(&spec_dir).unwrap_or_else(|e| panic!("{e}"));
+    let rust = codegen::render_bindings(&model).unwrap_or_else(|e| panic!("{e}"));
+    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("bindings.rs");
+    std::fs::write(&out, rust).unwrap_or_else(|e| panic!("writing {}: {e}", out.display()));
+}

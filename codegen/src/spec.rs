@@ -1,0 +1,149 @@
+//! The spec as written in `spec/*.yaml`: plain serde structs, nothing derived.
+//!
+//! Every struct denies unknown fields so a typo in the spec fails the build with the
+//! offending key named, instead of being silently ignored.
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+/// One spec file. Each file may hold any of the sections; `load` merges them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecFile {
+    /// Python annotation of a parameter -> the Rust type PyO3 extracts it into.
+    #[serde(default)]
+    pub param_types: IndexMap<String, String>,
+    /// Python annotation of a result field -> the Rust type stored in the result struct.
+    #[serde(default)]
+    pub field_types: IndexMap<String, String>,
+    #[serde(default)]
+    pub errors: Vec<ErrorSpec>,
+    #[serde(default)]
+    pub records: Vec<RecordSpec>,
+    #[serde(default)]
+    pub pagers: Vec<PagerSpec>,
+    #[serde(default)]
+    pub python_types: Vec<PythonTypeSpec>,
+    #[serde(default)]
+    pub classes: Vec<ClassSpec>,
+}
+
+/// A Python exception class.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorSpec {
+    pub name: String,
+    /// Another error of the spec, or `Exception`.
+    pub base: String,
+    pub doc: String,
+    /// Extra attributes set on instances (documented in the stubs).
+    #[serde(default)]
+    pub attributes: Vec<FieldSpec>,
+}
+
+/// A plain result class: immutable fields, built by the Rust core.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordSpec {
+    pub name: String,
+    pub doc: String,
+    pub fields: Vec<FieldSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub doc: String,
+}
+
+/// A result class written in Python (under `python/`), which operations may return.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PythonTypeSpec {
+    pub name: String,
+    /// Module that defines it, e.g. `pydynox._results`; the stubs import it from there.
+    pub module: String,
+    pub doc: String,
+}
+
+/// A lazy, paginated result: one sync iterator class and its async twin over one core.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PagerSpec {
+    pub name: String,
+    pub async_name: String,
+    /// Rust path of the hand-written core both classes wrap.
+    pub core: String,
+    /// Python annotation of one yielded element.
+    pub item: String,
+    pub doc: String,
+    #[serde(default)]
+    pub properties: Vec<FieldSpec>,
+}
+
+/// A Python class whose methods are generated (sync + `async_` twin per operation).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassSpec {
+    pub name: String,
+    pub doc: String,
+    /// Rust module holding the class struct and its hand-written helpers.
+    pub rust_module: String,
+    pub constructor: ConstructorSpec,
+    /// Methods that do no I/O and so have no twin (accessors, repr-like helpers).
+    #[serde(default)]
+    pub local_methods: Vec<LocalMethodSpec>,
+    pub operations: Vec<OperationSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConstructorSpec {
+    pub doc: String,
+    pub params: Vec<ParamSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocalMethodSpec {
+    pub name: String,
+    pub doc: String,
+    #[serde(default)]
+    pub params: Vec<ParamSpec>,
+    pub returns: String,
+}
+
+/// One I/O operation. It becomes `name` (sync) and `async_<name>` (awaitable).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationSpec {
+    /// The Python name, spelled out; never derived from anything.
+    pub name: String,
+    /// Module under `src/ops/` with `prepare`, `execute` and `convert`.
+    pub core: String,
+    pub doc: String,
+    #[serde(default)]
+    pub params: Vec<ParamSpec>,
+    /// Python annotation of the result (what the async twin's awaitable resolves to).
+    #[serde(default)]
+    pub returns: Option<String>,
+    /// Set instead of `returns` for lazily paginated operations: names a pager, and the
+    /// call returns its sync or async class without doing I/O.
+    #[serde(default)]
+    pub pager: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParamSpec {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// The Python default, written as Python source (`None`, `False`, `'PAY_PER_REQUEST'`).
+    #[serde(default)]
+    pub default: Option<String>,
+    pub doc: String,
+}
