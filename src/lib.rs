@@ -1,1 +1,25 @@
+//! pydynox's Rust core: the `pydynox.pydynox_core` extension module.
+//!
+//! The Python-facing methods are generated from `spec/` by build.rs (see `bindings`);
+//! everything here is the hand-written part they call.
 
+pub mod client;
+pub mod convert;
+pub mod errors;
+pub mod ops;
+pub mod pager;
+pub mod repr;
+pub mod runtime;
+
+/// Generated from spec/*.yaml: result records, pagers, exceptions and the `#[pymethods]`
+/// of every class (each sync method and its `async_` twin).
+pub mod bindings {
+    include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
+}
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn pydynox_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    bindings::register(m)
+}

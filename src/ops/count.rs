@@ -1,0 +1,81 @@
+//! Count: a Scan with Select=COUNT over every page, returning (count, metrics).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use aws_sdk_dynamodb::types::{ReturnConsumedCapacity, Select};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use pyo3::IntoPyObjectExt;
+
+use crate::bindings::OperationMetrics;
+use crate::client::{ClientShared, DynamoDBClient};
+use crate::errors::Error;
+use crate::ops::{args, metrics};
+use crate::pager::PageRequest;
+
+pub struct Prepared {
+    shared: Arc<ClientShared>,
+    request: PageRequest,
+}
+
+pub fn prepare(
+    client: &DynamoDBClient,
+    _py: Python<'_>,
+    table: String,
+    filter_expression: Option<String>,
+    expression_attribute_names: Option<Bound<'_, PyDict>>,
+    expression_attribute_values: Option<Bound<'_, PyDict>>,
+    index_name: Option<String>,
+    consistent_read: bool,
+) -> PyResult<Prepared> {
+    let request = client
+        .shared
+        .sdk()?
+        .scan()
+        .table_name(table)
+        .select(Select::Count)
+        .set_filter_expression(filter_expression)
+        .set_expression_attribute_names(args::names(expression_attribute_names)?)
+        .set_expression_attribute_values(args::values(expression_attribute_values)?)
+        .set_index_name(index_name)
+        .consistent_read(consistent_read)
+        .return_consumed_capacity(ReturnConsumedCapacity::Total);
+    Ok(Prepared { shared: client.shared.clone(), request: PageRequest::Scan(request) })
+}
+
+/// Adds one page's metrics into a running total for a multi-page call.
+pub fn accumulate(total: &mut OperationMetrics, page: &OperationMetrics) {
+    let add = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (None, None) => None,
+        (a, b) => Some(a.unwrap_or(0.0) + b.unwrap_or(0.0)),
+    };
+    total.consumed_rcu = add(total.consumed_rcu, page.consumed_rcu);
+    total.items_count = Some(total.items_count.unwrap_or(0) + page.items_count.unwrap_or(0));
+    total.scanned_count = Some(total.scanned_count.unwrap_or(0) + page.scanned_count.unwrap_or(0));
+    if page.request_id.is_some() {
+        total.request_id = page.request_id.clone();
+    }
+}
+
+pub async fn execute(p: Prepared) -> Result<(i64, OperationMetrics), Error> {
+    let started = Instant::now();
+    let mut total = OperationMetrics::default();
+    let mut count: i64 = 0;
+    let mut start = None;
+    loop {
+        let page = p.request.fetch(&p.shared, start, None).await?;
+        count += page.count as i64;
+        accumulate(&mut total, &page.metrics);
+        match page.last_evaluated_key {
+            Some(key) => start = Some(key),
+            None => break,
+        }
+    }
+    total.duration_ms = metrics::elapsed_ms(started);
+    Ok((count, total))
+}
+
+pub fn convert(py: Python<'_>, out: (i64, OperationMetrics)) -> PyResult<Py<PyAny>> {
+    out.into_py_any(py)
+}

@@ -1,0 +1,61 @@
+//! DeleteItem.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemFluentBuilder;
+use aws_sdk_dynamodb::operation::RequestId;
+use aws_sdk_dynamodb::types::{ReturnConsumedCapacity, ReturnValuesOnConditionCheckFailure};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use pyo3::IntoPyObjectExt;
+
+use crate::bindings::OperationMetrics;
+use crate::client::{ClientShared, DynamoDBClient, OpKind};
+use crate::convert::dict_to_item;
+use crate::errors::Error;
+use crate::ops::{args, metrics};
+
+pub struct Prepared {
+    shared: Arc<ClientShared>,
+    request: DeleteItemFluentBuilder,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn prepare(
+    client: &DynamoDBClient,
+    _py: Python<'_>,
+    table: String,
+    key: Bound<'_, PyDict>,
+    condition_expression: Option<String>,
+    expression_attribute_names: Option<Bound<'_, PyDict>>,
+    expression_attribute_values: Option<Bound<'_, PyDict>>,
+    return_values_on_condition_check_failure: bool,
+) -> PyResult<Prepared> {
+    let mut request = client
+        .shared
+        .sdk()?
+        .delete_item()
+        .table_name(table)
+        .set_key(Some(dict_to_item(&key, "key")?))
+        .set_condition_expression(condition_expression)
+        .set_expression_attribute_names(args::names(expression_attribute_names)?)
+        .set_expression_attribute_values(args::values(expression_attribute_values)?)
+        .return_consumed_capacity(ReturnConsumedCapacity::Total);
+    if return_values_on_condition_check_failure {
+        request = request.return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
+    }
+    Ok(Prepared { shared: client.shared.clone(), request })
+}
+
+pub async fn execute(p: Prepared) -> Result<OperationMetrics, Error> {
+    let started = Instant::now();
+    let out = p.request.send().await?;
+    let m = metrics::write(started, out.consumed_capacity(), out.request_id());
+    p.shared.record(OpKind::Delete, &m);
+    Ok(m)
+}
+
+pub fn convert(py: Python<'_>, m: OperationMetrics) -> PyResult<Py<PyAny>> {
+    m.into_py_any(py)
+}

@@ -1,0 +1,67 @@
+//! GetItem.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
+use aws_sdk_dynamodb::operation::RequestId;
+use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::client::{ClientShared, DynamoDBClient, OpKind};
+use crate::convert::{dict_to_item, item_to_py, Item, ReadOptions};
+use crate::errors::Error;
+use crate::ops::metrics;
+
+pub struct Prepared {
+    shared: Arc<ClientShared>,
+    request: GetItemFluentBuilder,
+}
+
+pub struct Output {
+    item: Option<Item>,
+    read: ReadOptions,
+}
+
+pub fn prepare(
+    client: &DynamoDBClient,
+    _py: Python<'_>,
+    table: String,
+    key: Bound<'_, PyDict>,
+    consistent_read: bool,
+    projection: Option<Vec<String>>,
+) -> PyResult<Prepared> {
+    let mut request = client
+        .shared
+        .sdk()?
+        .get_item()
+        .table_name(table)
+        .set_key(Some(dict_to_item(&key, "key")?))
+        .consistent_read(consistent_read)
+        .return_consumed_capacity(ReturnConsumedCapacity::Total);
+    if let Some(attrs) = projection {
+        // Placeholders for every name, so reserved words (`name`, `status`...) just work.
+        let placeholders: Vec<String> = (0..attrs.len()).map(|i| format!("#p{i}")).collect();
+        request = request.projection_expression(placeholders.join(", "));
+        for (ph, attr) in placeholders.into_iter().zip(attrs) {
+            request = request.expression_attribute_names(ph, attr);
+        }
+    }
+    Ok(Prepared { shared: client.shared.clone(), request })
+}
+
+pub async fn execute(p: Prepared) -> Result<Output, Error> {
+    let started = Instant::now();
+    let out = p.request.send().await?;
+    let m = metrics::read(started, out.consumed_capacity(), out.request_id());
+    p.shared.record(OpKind::Get, &m);
+    Ok(Output { item: out.item, read: p.shared.read })
+}
+
+pub fn convert(py: Python<'_>, out: Output) -> PyResult<Py<PyAny>> {
+    match out.item {
+        Some(item) => Ok(item_to_py(py, &item, out.read)?.into_any().unbind()),
+        None => Ok(py.None()),
+    }
+}

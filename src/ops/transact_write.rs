@@ -1,0 +1,143 @@
+//! TransactWriteItems from a list of operation dicts.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use aws_sdk_dynamodb::operation::transact_write_items::builders::TransactWriteItemsFluentBuilder;
+use aws_sdk_dynamodb::operation::RequestId;
+use aws_sdk_dynamodb::types::{ConditionCheck, Delete, Put, ReturnConsumedCapacity, TransactWriteItem, Update};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::bindings::OperationMetrics;
+use crate::client::{ClientShared, DynamoDBClient, OpKind};
+use crate::convert::dict_to_item;
+use crate::errors::Error;
+use crate::ops::{args, metrics};
+
+const KEYS: &[&str] = &[
+    "type",
+    "table",
+    "item",
+    "key",
+    "update_expression",
+    "condition_expression",
+    "expression_attribute_names",
+    "expression_attribute_values",
+];
+
+pub struct Prepared {
+    shared: Arc<ClientShared>,
+    request: TransactWriteItemsFluentBuilder,
+}
+
+/// The parts every kind of transactional write may carry.
+struct Common {
+    table: String,
+    condition: Option<String>,
+    names: Option<std::collections::HashMap<String, String>>,
+    values: Option<crate::convert::Item>,
+}
+
+fn one(op: &Bound<'_, PyDict>, at: &str) -> PyResult<TransactWriteItem> {
+    args::only_keys(op, KEYS, at)?;
+    let kind = args::string(&args::required(op, "type", at)?, &format!("{at}['type']"))?;
+    let c = Common {
+        table: args::string(&args::required(op, "table", at)?, &format!("{at}['table']"))?,
+        condition: args::optional(op, "condition_expression")?.map(|v| args::string(&v, &format!("{at}['condition_expression']"))).transpose()?,
+        names: args::names_at(args::optional(op, "expression_attribute_names")?.map(|v| args::dict(&v, &format!("{at}['expression_attribute_names']"))).transpose()?.as_ref(), &format!("{at}['expression_attribute_names']"))?,
+        values: args::optional(op, "expression_attribute_values")?
+            .map(|v| dict_to_item(&args::dict(&v, &format!("{at}['expression_attribute_values']"))?, &format!("{at}['expression_attribute_values']")))
+            .transpose()?,
+    };
+    let item_of = |field: &str| -> PyResult<crate::convert::Item> {
+        let path = format!("{at}['{field}']");
+        dict_to_item(&args::dict(&args::required(op, field, at)?, &path)?, &path)
+    };
+    let built = |r: Result<_, aws_sdk_dynamodb::error::BuildError>| r.map_err(|e| PyValueError::new_err(format!("{at}: {e}")));
+    let write = match kind.as_str() {
+        "put" => TransactWriteItem::builder().put(built(
+            Put::builder()
+                .table_name(c.table)
+                .set_item(Some(item_of("item")?))
+                .set_condition_expression(c.condition)
+                .set_expression_attribute_names(c.names)
+                .set_expression_attribute_values(c.values)
+                .build(),
+        )?),
+        "delete" => TransactWriteItem::builder().delete(built(
+            Delete::builder()
+                .table_name(c.table)
+                .set_key(Some(item_of("key")?))
+                .set_condition_expression(c.condition)
+                .set_expression_attribute_names(c.names)
+                .set_expression_attribute_values(c.values)
+                .build(),
+        )?),
+        "update" => {
+            let expr = args::string(&args::required(op, "update_expression", at)?, &format!("{at}['update_expression']"))?;
+            TransactWriteItem::builder().update(built(
+                Update::builder()
+                    .table_name(c.table)
+                    .set_key(Some(item_of("key")?))
+                    .update_expression(expr)
+                    .set_condition_expression(c.condition)
+                    .set_expression_attribute_names(c.names)
+                    .set_expression_attribute_values(c.values)
+                    .build(),
+            )?)
+        }
+        "condition_check" => {
+            let Some(condition) = c.condition else {
+                return Err(PyValueError::new_err(format!("{at} is missing 'condition_expression'")));
+            };
+            TransactWriteItem::builder().condition_check(built(
+                ConditionCheck::builder()
+                    .table_name(c.table)
+                    .set_key(Some(item_of("key")?))
+                    .condition_expression(condition)
+                    .set_expression_attribute_names(c.names)
+                    .set_expression_attribute_values(c.values)
+                    .build(),
+            )?)
+        }
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "{at}['type'] is '{other}'; expected 'put', 'delete', 'update' or 'condition_check'"
+            )))
+        }
+    };
+    Ok(write.build())
+}
+
+pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, operations: Vec<Bound<'_, PyDict>>) -> PyResult<Prepared> {
+    if operations.is_empty() {
+        return Err(PyValueError::new_err("operations must not be empty"));
+    }
+    let items = operations.iter().enumerate().map(|(i, op)| one(op, &format!("operations[{i}]"))).collect::<PyResult<Vec<_>>>()?;
+    let request = client
+        .shared
+        .sdk()?
+        .transact_write_items()
+        .set_transact_items(Some(items))
+        .return_consumed_capacity(ReturnConsumedCapacity::Total);
+    Ok(Prepared { shared: client.shared.clone(), request })
+}
+
+pub async fn execute(p: Prepared) -> Result<(), Error> {
+    let started = Instant::now();
+    let out = p.request.send().await?;
+    let m = OperationMetrics {
+        duration_ms: metrics::elapsed_ms(started),
+        consumed_wcu: metrics::sum_units(out.consumed_capacity()),
+        request_id: out.request_id().map(str::to_owned),
+        ..Default::default()
+    };
+    p.shared.record(OpKind::Other, &m);
+    Ok(())
+}
+
+pub fn convert(py: Python<'_>, _: ()) -> PyResult<Py<PyAny>> {
+    Ok(py.None())
+}

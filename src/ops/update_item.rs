@@ -1,0 +1,101 @@
+//! UpdateItem, from either an `updates` dict (one SET per attribute) or a full expression.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
+use aws_sdk_dynamodb::operation::RequestId;
+use aws_sdk_dynamodb::types::{ReturnConsumedCapacity, ReturnValuesOnConditionCheckFailure};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+use pyo3::IntoPyObjectExt;
+
+use crate::bindings::OperationMetrics;
+use crate::client::{ClientShared, DynamoDBClient, OpKind};
+use crate::convert::{dict_to_item, py_to_attr};
+use crate::errors::Error;
+use crate::ops::{args, metrics};
+
+pub struct Prepared {
+    shared: Arc<ClientShared>,
+    request: UpdateItemFluentBuilder,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn prepare(
+    client: &DynamoDBClient,
+    _py: Python<'_>,
+    table: String,
+    key: Bound<'_, PyDict>,
+    updates: Option<Bound<'_, PyDict>>,
+    update_expression: Option<String>,
+    condition_expression: Option<String>,
+    expression_attribute_names: Option<Bound<'_, PyDict>>,
+    expression_attribute_values: Option<Bound<'_, PyDict>>,
+    return_values_on_condition_check_failure: bool,
+) -> PyResult<Prepared> {
+    let mut names = args::names(expression_attribute_names)?.unwrap_or_default();
+    let mut values = args::values(expression_attribute_values)?.unwrap_or_default();
+    let expression = match (updates, update_expression) {
+        (Some(_), Some(_)) => {
+            return Err(PyValueError::new_err("give either updates or update_expression, not both"));
+        }
+        (None, None) => return Err(PyValueError::new_err("update_item needs updates or update_expression")),
+        (None, Some(expr)) => expr,
+        (Some(updates), None) => set_expression(&updates, &mut names, &mut values)?,
+    };
+    let mut request = client
+        .shared
+        .sdk()?
+        .update_item()
+        .table_name(table)
+        .set_key(Some(dict_to_item(&key, "key")?))
+        .update_expression(expression)
+        .set_condition_expression(condition_expression)
+        .set_expression_attribute_names((!names.is_empty()).then_some(names))
+        .set_expression_attribute_values((!values.is_empty()).then_some(values))
+        .return_consumed_capacity(ReturnConsumedCapacity::Total);
+    if return_values_on_condition_check_failure {
+        request = request.return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
+    }
+    Ok(Prepared { shared: client.shared.clone(), request })
+}
+
+/// `SET #u0 = :u0, #u1 = :u1, ...` with placeholders that cannot collide with the
+/// caller's own (they would have to start with `#u`/`:u` and a digit, and we check).
+fn set_expression(
+    updates: &Bound<'_, PyDict>,
+    names: &mut HashMap<String, String>,
+    values: &mut HashMap<String, aws_sdk_dynamodb::types::AttributeValue>,
+) -> PyResult<String> {
+    if updates.is_empty() {
+        return Err(PyValueError::new_err("updates must not be empty"));
+    }
+    let mut parts = Vec::with_capacity(updates.len());
+    for (i, (k, v)) in updates.iter().enumerate() {
+        let k = k.cast::<PyString>().map_err(|_| PyTypeError::new_err("updates keys must be attribute names (str)"))?;
+        let name = k.to_str()?;
+        let (ph_name, ph_value) = (format!("#u{i}"), format!(":u{i}"));
+        if names.contains_key(&ph_name) || values.contains_key(&ph_value) {
+            return Err(PyValueError::new_err(format!("placeholder {ph_name} / {ph_value} is reserved for updates")));
+        }
+        values.insert(ph_value.clone(), py_to_attr(&v, &format!("updates['{name}']"))?);
+        names.insert(ph_name.clone(), name.to_owned());
+        parts.push(format!("{ph_name} = {ph_value}"));
+    }
+    Ok(format!("SET {}", parts.join(", ")))
+}
+
+pub async fn execute(p: Prepared) -> Result<OperationMetrics, Error> {
+    let started = Instant::now();
+    let out = p.request.send().await?;
+    let m = metrics::write(started, out.consumed_capacity(), out.request_id());
+    p.shared.record(OpKind::Update, &m);
+    Ok(m)
+}
+
+pub fn convert(py: Python<'_>, m: OperationMetrics) -> PyResult<Py<PyAny>> {
+    m.into_py_any(py)
+}

@@ -1,0 +1,33 @@
+//! UpdateTimeToLive.
+
+use aws_sdk_dynamodb::types::TimeToLiveSpecification;
+use aws_sdk_dynamodb::Client;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+
+use crate::client::DynamoDBClient;
+use crate::errors::Error;
+
+pub struct Prepared {
+    sdk: Client,
+    table_name: String,
+    spec: TimeToLiveSpecification,
+}
+
+pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, table_name: String, attribute_name: String, enabled: bool) -> PyResult<Prepared> {
+    let spec = TimeToLiveSpecification::builder()
+        .attribute_name(attribute_name)
+        .enabled(enabled)
+        .build()
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    Ok(Prepared { sdk: client.shared.sdk()?, table_name, spec })
+}
+
+pub async fn execute(p: Prepared) -> Result<(), Error> {
+    p.sdk.update_time_to_live().table_name(p.table_name).time_to_live_specification(p.spec).send().await?;
+    Ok(())
+}
+
+pub fn convert(py: Python<'_>, _: ()) -> PyResult<Py<PyAny>> {
+    Ok(py.None())
+}

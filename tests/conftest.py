@@ -1,0 +1,241 @@
+"""Fixtures: a moto DynamoDB server for the session, a boto3 checker, pydynox clients,
+fresh tables, and the sync/async `mode` every behaviour test runs through.
+
+Plain helpers (`call`, `collect`, `boto_get`, ...) live in support.py.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from support import MODES, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Fake credentials for the whole session, set before anything creates a client, so no
+# test can ever reach real AWS with real credentials. Subprocesses inherit them.
+# The endpoint is deliberately NOT set globally: every test passes endpoint_url itself.
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        # No profile or config file of the machine may leak into the tests.
+        "AWS_CONFIG_FILE": os.path.join(tempfile.gettempdir(), "pydynox-tests-no-aws-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": os.path.join(
+            tempfile.gettempdir(), "pydynox-tests-no-aws-credentials"
+        ),
+    }
+)
+for _name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
+    os.environ.pop(_name, None)
+
+REGION = "us-east-1"
+
+
+# --- moto server ---------------------------------------------------------------------
+
+
+def _wait_until_answering(endpoint: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"moto server exited with {process.returncode}:\n{log.read_text(errors='replace')}"
+            )
+        try:
+            with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1):
+                return
+        except urllib.error.HTTPError:
+            return  # it answered, even if not with 200
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"moto server did not answer within 30 s:\n{log.read_text(errors='replace')}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stops the server and anything it spawned: its own process group, by its PID."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+    # Reap anything left in the group (there should be nothing).
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Endpoint URL of a moto server (server mode) on a free loopback port."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("moto") / "moto.log"
+    with open(log, "wb") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group, so _stop reaches any child
+        )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_answering(endpoint, process, log)
+        yield endpoint
+    finally:
+        _stop(process)
+
+
+# --- boto3, the independent checker -----------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def boto(moto_endpoint: str) -> Any:
+    """A boto3 DynamoDB client on the moto server."""
+    return boto3.client(
+        "dynamodb",
+        endpoint_url=moto_endpoint,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+# --- pydynox clients ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def client(moto_endpoint: str) -> Any:
+    import pydynox
+
+    return pydynox.DynamoDBClient(endpoint_url=moto_endpoint, region=REGION)
+
+
+@pytest.fixture
+def exact_client(moto_endpoint: str) -> Any:
+    """A client returning non-integral numbers as decimal.Decimal."""
+    import pydynox
+
+    return pydynox.DynamoDBClient(endpoint_url=moto_endpoint, region=REGION, exact_numbers=True)
+
+
+@pytest.fixture(params=MODES)
+def mode(request: pytest.FixtureRequest) -> str:
+    """"sync" or "async": which twin of each operation the test goes through."""
+    return request.param
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+
+def unique_name(prefix: str = "t") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def make_table(boto: Any) -> Iterator[Callable[..., str]]:
+    """Factory creating fresh tables with boto3 (independent of the code under test);
+    every table it made is deleted at the end of the test.
+
+    make_table(hash_key=("pk", "S"), range_key=("sk", "S"), gsis=[...], lsis=[...])
+    where each index is (name, (hash_name, hash_type), (range_name, range_type) | None).
+    """
+    created: list[str] = []
+
+    def make(
+        hash_key: tuple[str, str] = ("pk", "S"),
+        range_key: tuple[str, str] | None = ("sk", "S"),
+        gsis: list[tuple[str, tuple[str, str], tuple[str, str] | None]] = (),
+        lsis: list[tuple[str, tuple[str, str], tuple[str, str] | None]] = (),
+    ) -> str:
+        name = unique_name()
+        attributes = {hash_key[0]: hash_key[1]}
+        schema = [{"AttributeName": hash_key[0], "KeyType": "HASH"}]
+        if range_key:
+            attributes[range_key[0]] = range_key[1]
+            schema.append({"AttributeName": range_key[0], "KeyType": "RANGE"})
+
+        def index(spec: tuple[str, tuple[str, str], tuple[str, str] | None]) -> dict[str, Any]:
+            index_name, index_hash, index_range = spec
+            attributes[index_hash[0]] = index_hash[1]
+            index_schema = [{"AttributeName": index_hash[0], "KeyType": "HASH"}]
+            if index_range:
+                attributes[index_range[0]] = index_range[1]
+                index_schema.append({"AttributeName": index_range[0], "KeyType": "RANGE"})
+            return {
+                "IndexName": index_name,
+                "KeySchema": index_schema,
+                "Projection": {"ProjectionType": "ALL"},
+            }
+
+        kwargs: dict[str, Any] = {}
+        if gsis:
+            kwargs["GlobalSecondaryIndexes"] = [index(g) for g in gsis]
+        if lsis:
+            kwargs["LocalSecondaryIndexes"] = [index(i) for i in lsis]
+        boto.create_table(
+            TableName=name,
+            KeySchema=schema,
+            AttributeDefinitions=[
+                {"AttributeName": n, "AttributeType": t} for n, t in attributes.items()
+            ],
+            BillingMode="PAY_PER_REQUEST",
+            **kwargs,
+        )
+        boto.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 0.1})
+        created.append(name)
+        return name
+
+    yield make
+
+    for name in created:
+        try:
+            boto.delete_table(TableName=name)
+        except boto.exceptions.ResourceNotFoundException:
+            pass  # the test deleted it itself
+
+
+@pytest.fixture
+def table(make_table: Callable[..., str]) -> str:
+    """A fresh, empty table with key (pk S, sk S)."""
+    return make_table()
+
+
+@pytest.fixture
+def drop_table(boto: Any) -> Iterator[Callable[[str], str]]:
+    """Registers a table name that a test creates through pydynox, deleted afterwards."""
+    names: list[str] = []
+
+    def register(name: str) -> str:
+        names.append(name)
+        return name
+
+    yield register
+    for name in names:
+        try:
+            boto.delete_table(TableName=name)
+        except boto.exceptions.ResourceNotFoundException:
+            pass

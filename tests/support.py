@@ -1,0 +1,174 @@
+"""Helpers shared by the tests (fixtures live in conftest.py).
+
+`call` and `collect` run one operation through either twin, so each behaviour test is
+written once and parametrized over `mode` ("sync" or "async"). The `boto_*` helpers read
+and write through boto3, an implementation independent of the code under test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import socket
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
+
+MODES = ("sync", "async")
+
+_deserializer = TypeDeserializer()
+_serializer = TypeSerializer()
+
+
+# --- running an operation through the sync or the async twin -------------------------
+
+
+def call(client: Any, mode: str, name: str, *args: Any, **kwargs: Any) -> Any:
+    """`client.<name>(...)` in sync mode; `await client.async_<name>(...)` in async mode.
+
+    The async twin is called inside a running event loop (as real code does) and must
+    return an awaitable.
+    """
+    if mode == "sync":
+        return getattr(client, name)(*args, **kwargs)
+    assert mode == "async", mode
+
+    async def run() -> Any:
+        awaitable = getattr(client, f"async_{name}")(*args, **kwargs)
+        assert inspect.isawaitable(awaitable), (
+            f"async_{name} returned {type(awaitable).__name__}, not an awaitable"
+        )
+        return await awaitable
+
+    return asyncio.run(run())
+
+
+def collect(client: Any, mode: str, name: str, *args: Any, **kwargs: Any) -> tuple[list, Any]:
+    """Iterates `client.<name>(...)` (query or scan) to the end; returns (items, result).
+
+    Sync mode uses `for`; async mode calls `async_<name>` and uses `async for`.
+    """
+    if mode == "sync":
+        result = getattr(client, name)(*args, **kwargs)
+        assert hasattr(result, "__next__"), f"{name} returned {type(result).__name__}, not an iterator"
+        return [item for item in result], result
+    assert mode == "async", mode
+
+    async def run() -> tuple[list, Any]:
+        result = getattr(client, f"async_{name}")(*args, **kwargs)
+        assert hasattr(result, "__aiter__") and hasattr(result, "__anext__"), (
+            f"async_{name} returned {type(result).__name__}, not an async iterator"
+        )
+        return [item async for item in result], result
+
+    return asyncio.run(run())
+
+
+def to_list(client: Any, mode: str, name: str, *args: Any, **kwargs: Any) -> tuple[list, Any]:
+    """`client.<name>(...).to_list()`, or `await client.async_<name>(...).to_list()`."""
+    if mode == "sync":
+        result = getattr(client, name)(*args, **kwargs)
+        return result.to_list(), result
+
+    async def run() -> tuple[list, Any]:
+        result = getattr(client, f"async_{name}")(*args, **kwargs)
+        awaitable = result.to_list()
+        assert inspect.isawaitable(awaitable), "to_list() of an async result must be awaitable"
+        return await awaitable, result
+
+    return asyncio.run(run())
+
+
+# --- boto3 as the independent checker -------------------------------------------------
+
+
+def from_boto(value: Any) -> Any:
+    """A value deserialized by boto3, turned into the Python types pydynox promises.
+
+    boto3 gives Decimal for every N and Binary for B; pydynox gives int for integral
+    numbers, float otherwise, and bytes. Sets stay sets.
+    """
+    if isinstance(value, Binary):
+        return value.value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: from_boto(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [from_boto(v) for v in value]
+    if isinstance(value, set):
+        return {from_boto(v) for v in value}
+    return value
+
+
+def boto_get_raw(boto: Any, table: str, key: dict[str, Any]) -> dict[str, Any] | None:
+    """The item exactly as DynamoDB stores it (wire format), read with boto3."""
+    wire_key = {k: _serializer.serialize(v) for k, v in key.items()}
+    response = boto.get_item(TableName=table, Key=wire_key, ConsistentRead=True)
+    return response.get("Item")
+
+
+def boto_get(boto: Any, table: str, key: dict[str, Any]) -> dict[str, Any] | None:
+    """The item read with boto3 and deserialized by boto3's TypeDeserializer."""
+    raw = boto_get_raw(boto, table, key)
+    if raw is None:
+        return None
+    return {k: _deserializer.deserialize(v) for k, v in raw.items()}
+
+
+def boto_put_raw(boto: Any, table: str, item: dict[str, Any]) -> None:
+    """Writes an item given in wire format ({"attr": {"S": "..."}}) with boto3."""
+    boto.put_item(TableName=table, Item=item)
+
+
+def boto_put(boto: Any, table: str, item: dict[str, Any]) -> None:
+    """Writes a Python item with boto3's TypeSerializer (numbers must be int or Decimal)."""
+    boto_put_raw(boto, table, {k: _serializer.serialize(v) for k, v in item.items()})
+
+
+def boto_put_many(boto: Any, table: str, items: list[dict[str, Any]]) -> None:
+    """Writes items with boto3's BatchWriteItem, 25 at a time."""
+    for start in range(0, len(items), 25):
+        chunk = items[start : start + 25]
+        requests = [
+            {"PutRequest": {"Item": {k: _serializer.serialize(v) for k, v in item.items()}}}
+            for item in chunk
+        ]
+        response = boto.batch_write_item(RequestItems={table: requests})
+        assert not response.get("UnprocessedItems"), response
+
+
+def boto_scan(boto: Any, table: str) -> list[dict[str, Any]]:
+    """Every item of the table, read with boto3 and converted with `from_boto`."""
+    items: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {"TableName": table, "ConsistentRead": True}
+    while True:
+        response = boto.scan(**kwargs)
+        items.extend(
+            from_boto({k: _deserializer.deserialize(v) for k, v in raw.items()})
+            for raw in response["Items"]
+        )
+        if "LastEvaluatedKey" not in response:
+            return items
+        kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def by_key(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Items sorted by (pk, sk), for comparing lists whose order is not guaranteed."""
+    return sorted(items, key=lambda item: (str(item.get("pk")), str(item.get("sk"))))
+
+
+# --- sockets ----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A loopback TCP port that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def closed_endpoint() -> str:
+    """An http endpoint on loopback where nothing listens (connections are refused)."""
+    return f"http://127.0.0.1:{free_port()}"
