@@ -14,7 +14,6 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from typing import Any
 import boto3
 import pytest
 
-from support import MODES, free_port
+from support import MODES, free_port, unique_name
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,9 +37,7 @@ os.environ.update(
         "AWS_EC2_METADATA_DISABLED": "true",
         # No profile or config file of the machine may leak into the tests.
         "AWS_CONFIG_FILE": os.path.join(tempfile.gettempdir(), "pydynox-tests-no-aws-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": os.path.join(
-            tempfile.gettempdir(), "pydynox-tests-no-aws-credentials"
-        ),
+        "AWS_SHARED_CREDENTIALS_FILE": os.path.join(tempfile.gettempdir(), "pydynox-tests-no-aws-credentials"),
     }
 )
 for _name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
@@ -56,9 +53,7 @@ def _wait_until_answering(endpoint: str, process: subprocess.Popen, log: Path) -
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(
-                f"moto server exited with {process.returncode}:\n{log.read_text(errors='replace')}"
-            )
+            raise RuntimeError(f"moto server exited with {process.returncode}:\n{log.read_text(errors='replace')}")
         try:
             with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1):
                 return
@@ -144,15 +139,11 @@ def exact_client(moto_endpoint: str) -> Any:
 
 @pytest.fixture(params=MODES)
 def mode(request: pytest.FixtureRequest) -> str:
-    """"sync" or "async": which twin of each operation the test goes through."""
+    """ "sync" or "async": which twin of each operation the test goes through."""
     return request.param
 
 
 # --- tables ----------------------------------------------------------------------------------
-
-
-def unique_name(prefix: str = "t") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture
@@ -199,9 +190,7 @@ def make_table(boto: Any) -> Iterator[Callable[..., str]]:
         boto.create_table(
             TableName=name,
             KeySchema=schema,
-            AttributeDefinitions=[
-                {"AttributeName": n, "AttributeType": t} for n, t in attributes.items()
-            ],
+            AttributeDefinitions=[{"AttributeName": n, "AttributeType": t} for n, t in attributes.items()],
             BillingMode="PAY_PER_REQUEST",
             **kwargs,
         )

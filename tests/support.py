@@ -8,9 +8,14 @@ and write through boto3, an implementation independent of the code under test.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import socket
+import subprocess
+import sys
+import uuid
 from decimal import Decimal
+from collections.abc import Iterator
 from typing import Any
 
 from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
@@ -36,9 +41,7 @@ def call(client: Any, mode: str, name: str, *args: Any, **kwargs: Any) -> Any:
 
     async def run() -> Any:
         awaitable = getattr(client, f"async_{name}")(*args, **kwargs)
-        assert inspect.isawaitable(awaitable), (
-            f"async_{name} returned {type(awaitable).__name__}, not an awaitable"
-        )
+        assert inspect.isawaitable(awaitable), f"async_{name} returned {type(awaitable).__name__}, not an awaitable"
         return await awaitable
 
     return asyncio.run(run())
@@ -131,10 +134,7 @@ def boto_put_many(boto: Any, table: str, items: list[dict[str, Any]]) -> None:
     """Writes items with boto3's BatchWriteItem, 25 at a time."""
     for start in range(0, len(items), 25):
         chunk = items[start : start + 25]
-        requests = [
-            {"PutRequest": {"Item": {k: _serializer.serialize(v) for k, v in item.items()}}}
-            for item in chunk
-        ]
+        requests = [{"PutRequest": {"Item": {k: _serializer.serialize(v) for k, v in item.items()}}} for item in chunk]
         response = boto.batch_write_item(RequestItems={table: requests})
         assert not response.get("UnprocessedItems"), response
 
@@ -145,10 +145,7 @@ def boto_scan(boto: Any, table: str) -> list[dict[str, Any]]:
     kwargs: dict[str, Any] = {"TableName": table, "ConsistentRead": True}
     while True:
         response = boto.scan(**kwargs)
-        items.extend(
-            from_boto({k: _deserializer.deserialize(v) for k, v in raw.items()})
-            for raw in response["Items"]
-        )
+        items.extend(from_boto({k: _deserializer.deserialize(v) for k, v in raw.items()}) for raw in response["Items"])
         if "LastEvaluatedKey" not in response:
             return items
         kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
@@ -157,6 +154,11 @@ def boto_scan(boto: Any, table: str) -> list[dict[str, Any]]:
 def by_key(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Items sorted by (pk, sk), for comparing lists whose order is not guaranteed."""
     return sorted(items, key=lambda item: (str(item.get("pk")), str(item.get("sk"))))
+
+
+def unique_name(prefix: str = "t") -> str:
+    """A table name no other test uses."""
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
 
 # --- sockets ----------------------------------------------------------------------------
@@ -172,3 +174,87 @@ def free_port() -> int:
 def closed_endpoint() -> str:
     """An http endpoint on loopback where nothing listens (connections are refused)."""
     return f"http://127.0.0.1:{free_port()}"
+
+
+# --- a deliberately slow fake DynamoDB ---------------------------------------------------
+
+_SLOW_SERVER = r"""
+import socket, sys, threading, time
+
+delay = float(sys.argv[1])
+server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+server.bind(("127.0.0.1", 0))
+server.listen(64)
+print(server.getsockname()[1], flush=True)
+
+
+def handle(conn):
+    with conn:
+        conn.settimeout(30)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        while len(body) < length:
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            body += chunk
+        time.sleep(delay)
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\n"
+            b"Content-Type: application/x-amz-json-1.0\r\n"
+            b"x-amzn-RequestId: slow-fake\r\n"
+            b"Content-Length: 2\r\n"
+            b"Connection: close\r\n\r\n{}"
+        )
+
+
+while True:
+    conn, _ = server.accept()
+    threading.Thread(target=handle, args=(conn,), daemon=True).start()
+"""
+
+
+@contextlib.contextmanager
+def slow_dynamodb(delay: float) -> Iterator[str]:
+    """A fake DynamoDB endpoint in its own process: every request is answered `{}` (200)
+    after `delay` seconds. Being another process, it needs nothing from our GIL.
+
+    `{}` is a valid answer to GetItem (no item) and most other operations."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", _SLOW_SERVER, str(delay)],
+        stdout=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        port = int(process.stdout.readline())
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+        process.stdout.close()
+
+
+def run_python(
+    code: str, *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess:
+    """Runs `python -c code args...` in a fresh interpreter; a hang fails instead of blocking."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )

@@ -47,7 +47,9 @@ CASES = [
     Case("float_0.1", 0.1, {"N": "0.1"}),
     Case("decimal_0.1", Decimal("0.1"), {"N": "0.1"}, read=0.1),
     Case("decimal_integral", Decimal("12"), {"N": "12"}, read=12),
-    Case("list", [1, "a", None, True, b"b"], {"L": [{"N": "1"}, {"S": "a"}, {"NULL": True}, {"BOOL": True}, {"B": b"b"}]}),
+    Case(
+        "list", [1, "a", None, True, b"b"], {"L": [{"N": "1"}, {"S": "a"}, {"NULL": True}, {"BOOL": True}, {"B": b"b"}]}
+    ),
     Case("empty_list", [], {"L": []}),
     Case("tuple", (1, "a"), {"L": [{"N": "1"}, {"S": "a"}]}, read=[1, "a"]),
     Case("map", {"x": 1, "y": {"z": "deep"}}, {"M": {"x": {"N": "1"}, "y": {"M": {"z": {"S": "deep"}}}}}),
@@ -80,7 +82,7 @@ def normalize_wire(value: dict[str, Any]) -> Any:
     """A wire value in a form where equal DynamoDB values compare equal: numbers as
     exact Decimals, set members unordered. The type code is kept, so an SS never equals
     an L."""
-    (code, inner), = value.items()
+    ((code, inner),) = value.items()
     if code == "N":
         return ("N", Decimal(inner))
     if code == "NS":
@@ -98,14 +100,16 @@ def normalize_wire(value: dict[str, Any]) -> Any:
 
 def assert_same(actual: Any, expected: Any, path: str = "value") -> None:
     """Equal values of the same types all the way down (so 1 != 1.0 != True, set != list)."""
-    assert type(actual) is type(expected), f"{path}: {type(actual).__name__} {actual!r}, expected {type(expected).__name__} {expected!r}"
+    assert type(actual) is type(expected), (
+        f"{path}: {type(actual).__name__} {actual!r}, expected {type(expected).__name__} {expected!r}"
+    )
     if isinstance(expected, dict):
         assert actual.keys() == expected.keys(), path
         for k in expected:
             assert_same(actual[k], expected[k], f"{path}[{k!r}]")
     elif isinstance(expected, list):
         assert len(actual) == len(expected), path
-        for i, (a, e) in enumerate(zip(actual, expected)):
+        for i, (a, e) in enumerate(zip(actual, expected, strict=True)):
             assert_same(a, e, f"{path}[{i}]")
     elif isinstance(expected, (set, frozenset)):
         assert {(type(x), x) for x in actual} == {(type(x), x) for x in expected}, f"{path}: {actual!r} != {expected!r}"

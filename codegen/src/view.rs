@@ -82,7 +82,7 @@ pub struct CallableView {
     pub params: Vec<ParamView>,
     /// `(a, b=None)`: PyO3's `signature` attribute, with Rust default expressions.
     pub rust_signature: String,
-    /// `(self, a, b=None)`: what `inspect.signature` shows, with Python defaults.
+    /// `($self, a, b=None)`: what `inspect.signature` shows, with Python defaults.
     pub text_signature: String,
     /// Comma-separated argument names, to forward to the core.
     pub forward: String,
@@ -211,7 +211,8 @@ fn callable(
 ) -> Result<CallableView, SpecError> {
     let params = params.iter().map(|p| param(types, p, at)).collect::<Result<Vec<_>, _>>()?;
     let mut rust_sig = Vec::new();
-    let mut text_sig = vec!["self".to_string()];
+    // `$self` is how CPython's text signatures mark the bound argument (dropped by inspect).
+    let mut text_sig = if name == "__new__" { Vec::new() } else { vec!["$self".to_string()] };
     let mut seen_default = false;
     for p in &params {
         match &p.py_default {

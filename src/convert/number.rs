@@ -12,13 +12,28 @@ use std::fmt::Write as _;
 /// value `sys.set_int_max_str_digits` accepts, so `int(str)` can never trip that limit.
 pub(crate) const MAX_INT_DIGITS: usize = 640;
 
-/// `i64` -> decimal text. One exact-size-ish allocation, which becomes the `N` string itself.
+/// `i64` -> decimal text, allocated at its exact length (the allocation becomes the `N` string).
+/// Hand-rolled because this runs for every int attribute and `write!` goes through the
+/// formatting machinery and may grow the buffer.
 #[inline]
 pub(crate) fn format_i64(n: i64) -> String {
-    let mut s = String::with_capacity(20);
-    // Writing to a String cannot fail.
-    let _ = write!(s, "{n}");
-    s
+    let mut buf = [0u8; 20]; // i64::MIN is 19 digits plus the sign
+    let mut pos = buf.len();
+    let mut magnitude = n.unsigned_abs();
+    loop {
+        pos -= 1;
+        buf[pos] = b'0' + (magnitude % 10) as u8;
+        magnitude /= 10;
+        if magnitude == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        pos -= 1;
+        buf[pos] = b'-';
+    }
+    // Only ASCII digits and '-' were written, so this cannot fail; checking 20 bytes is cheap.
+    std::str::from_utf8(&buf[pos..]).unwrap_or_default().to_owned()
 }
 
 /// `f64` -> the shortest decimal text that parses back to the same float, or `None` for
@@ -209,7 +224,9 @@ pub(crate) fn classify(s: &str) -> Option<WireNumber> {
         text.push('-');
     }
     text.extend((first..=last).map(|k| digit(k) as char));
-    text.extend(std::iter::repeat('0').take(scale));
+    for _ in 0..scale {
+        text.push('0');
+    }
     Some(WireNumber::BigInt(text))
 }
 
@@ -223,6 +240,9 @@ mod tests {
         assert_eq!(format_i64(-42), "-42");
         assert_eq!(format_i64(i64::MIN), "-9223372036854775808");
         assert_eq!(format_i64(i64::MAX), "9223372036854775807");
+        for n in [1i64, 9, 10, 99, 100, -1, -10, 1234567890, -987654321012] {
+            assert_eq!(format_i64(n), n.to_string());
+        }
     }
 
     #[test]

@@ -40,6 +40,10 @@ struct Common {
     values: Option<crate::convert::Item>,
 }
 
+fn built<T>(r: Result<T, aws_sdk_dynamodb::error::BuildError>, at: &str) -> PyResult<T> {
+    r.map_err(|e| PyValueError::new_err(format!("{at}: {e}")))
+}
+
 fn one(op: &Bound<'_, PyDict>, at: &str) -> PyResult<TransactWriteItem> {
     args::only_keys(op, KEYS, at)?;
     let kind = args::string(&args::required(op, "type", at)?, &format!("{at}['type']"))?;
@@ -55,7 +59,6 @@ fn one(op: &Bound<'_, PyDict>, at: &str) -> PyResult<TransactWriteItem> {
         let path = format!("{at}['{field}']");
         dict_to_item(&args::dict(&args::required(op, field, at)?, &path)?, &path)
     };
-    let built = |r: Result<_, aws_sdk_dynamodb::error::BuildError>| r.map_err(|e| PyValueError::new_err(format!("{at}: {e}")));
     let write = match kind.as_str() {
         "put" => TransactWriteItem::builder().put(built(
             Put::builder()
@@ -65,6 +68,7 @@ fn one(op: &Bound<'_, PyDict>, at: &str) -> PyResult<TransactWriteItem> {
                 .set_expression_attribute_names(c.names)
                 .set_expression_attribute_values(c.values)
                 .build(),
+            at,
         )?),
         "delete" => TransactWriteItem::builder().delete(built(
             Delete::builder()
@@ -74,6 +78,7 @@ fn one(op: &Bound<'_, PyDict>, at: &str) -> PyResult<TransactWriteItem> {
                 .set_expression_attribute_names(c.names)
                 .set_expression_attribute_values(c.values)
                 .build(),
+            at,
         )?),
         "update" => {
             let expr = args::string(&args::required(op, "update_expression", at)?, &format!("{at}['update_expression']"))?;
@@ -86,6 +91,7 @@ fn one(op: &Bound<'_, PyDict>, at: &str) -> PyResult<TransactWriteItem> {
                     .set_expression_attribute_names(c.names)
                     .set_expression_attribute_values(c.values)
                     .build(),
+                at,
             )?)
         }
         "condition_check" => {
@@ -100,6 +106,7 @@ fn one(op: &Bound<'_, PyDict>, at: &str) -> PyResult<TransactWriteItem> {
                     .set_expression_attribute_names(c.names)
                     .set_expression_attribute_values(c.values)
                     .build(),
+                at,
             )?)
         }
         other => {

@@ -1,0 +1,51 @@
+# Sourced by scripts/test.sh and scripts/demo.sh: creates .venv if missing, installs
+# maturin and the test extra, and builds the extension into it (release).
+# Needs only Python >= 3.11 and a Rust toolchain on the machine.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+
+# One target dir outside the clone, shared by every clone and by maturin and cargo, so a
+# fresh clone does not rebuild the AWS SDK from scratch.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pydynox/target}"
+
+pick_python() {
+    local candidate
+    for candidate in "${PYTHON:-}" python3.11 python3; do
+        if [ -n "$candidate" ] && command -v "$candidate" >/dev/null 2>&1 \
+            && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    echo "error: Python >= 3.11 is required (set PYTHON=...)" >&2
+    return 1
+}
+
+setup_venv() {
+    if [ ! -x "$VENV/bin/python" ]; then
+        local python
+        python="$(pick_python)"
+        echo "==> creating $VENV with $python"
+        "$python" -m venv "$VENV"
+    fi
+    export VIRTUAL_ENV="$VENV"
+    export PATH="$VENV/bin:$PATH"
+    # pyo3 (for maturin and for `cargo test`) must see the same interpreter, or it rebuilds.
+    export PYO3_PYTHON="$VENV/bin/python"
+    # `cargo test` binaries link libpython; a shared libpython outside the system
+    # library path (pyenv, for example) must be found at run time.
+    local libdir
+    libdir="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR") or "")')"
+    if [ -n "$libdir" ]; then
+        export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    fi
+    echo "==> installing maturin"
+    python -m pip install --quiet --disable-pip-version-check "maturin>=1.8,<2"
+}
+
+build_extension() {
+    echo "==> building pydynox (release, CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
+    (cd "$ROOT" && maturin develop --release --extras test)
+    python -c 'import pydynox; print("==> built pydynox", pydynox.__version__)'
+}
