@@ -3,8 +3,32 @@
 
 from typing import Any, final
 
+from typing_extensions import disjoint_base
+
 from pydynox._results import ListWithMetrics
 
+
+__all__ = [
+    "PydynoxException",
+    "ValidationException",
+    "ConditionalCheckFailedException",
+    "TransactionCanceledException",
+    "ResourceNotFoundException",
+    "ResourceInUseException",
+    "ProvisionedThroughputExceededException",
+    "AccessDeniedException",
+    "CredentialsException",
+    "ConnectionException",
+    "SerializationException",
+    "OperationMetrics",
+    "ModelMetrics",
+    "TimeToLiveDescription",
+    "QueryResult",
+    "AsyncQueryResult",
+    "ScanResult",
+    "AsyncScanResult",
+    "DynamoDBClient",
+]
 
 class PydynoxException(Exception):
     """Base class of every error pydynox raises for a failed DynamoDB call."""
@@ -197,6 +221,7 @@ class AsyncScanResult:
     def metrics(self) -> OperationMetrics | None:
         """Metrics of the last page fetched; None before the first fetch."""
 
+@disjoint_base
 class DynamoDBClient:
     """A connection to DynamoDB. Every I/O method has an `async_` twin taking the same parameters. Configuration falls back to the standard AWS chain (AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB, AWS_PROFILE, environment credentials, ...)."""
 
