@@ -3,8 +3,10 @@
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let spec_dir = root.join("spec");
+    // Read at run time: a build script binary may be shared by several clones through a
+    // common CARGO_TARGET_DIR, and must read the spec of the package being built.
+    let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let spec_dir = Path::new(&root).join("spec");
     println!("cargo:rerun-if-changed=spec");
     println!("cargo:rerun-if-changed=codegen/templates");
     let model = codegen::load(&spec_dir).unwrap_or_else(|e| panic!("{e}"));

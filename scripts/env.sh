@@ -9,6 +9,19 @@ VENV="$ROOT/.venv"
 # fresh clone does not rebuild the AWS SDK from scratch.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pydynox/target}"
 
+# Cargo does not tell two clones of this workspace apart: artifacts of our own crates built
+# from another clone can look fresh here and carry that clone's code. When the target dir
+# was last used by another clone, drop our crates' artifacts (dependencies stay cached).
+claim_target_dir() {
+    local marker="$CARGO_TARGET_DIR/.pydynox-clone"
+    mkdir -p "$CARGO_TARGET_DIR"
+    if [ "$(cat "$marker" 2>/dev/null)" != "$ROOT" ]; then
+        echo "==> target dir last built another clone: rebuilding pydynox and codegen"
+        (cd "$ROOT" && cargo clean --quiet -p pydynox -p codegen) || true
+        echo "$ROOT" >"$marker"
+    fi
+}
+
 pick_python() {
     local candidate
     for candidate in "${PYTHON:-}" python3.11 python3; do
@@ -40,12 +53,17 @@ setup_venv() {
     if [ -n "$libdir" ]; then
         export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
     fi
-    echo "==> installing maturin"
+    echo "==> installing maturin and the test extra of pyproject.toml"
     python -m pip install --quiet --disable-pip-version-check "maturin>=1.8,<2"
+    # The extra's requirements, read from pyproject.toml (installed here, quietly, rather
+    # than by `maturin develop --extras test`, which lists every requirement it checks).
+    python -c 'import sys, tomllib; print("\n".join(tomllib.load(open(sys.argv[1], "rb"))["project"]["optional-dependencies"]["test"]))' \
+        "$ROOT/pyproject.toml" | xargs python -m pip install --quiet --disable-pip-version-check
 }
 
 build_extension() {
+    claim_target_dir
     echo "==> building pydynox (release, CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
-    (cd "$ROOT" && maturin develop --release --extras test)
+    (cd "$ROOT" && maturin develop --release)
     python -c 'import pydynox; print("==> built pydynox", pydynox.__version__)'
 }

@@ -23,7 +23,6 @@ import pytest
 
 from support import MODES, free_port, unique_name
 
-ROOT = Path(__file__).resolve().parent.parent
 
 # Fake credentials for the whole session, set before anything creates a client, so no
 # test can ever reach real AWS with real credentials. Subprocesses inherit them.

@@ -83,6 +83,12 @@ def to_list(client: Any, mode: str, name: str, *args: Any, **kwargs: Any) -> tup
     return asyncio.run(run())
 
 
+def error_text(error: BaseException) -> str:
+    """What a traceback shows of an exception: its message and its notes (PyO3 names the
+    argument it failed to extract in a note, "while processing 'item'")."""
+    return "\n".join([str(error), *getattr(error, "__notes__", [])])
+
+
 # --- boto3 as the independent checker -------------------------------------------------
 
 

@@ -170,23 +170,3 @@ def test_transact_get_keeps_order_and_gives_none_for_missing(client, boto, table
 
     assert got == [b, None, a]
     assert from_boto(boto_get(boto, table, key_of(a))) == a
-
-
-def test_transact_get_with_projection(client, boto, table, mode):
-    boto_put(boto, table, {"pk": "a", "sk": "v", "name": "Ada", "age": 36})
-
-    got = call(
-        client,
-        mode,
-        "transact_get",
-        [
-            {
-                "table": table,
-                "key": {"pk": "a", "sk": "v"},
-                "projection_expression": "#n",
-                "expression_attribute_names": {"#n": "name"},
-            }
-        ],
-    )
-
-    assert got == [{"name": "Ada"}]

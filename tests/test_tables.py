@@ -45,8 +45,7 @@ def test_create_table_with_gsi_and_lsi(client, boto, drop_table, mode):
         ],
         local_secondary_indexes=[
             {
-                "index_name": "by_created",
-                "hash_key": ("pk", "S"),
+                "index_name": "by_created",  # an LSI shares the table's hash key
                 "range_key": ("created", "N"),
                 "projection": "INCLUDE",
                 "non_key_attributes": ["title"],

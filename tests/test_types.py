@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from support import boto_get_raw, boto_put_raw, call
+from support import boto_get_raw, boto_put_raw, call, error_text
 
 KEY = {"pk": "types", "sk": "item"}
 
@@ -254,5 +254,5 @@ def test_unwritable_value_raises_naming_its_path(client, boto, table, mode, attr
     with pytest.raises(error) as info:
         call(client, mode, "put_item", table, {**KEY, **attrs})
 
-    assert path in str(info.value)
+    assert path in error_text(info.value)
     assert boto_get_raw(boto, table, KEY) is None, "nothing may be written"

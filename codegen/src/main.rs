@@ -6,8 +6,11 @@ use std::process::ExitCode;
 
 const STUBS_PATH: &str = "python/pydynox/pydynox_core.pyi";
 
+/// The project root. `cargo run` sets CARGO_MANIFEST_DIR at run time; prefer it to the
+/// compile-time value, which is wrong when clones share one CARGO_TARGET_DIR.
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("codegen lives inside the project").to_path_buf()
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string());
+    Path::new(&manifest).parent().expect("codegen lives inside the project").to_path_buf()
 }
 
 fn run(args: &[String]) -> Result<ExitCode, codegen::Error> {

@@ -4,8 +4,13 @@
 
 use std::path::{Path, PathBuf};
 
+/// This crate's directory, read at run time (test binaries may be shared between clones).
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string()))
+}
+
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    manifest_dir().join("tests/fixtures").join(name)
 }
 
 fn check_golden(path: &Path, fresh: &str) {
@@ -26,7 +31,7 @@ fn mini_spec_renders_the_expected_bindings_and_stubs() {
 
 #[test]
 fn rendering_twice_gives_identical_bytes() {
-    for spec in [fixture("mini/spec"), Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec")] {
+    for spec in [fixture("mini/spec"), manifest_dir().join("../spec")] {
         let a = codegen::load(&spec).unwrap();
         let b = codegen::load(&spec).unwrap();
         assert_eq!(codegen::render_bindings(&a).unwrap(), codegen::render_bindings(&b).unwrap());
@@ -65,7 +70,7 @@ fn generated_files_carry_the_do_not_edit_header() {
 
 #[test]
 fn committed_stubs_match_a_fresh_render() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = manifest_dir().join("..");
     let model = codegen::load(&root.join("spec")).unwrap();
     let committed = std::fs::read_to_string(root.join("python/pydynox/pydynox_core.pyi")).unwrap();
     assert!(

@@ -619,7 +619,7 @@ class DynamoDBClient:
 
 
     def create_table(self, table_name: str, hash_key: tuple[str, str], range_key: tuple[str, str] | None = None, billing_mode: str = 'PAY_PER_REQUEST', read_capacity: int | None = None, write_capacity: int | None = None, table_class: str | None = None, encryption: str | None = None, kms_key_id: str | None = None, global_secondary_indexes: list[dict[str, Any]] | None = None, local_secondary_indexes: list[dict[str, Any]] | None = None, wait: bool = False) -> None:
-        """Creates a table, with optional global and local secondary indexes. Index dicts take "index_name", "hash_key" (name, type), optional "range_key" (name, type), "projection" (ALL, KEYS_ONLY or INCLUDE) and "non_key_attributes"; GSIs also "read_capacity" and "write_capacity" for provisioned tables.
+        """Creates a table, with optional global and local secondary indexes. A GSI dict takes "index_name", "hash_key" (name, type), optional "range_key" (name, type), "projection" (ALL, KEYS_ONLY or INCLUDE), "non_key_attributes", and for provisioned tables "read_capacity" and "write_capacity". An LSI dict takes "index_name", "range_key" (its partition key is the table's), "projection" and "non_key_attributes".
 
         Args:
             table_name: Table name.
@@ -639,7 +639,7 @@ class DynamoDBClient:
 
 
     async def async_create_table(self, table_name: str, hash_key: tuple[str, str], range_key: tuple[str, str] | None = None, billing_mode: str = 'PAY_PER_REQUEST', read_capacity: int | None = None, write_capacity: int | None = None, table_class: str | None = None, encryption: str | None = None, kms_key_id: str | None = None, global_secondary_indexes: list[dict[str, Any]] | None = None, local_secondary_indexes: list[dict[str, Any]] | None = None, wait: bool = False) -> None:
-        """Creates a table, with optional global and local secondary indexes. Index dicts take "index_name", "hash_key" (name, type), optional "range_key" (name, type), "projection" (ALL, KEYS_ONLY or INCLUDE) and "non_key_attributes"; GSIs also "read_capacity" and "write_capacity" for provisioned tables.
+        """Creates a table, with optional global and local secondary indexes. A GSI dict takes "index_name", "hash_key" (name, type), optional "range_key" (name, type), "projection" (ALL, KEYS_ONLY or INCLUDE), "non_key_attributes", and for provisioned tables "read_capacity" and "write_capacity". An LSI dict takes "index_name", "range_key" (its partition key is the table's), "projection" and "non_key_attributes".
 
         Args:
             table_name: Table name.
