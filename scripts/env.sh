@@ -17,7 +17,10 @@ claim_target_dir() {
     mkdir -p "$CARGO_TARGET_DIR"
     if [ "$(cat "$marker" 2>/dev/null)" != "$ROOT" ]; then
         echo "==> target dir last built another clone: rebuilding pydynox and codegen"
-        (cd "$ROOT" && cargo clean --quiet -p pydynox -p codegen) || true
+        # `cargo clean -p` misses build-dependency artifacts; without their fingerprints
+        # cargo must rebuild every unit of our two crates, in every profile.
+        rm -rf "$CARGO_TARGET_DIR"/*/.fingerprint/pydynox-* "$CARGO_TARGET_DIR"/*/.fingerprint/codegen-* \
+            "$CARGO_TARGET_DIR"/*/*/.fingerprint/pydynox-* "$CARGO_TARGET_DIR"/*/*/.fingerprint/codegen-*
         echo "$ROOT" >"$marker"
     fi
 }

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The benchmark, in one command:
+#   bash benchmarks/run.sh            full run (5 rounds), rewrites docs/benchmarks.md and docs/benchmarks.png
+#   bash benchmarks/run.sh --quick    smoke run with tiny sizes; writes to benchmarks/.venvs/quick/ instead
+# Other flags go to driver.py (--rounds N, --only get,query, --no-leak).
+set -euo pipefail
+
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$BENCH")"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pydynox/target}"
+HARNESS="$BENCH/.venvs/harness/bin/python"
+
+bash "$BENCH/setup.sh"
+
+quick=0
+for arg in "$@"; do [[ "$arg" == "--quick" ]] && quick=1; done
+if (( quick )); then
+  out="$BENCH/.venvs/quick"
+  mkdir -p "$out"
+  "$HARNESS" "$BENCH/driver.py" --out "$out/results.json" "$@"
+  "$HARNESS" "$BENCH/report.py" "$out/results.json" --md "$out/benchmarks.md" --png "$out/benchmarks.png"
+else
+  "$HARNESS" "$BENCH/driver.py" --out "$BENCH/.venvs/results.json" "$@"
+  "$HARNESS" "$BENCH/report.py" "$BENCH/.venvs/results.json" --md "$ROOT/docs/benchmarks.md" --png "$ROOT/docs/benchmarks.png"
+fi

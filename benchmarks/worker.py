@@ -1,0 +1,621 @@
+"""One measurement in a fresh process: `python worker.py '<json job>'` prints one JSON line.
+
+Runs inside a contender's own virtualenv, so it imports only the standard library at the
+top: the contender's package is imported inside the measured code (scenario "import"
+depends on it). The job says which contender, which scenario, the endpoint and the sizes.
+
+CPU is the user + system time of this whole process (all its threads, so the tokio worker
+threads of pydynox count too), read with getrusage(RUSAGE_SELF) before and after the timed
+loop. Wall time comes from perf_counter; peak RSS from VmHWM in /proc/self/status.
+"""
+
+# asyncio is imported where it is used, so that it does not lower the import cost of a
+# contender that imports it itself.
+
+import json
+import resource
+import sys
+import threading
+import time
+
+from items import (  # the benchmark's own data: the same items for every contender
+    GET_KEY,
+    QUERY_PARTITION,
+    TABLE_BATCH,
+    TABLE_ITEMS,
+    TABLE_QUERY,
+    batch_item,
+    plain_page_json,
+    put_item,
+    wire_page_json,
+)
+
+REGION = "us-east-1"
+CREDS = {"access_key": "bench", "secret_key": "bench"}
+
+
+def cpu_s() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _status_mb(field: str) -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024.0
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def peak_rss_mb() -> float:
+    # VmHWM, not ru_maxrss: on Linux ru_maxrss survives exec, so a worker forked from the
+    # driver would report the driver's own peak whenever that is higher.
+    return _status_mb("VmHWM")
+
+
+def current_rss_mb() -> float:
+    return _status_mb("VmRSS")
+
+
+def timed(fn, units: int) -> dict:
+    """Runs fn() once, returning CPU and wall seconds; `units` is what per-op numbers divide by."""
+    c0, t0 = cpu_s(), time.perf_counter()
+    fn()
+    wall, cpu = time.perf_counter() - t0, cpu_s() - c0
+    return {"units": units, "cpu_s": cpu, "wall_s": wall}
+
+
+def decimals(value):
+    """boto3's resource layer and TypeSerializer refuse floats: hand them Decimals."""
+    from decimal import Decimal
+
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: decimals(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [decimals(v) for v in value]
+    return value
+
+
+# --------------------------------------------------------------------------------------
+# Contenders. Each adapter builds its client in __init__ (not timed) and offers callables
+# for the scenarios it takes part in. A missing method means "not in this scenario".
+# --------------------------------------------------------------------------------------
+
+
+class Ours:
+    """pydynox built from this checkout."""
+
+    def __init__(self, endpoint: str):
+        import pydynox
+
+        self.client = pydynox.DynamoDBClient(
+            endpoint_url=endpoint, region=REGION, **CREDS
+        )
+
+    def get(self):
+        return self.client.get_item(TABLE_ITEMS, {"pk": GET_KEY})
+
+    def put_prepare(self, n):
+        return [put_item(i) for i in range(n)]
+
+    def put(self, item):
+        self.client.put_item(TABLE_ITEMS, item)
+
+    def query_all(self):
+        return len(
+            self.client.query(
+                TABLE_QUERY,
+                "pk = :p",
+                expression_attribute_values={":p": QUERY_PARTITION},
+                page_size=1000,
+            ).to_list()
+        )
+
+    async def aget(self):
+        return await self.client.async_get_item(TABLE_ITEMS, {"pk": GET_KEY})
+
+    def batch_prepare(self, n):
+        return [batch_item(i) for i in range(n)]
+
+    def batch(self, items):
+        self.client.batch_write(TABLE_BATCH, put_items=items)
+
+
+class Pydynox021(Ours):
+    """pydynox 0.21.0 from PyPI: same client method names, a Python layer over its core."""
+
+    def __init__(self, endpoint: str):
+        import pydynox
+
+        assert pydynox.__version__ == "0.21.0", pydynox.__version__
+        self.client = pydynox.DynamoDBClient(
+            endpoint_url=endpoint, region=REGION, **CREDS
+        )
+
+    def query_all(self):
+        result = self.client.query(
+            TABLE_QUERY,
+            "pk = :p",
+            expression_attribute_values={":p": QUERY_PARTITION},
+            page_size=1000,
+        )
+        return sum(1 for _ in result)
+
+
+def _boto_config(pool: int = 10):
+    from botocore.config import Config
+
+    return Config(
+        max_pool_connections=pool, retries={"max_attempts": 3, "mode": "standard"}
+    )
+
+
+class Boto3Client:
+    """boto3's low-level client: typed wire JSON in and out, no conversion to Python values."""
+
+    def __init__(self, endpoint: str):
+        import boto3
+
+        self.client = boto3.client(
+            "dynamodb",
+            endpoint_url=endpoint,
+            region_name=REGION,
+            config=_boto_config(16),
+        )
+
+    def get(self):
+        return self.client.get_item(TableName=TABLE_ITEMS, Key={"pk": {"S": GET_KEY}})[
+            "Item"
+        ]
+
+    def put_prepare(self, n):
+        from boto3.dynamodb.types import TypeSerializer
+
+        ser = TypeSerializer()
+        return [
+            {k: ser.serialize(v) for k, v in decimals(put_item(i)).items()}
+            for i in range(n)
+        ]
+
+    def put(self, item):
+        self.client.put_item(TableName=TABLE_ITEMS, Item=item)
+
+    def query_all(self):
+        count, start = 0, None
+        while True:
+            kwargs = {"ExclusiveStartKey": start} if start else {}
+            page = self.client.query(
+                TableName=TABLE_QUERY,
+                KeyConditionExpression="pk = :p",
+                ExpressionAttributeValues={":p": {"S": QUERY_PARTITION}},
+                Limit=1000,
+                **kwargs,
+            )
+            count += len(page["Items"])
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                return count
+
+
+class Boto3Resource:
+    """boto3's resource layer (Table): Python values in and out, as pydynox gives."""
+
+    def __init__(self, endpoint: str):
+        import boto3
+
+        res = boto3.resource(
+            "dynamodb",
+            endpoint_url=endpoint,
+            region_name=REGION,
+            config=_boto_config(16),
+        )
+        self.table = res.Table(TABLE_ITEMS)
+        self.qtable = res.Table(TABLE_QUERY)
+        self.btable = res.Table(TABLE_BATCH)
+
+    def get(self):
+        return self.table.get_item(Key={"pk": GET_KEY})["Item"]
+
+    def put_prepare(self, n):
+        return [decimals(put_item(i)) for i in range(n)]
+
+    def put(self, item):
+        self.table.put_item(Item=item)
+
+    def query_all(self):
+        from boto3.dynamodb.conditions import Key
+
+        count, start = 0, None
+        while True:
+            kwargs = {"ExclusiveStartKey": start} if start else {}
+            page = self.qtable.query(
+                KeyConditionExpression=Key("pk").eq(QUERY_PARTITION),
+                Limit=1000,
+                **kwargs,
+            )
+            count += len(page["Items"])
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                return count
+
+    def batch_prepare(self, n):
+        return [decimals(batch_item(i)) for i in range(n)]
+
+    def batch(self, items):
+        with self.btable.batch_writer() as writer:
+            for item in items:
+                writer.put_item(Item=item)
+
+
+class Aioboto3:
+    """aioboto3's low-level client (typed wire JSON, like Boto3Client), 64 pooled connections."""
+
+    def __init__(self, endpoint: str):
+        import aioboto3
+
+        self.session = aioboto3.Session()
+        self.endpoint = endpoint
+
+    async def open(self):
+        self._cm = self.session.client(
+            "dynamodb",
+            endpoint_url=self.endpoint,
+            region_name=REGION,
+            config=_boto_config(64),
+        )
+        self.client = await self._cm.__aenter__()
+
+    async def close(self):
+        await self._cm.__aexit__(None, None, None)
+
+    async def aget(self):
+        return (
+            await self.client.get_item(
+                TableName=TABLE_ITEMS, Key={"pk": {"S": GET_KEY}}
+            )
+        )["Item"]
+
+
+def _pynamodb_models(endpoint: str):
+    from pynamodb.attributes import (
+        BooleanAttribute,
+        ListAttribute,
+        MapAttribute,
+        NumberAttribute,
+        UnicodeAttribute,
+        UnicodeSetAttribute,
+    )
+    from pynamodb.models import Model
+
+    def fields():
+        # The attributes of items.base_item(), declared as PynamoDB wants.
+        return {
+            "name": UnicodeAttribute(),
+            "email": UnicodeAttribute(),
+            "city": UnicodeAttribute(),
+            "country": UnicodeAttribute(),
+            "status": UnicodeAttribute(),
+            "plan": UnicodeAttribute(),
+            "created_at": UnicodeAttribute(),
+            "bio": UnicodeAttribute(),
+            "age": NumberAttribute(),
+            "score": NumberAttribute(),
+            "visits": NumberAttribute(),
+            "rank": NumberAttribute(),
+            "active": BooleanAttribute(),
+            "verified": BooleanAttribute(),
+            "tags": UnicodeSetAttribute(),
+            "address": MapAttribute(),
+            "prefs": MapAttribute(),
+            "history": ListAttribute(),
+            "nums": ListAttribute(),
+            "blob": UnicodeAttribute(null=True),
+        }
+
+    def meta(table):
+        return type(
+            "Meta",
+            (),
+            {
+                "table_name": table,
+                "host": endpoint,
+                "region": REGION,
+                "aws_access_key_id": "bench",
+                "aws_secret_access_key": "bench",
+                "max_retry_attempts": 3,
+            },
+        )
+
+    Item = type(
+        "Item",
+        (Model,),
+        {"Meta": meta(TABLE_ITEMS), "pk": UnicodeAttribute(hash_key=True), **fields()},
+    )
+    QItem = type(
+        "QItem",
+        (Model,),
+        {
+            "Meta": meta(TABLE_QUERY),
+            "pk": UnicodeAttribute(hash_key=True),
+            "sk": NumberAttribute(range_key=True),
+            **fields(),
+        },
+    )
+    BItem = type(
+        "BItem",
+        (Model,),
+        {"Meta": meta(TABLE_BATCH), "pk": UnicodeAttribute(hash_key=True), **fields()},
+    )
+    return Item, QItem, BItem
+
+
+class PynamoDB:
+    """PynamoDB: an ORM; reads build Model instances (a little more work than a dict)."""
+
+    def __init__(self, endpoint: str):
+        self.Item, self.QItem, self.BItem = _pynamodb_models(endpoint)
+
+    def get(self):
+        return self.Item.get(GET_KEY)
+
+    def put_prepare(self, n):
+        return [self.Item(**put_item(i)) for i in range(n)]
+
+    def put(self, model):
+        model.save()
+
+    def query_all(self):
+        return sum(1 for _ in self.QItem.query(QUERY_PARTITION, page_size=1000))
+
+    def batch_prepare(self, n):
+        return [self.BItem(**batch_item(i)) for i in range(n)]
+
+    def batch(self, models):
+        with self.BItem.batch_write() as batch:
+            for model in models:
+                batch.save(model)
+
+
+CONTENDERS = {
+    "ours": Ours,
+    "pydynox-0.21.0": Pydynox021,
+    "boto3-client": Boto3Client,
+    "boto3-resource": Boto3Resource,
+    "aioboto3": Aioboto3,
+    "pynamodb": PynamoDB,
+}
+
+IMPORTS = {
+    "ours": "pydynox",
+    "pydynox-0.21.0": "pydynox",
+    "boto3-client": "boto3",
+    "boto3-resource": "boto3",
+    "aioboto3": "aioboto3",
+    "pynamodb": "pynamodb.models",
+}
+
+
+# --------------------------------------------------------------------------------------
+# Scenarios
+# --------------------------------------------------------------------------------------
+
+
+def sc_import(job):
+    import importlib
+
+    name = IMPORTS[job["contender"]]
+    rss0 = current_rss_mb()
+    c0, t0 = cpu_s(), time.perf_counter()
+    importlib.import_module(name)
+    import_wall, import_cpu = time.perf_counter() - t0, cpu_s() - c0
+    rss1 = current_rss_mb()
+    # A first client too: boto3 reads its service model there, not at import.
+    c0, t0 = cpu_s(), time.perf_counter()
+    contender = CONTENDERS[job["contender"]](job["endpoint"])
+    if isinstance(contender, Aioboto3):
+
+        async def open_close():
+            await contender.open()
+            await contender.close()
+
+        import asyncio
+
+        asyncio.run(open_close())
+    client_wall, client_cpu = time.perf_counter() - t0, cpu_s() - c0
+    return {
+        "import_wall_s": import_wall,
+        "import_cpu_s": import_cpu,
+        "rss_before_mb": rss0,
+        "rss_after_import_mb": rss1,
+        "client_wall_s": client_wall,
+        "client_cpu_s": client_cpu,
+        "rss_after_client_mb": current_rss_mb(),
+        "units": 1,
+    }
+
+
+def sc_get(job):
+    c = CONTENDERS[job["contender"]](job["endpoint"])
+    for _ in range(job["warmup"]):
+        c.get()
+    n = job["ops"]
+    assert c.get() is not None
+
+    def loop():
+        get = c.get
+        for _ in range(n):
+            get()
+
+    return timed(loop, n)
+
+
+def sc_put(job):
+    c = CONTENDERS[job["contender"]](job["endpoint"])
+    n, w = job["ops"], job["warmup"]
+    items = c.put_prepare(n + w)
+    for item in items[:w]:
+        c.put(item)
+    todo = items[w:]
+
+    def loop():
+        put = c.put
+        for item in todo:
+            put(item)
+
+    return timed(loop, n)
+
+
+def sc_query(job):
+    c = CONTENDERS[job["contender"]](job["endpoint"])
+    for _ in range(job["warmup"]):
+        c.query_all()
+    found = []
+
+    def loop():
+        for _ in range(job["ops"]):
+            found.append(c.query_all())
+
+    out = timed(loop, 0)
+    out["units"] = sum(found)  # per-item numbers
+    out["queries"] = job["ops"]
+    out["items_per_query"] = found[0]
+    return out
+
+
+def sc_jsonloads(job):
+    """The cost of turning one page of JSON into Python objects, with nothing else around it."""
+    text = (
+        plain_page_json(job["items"])
+        if job["form"] == "plain"
+        else wire_page_json(job["items"])
+    )
+    for _ in range(job["warmup"]):
+        json.loads(text)
+    n = job["ops"]
+    out = timed(lambda: [json.loads(text) for _ in range(n)], n * job["items"])
+    out["bytes_per_page"] = len(text)
+    return out
+
+
+def sc_fanout(job):
+    import asyncio
+
+    c = CONTENDERS[job["contender"]](job["endpoint"])
+    inflight = job["inflight"]
+
+    async def burst(n):
+        sem = asyncio.Semaphore(inflight)
+
+        async def one():
+            async with sem:
+                return await c.aget()
+
+        results = await asyncio.gather(*(one() for _ in range(n)))
+        assert all(r is not None for r in results)
+
+    async def main():
+        if isinstance(c, Aioboto3):
+            await c.open()
+        try:
+            await burst(job["warmup"])
+            c0, t0 = cpu_s(), time.perf_counter()
+            for _ in range(job["bursts"]):
+                await burst(job["ops"])
+            return {
+                "units": job["ops"] * job["bursts"],
+                "cpu_s": cpu_s() - c0,
+                "wall_s": time.perf_counter() - t0,
+            }
+        finally:
+            if isinstance(c, Aioboto3):
+                await c.close()
+
+    return asyncio.run(main())
+
+
+def sc_threads(job):
+    """The same total of GetItem calls split over 1, 2, 4 and 8 threads sharing one client."""
+    c = CONTENDERS[job["contender"]](job["endpoint"])
+    for _ in range(job["warmup"]):
+        c.get()
+    total = job["ops"]
+    per_count = {}
+    for threads in job["thread_counts"]:
+        each = total // threads
+        start = threading.Barrier(threads + 1)
+
+        def work(start=start, each=each):
+            get = c.get
+            start.wait()
+            for _ in range(each):
+                get()
+
+        pool = [threading.Thread(target=work) for _ in range(threads)]
+        for t in pool:
+            t.start()
+        c0 = cpu_s()
+        start.wait()
+        t0 = time.perf_counter()
+        for t in pool:
+            t.join()
+        per_count[str(threads)] = {
+            "units": each * threads,
+            "wall_s": time.perf_counter() - t0,
+            "cpu_s": cpu_s() - c0,
+        }
+    return {"per_threads": per_count, "units": total}
+
+
+def sc_batch(job):
+    c = CONTENDERS[job["contender"]](job["endpoint"])
+    warm = c.batch_prepare(min(100, job["ops"]))
+    c.batch(warm)
+    items = c.batch_prepare(job["ops"])
+    return timed(lambda: c.batch(items), job["ops"])
+
+
+def sc_leak(job):
+    """RSS after `small` GetItem calls and again after `large` (the same loop, continued)."""
+    c = CONTENDERS[job["contender"]](job["endpoint"])
+    get = c.get
+    for _ in range(job["small"]):
+        get()
+    rss_small = current_rss_mb()
+    c0, t0 = cpu_s(), time.perf_counter()
+    for _ in range(job["large"] - job["small"]):
+        get()
+    return {
+        "units": job["large"] - job["small"],
+        "cpu_s": cpu_s() - c0,
+        "wall_s": time.perf_counter() - t0,
+        "rss_after_small_mb": rss_small,
+        "rss_after_large_mb": current_rss_mb(),
+        "small": job["small"],
+        "large": job["large"],
+    }
+
+
+SCENARIOS = {
+    "import": sc_import,
+    "get": sc_get,
+    "put": sc_put,
+    "query": sc_query,
+    "jsonloads": sc_jsonloads,
+    "fanout": sc_fanout,
+    "threads": sc_threads,
+    "batch": sc_batch,
+    "leak": sc_leak,
+}
+
+
+def main():
+    job = json.loads(sys.argv[1])
+    out = SCENARIOS[job["scenario"]](job)
+    out["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
