@@ -2,7 +2,7 @@
 //! Its Python methods are generated (see spec/client.yaml); this module holds what they
 //! call besides the operations: the constructor, `repr` and the local accessors.
 
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
@@ -15,6 +15,7 @@ use pyo3::IntoPyObjectExt;
 
 use crate::bindings::{ModelMetrics, OperationMetrics};
 use crate::convert::ReadOptions;
+use crate::errors::Error;
 use crate::runtime;
 
 const DEFAULT_REGION: &str = "us-east-1";
@@ -65,22 +66,53 @@ pub struct ClientShared {
     metrics: Mutex<MetricsState>,
 }
 
+thread_local! {
+    /// This thread's SDK clients for sync calls, one per live `ClientShared`: their
+    /// connections belong to this thread's runtime (see runtime.rs). Entries of dropped
+    /// clients are pruned when a new one is added; all of them go when the thread ends.
+    static THREAD_CLIENTS: std::cell::RefCell<Vec<(Weak<ClientShared>, u32, aws_sdk_dynamodb::Client)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 impl ClientShared {
-    /// The SDK client for this process. After `fork()` the parent's connection pool and
-    /// its tasks are unusable, so the child builds its own on first use. Call from a
-    /// Python thread (never from inside the runtime): the rebuild blocks briefly.
-    pub fn sdk(&self) -> PyResult<aws_sdk_dynamodb::Client> {
+    /// The SDK client to send with from where this future runs: the calling thread's own
+    /// inside a sync call, the shared one on the async runtime. Either is rebuilt on first
+    /// use in a forked child, whose copies of the parent's connections are unusable.
+    pub async fn sdk_here(self: &Arc<Self>) -> Result<aws_sdk_dynamodb::Client, Error> {
         let pid = runtime::process_id();
+        if runtime::on_calling_thread() {
+            let found = THREAD_CLIENTS.with(|clients| {
+                clients
+                    .borrow()
+                    .iter()
+                    .find(|(owner, p, _)| *p == pid && std::ptr::eq(owner.as_ptr(), Arc::as_ptr(self)))
+                    .map(|(_, _, c)| c.clone())
+            });
+            if let Some(client) = found {
+                return Ok(client);
+            }
+            let client = self.build_sdk().await;
+            THREAD_CLIENTS.with(|clients| {
+                let mut clients = clients.borrow_mut();
+                clients.retain(|(owner, p, _)| *p == pid && owner.strong_count() > 0);
+                clients.push((Arc::downgrade(self), pid, client.clone()));
+            });
+            return Ok(client);
+        }
         {
             let guard = self.sdk.read().unwrap_or_else(|e| e.into_inner());
             if guard.0 == pid {
                 return Ok(guard.1.clone());
             }
         }
-        let fresh = runtime::block_on(build_sdk_client(&self.options))?.0;
-        let mut guard = self.sdk.write().unwrap_or_else(|e| e.into_inner());
-        *guard = (pid, fresh.clone());
+        let fresh = self.build_sdk().await;
+        *self.sdk.write().unwrap_or_else(|e| e.into_inner()) = (pid, fresh.clone());
         Ok(fresh)
+    }
+
+    /// A new SDK client from the same configuration, with its own connection pool.
+    async fn build_sdk(&self) -> aws_sdk_dynamodb::Client {
+        build_sdk_client(&self.options).await.0
     }
 
     /// Records one call's metrics as the last and adds them to the totals.
@@ -109,7 +141,7 @@ pub struct DynamoDBClient {
     pub shared: Arc<ClientShared>,
 }
 
-async fn build_sdk_client(o: &ClientOptions) -> PyResult<(aws_sdk_dynamodb::Client, String)> {
+async fn build_sdk_client(o: &ClientOptions) -> (aws_sdk_dynamodb::Client, String) {
     let mut loader = aws_config::defaults(BehaviorVersion::latest());
     if let Some(region) = &o.region {
         loader = loader.region(Region::new(region.clone()));
@@ -147,7 +179,7 @@ async fn build_sdk_client(o: &ClientOptions) -> PyResult<(aws_sdk_dynamodb::Clie
         }
         conf = conf.credentials_provider(assume.configure(&sdk_config).build().await);
     }
-    Ok((aws_sdk_dynamodb::Client::from_conf(conf.build()), region))
+    (aws_sdk_dynamodb::Client::from_conf(conf.build()), region)
 }
 
 fn positive(name: &str, value: Option<f64>) -> PyResult<()> {
@@ -208,8 +240,9 @@ pub fn new(
         read_timeout,
         max_retries,
     };
-    // Loading the config may read profile files: do it without the GIL.
-    let (sdk, region) = py.detach(|| runtime::block_on(build_sdk_client(&options)))?;
+    // Loading the config may read profile files: do it without the GIL, and on the shared
+    // runtime, which is where this (async) client's connections will live.
+    let (sdk, region) = py.detach(|| runtime::runtime().block_on(build_sdk_client(&options)));
     Ok(DynamoDBClient {
         shared: Arc::new(ClientShared {
             options,

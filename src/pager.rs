@@ -6,8 +6,8 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
-use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
+use aws_sdk_dynamodb::operation::query::builders::QueryInputBuilder;
+use aws_sdk_dynamodb::operation::scan::builders::ScanInputBuilder;
 use aws_sdk_dynamodb::operation::RequestId;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
@@ -21,8 +21,8 @@ use crate::ops::metrics;
 
 /// The request a pager repeats, page after page.
 pub enum PageRequest {
-    Query(QueryFluentBuilder),
-    Scan(ScanFluentBuilder),
+    Query(QueryInputBuilder),
+    Scan(ScanInputBuilder),
 }
 
 /// One response, reduced to what the pager keeps.
@@ -35,11 +35,12 @@ pub struct Page {
 
 impl PageRequest {
     /// Fetches one page starting after `start`, asking DynamoDB for at most `limit` items.
-    pub async fn fetch(&self, shared: &ClientShared, start: Option<Item>, limit: Option<i32>) -> Result<Page, Error> {
+    pub async fn fetch(&self, shared: &Arc<ClientShared>, start: Option<Item>, limit: Option<i32>) -> Result<Page, Error> {
+        let sdk = shared.sdk_here().await?;
         let started = Instant::now();
         let (page, kind) = match self {
             PageRequest::Query(q) => {
-                let out = q.clone().set_exclusive_start_key(start).set_limit(limit).send().await?;
+                let out = q.clone().set_exclusive_start_key(start).set_limit(limit).send_with(&sdk).await?;
                 let mut m = metrics::read(started, out.consumed_capacity(), out.request_id());
                 m.items_count = Some(out.count as i64);
                 m.scanned_count = Some(out.scanned_count as i64);
@@ -47,7 +48,7 @@ impl PageRequest {
                 (Page { items: out.items.unwrap_or_default(), last_evaluated_key: out.last_evaluated_key, count, metrics: m }, OpKind::Query)
             }
             PageRequest::Scan(s) => {
-                let out = s.clone().set_exclusive_start_key(start).set_limit(limit).send().await?;
+                let out = s.clone().set_exclusive_start_key(start).set_limit(limit).send_with(&sdk).await?;
                 let mut m = metrics::read(started, out.consumed_capacity(), out.request_id());
                 m.items_count = Some(out.count as i64);
                 m.scanned_count = Some(out.scanned_count as i64);

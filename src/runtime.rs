@@ -1,14 +1,21 @@
-//! The one tokio runtime of the process, and the two ways Python code waits on it.
+//! Where pydynox's futures run, and the two ways Python code waits on them.
 //!
-//! Sync methods release the GIL and `block_on` the runtime from the calling thread: the
-//! request future itself runs on that thread, so no task is handed to a worker and back.
-//! Async methods spawn onto the runtime and hand Python an awaitable.
+//! - Async twins spawn onto one shared multi-thread runtime (`future_into_py`) and hand
+//!   Python an awaitable.
+//! - Sync methods release the GIL and `block_on` a current-thread runtime owned by the
+//!   calling thread. The request, its connection and its I/O are all driven on that
+//!   thread, so no wake-up crosses threads: measured as the largest cost a binding adds
+//!   to a call. Each calling thread has its own runtime, so sync calls from many threads
+//!   run in parallel. Connections belong to the runtime that opened them, so a client
+//!   keeps one connection pool per calling thread plus one for async use
+//!   (`ClientShared::sdk_here`).
 //!
-//! A runtime does not survive `fork()`: the child has none of the parent's worker
-//! threads. The runtime is therefore keyed by process id and rebuilt on first use in a
-//! child; the parent's is leaked there, since dropping it would wait on threads that do
-//! not exist.
+//! A runtime does not survive `fork()`: the child has none of the parent's threads, and
+//! its I/O driver shares the parent's epoll instance. Every runtime is therefore keyed by
+//! process id and rebuilt on first use in a child; the parent's is leaked there, since
+//! dropping it would wait on threads that do not exist.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{OnceLock, RwLock};
@@ -52,9 +59,40 @@ pub fn process_id() -> u32 {
     std::process::id()
 }
 
-/// Runs a future to completion on the calling thread. Call with the GIL released.
+thread_local! {
+    /// The calling thread's own runtime for sync calls, with the process it was built in.
+    static LOCAL: RefCell<Option<(u32, Runtime)>> = const { RefCell::new(None) };
+}
+
+fn build_local() -> Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("the OS refused the resources of a tokio runtime")
+}
+
+/// Runs a future to completion on the calling thread's own runtime. Call with the GIL
+/// released, from a thread that is not already inside a runtime.
 pub fn block_on<F: Future>(fut: F) -> F::Output {
-    runtime().block_on(fut)
+    LOCAL.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let pid = std::process::id();
+        if slot.as_ref().is_none_or(|(owner, _)| *owner != pid) {
+            if let Some(stale) = slot.take() {
+                std::mem::forget(stale);
+            }
+            *slot = Some((pid, build_local()));
+        }
+        let (_, rt) = slot.as_ref().expect("set just above");
+        rt.block_on(fut)
+    })
+}
+
+/// True inside a sync call's `block_on` (a current-thread runtime), false on the shared
+/// runtime where async twins run.
+pub fn on_calling_thread() -> bool {
+    tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::CurrentThread)
 }
 
 /// Wraps a Rust future into a Python awaitable that runs on our runtime.

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use aws_sdk_dynamodb::types::{KeysAndAttributes, ReturnConsumedCapacity};
-use aws_sdk_dynamodb::Client;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -19,7 +18,6 @@ const CHUNK: usize = 100;
 
 pub struct Prepared {
     shared: Arc<ClientShared>,
-    sdk: Client,
     table: String,
     keys: Vec<Item>,
 }
@@ -31,10 +29,11 @@ pub struct Output {
 
 pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, table: String, keys: Vec<Bound<'_, PyDict>>) -> PyResult<Prepared> {
     let keys = keys.iter().enumerate().map(|(i, k)| dict_to_item(k, &format!("keys[{i}]"))).collect::<PyResult<Vec<_>>>()?;
-    Ok(Prepared { shared: client.shared.clone(), sdk: client.shared.sdk()?, table, keys })
+    Ok(Prepared { shared: client.shared.clone(), table, keys })
 }
 
 pub async fn execute(p: Prepared) -> Result<Output, Error> {
+    let sdk = p.shared.sdk_here().await?;
     let started = Instant::now();
     let mut rcu = None::<f64>;
     let mut items = Vec::with_capacity(p.keys.len());
@@ -42,8 +41,7 @@ pub async fn execute(p: Prepared) -> Result<Output, Error> {
         let mut pending = KeysAndAttributes::builder().set_keys(Some(chunk.to_vec())).build().expect("keys are set");
         let mut attempt = 0;
         loop {
-            let out = p
-                .sdk
+            let out = sdk
                 .batch_get_item()
                 .request_items(&p.table, pending)
                 .return_consumed_capacity(ReturnConsumedCapacity::Total)

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, ReturnConsumedCapacity, WriteRequest};
-use aws_sdk_dynamodb::Client;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -20,7 +19,6 @@ const CHUNK: usize = 25;
 
 pub struct Prepared {
     shared: Arc<ClientShared>,
-    sdk: Client,
     table: String,
     writes: Vec<WriteRequest>,
 }
@@ -43,10 +41,11 @@ pub fn prepare(
         let key = dict_to_item(key, &format!("delete_keys[{i}]"))?;
         writes.push(WriteRequest::builder().delete_request(DeleteRequest::builder().set_key(Some(key)).build().expect("key is set")).build());
     }
-    Ok(Prepared { shared: client.shared.clone(), sdk: client.shared.sdk()?, table, writes })
+    Ok(Prepared { shared: client.shared.clone(), table, writes })
 }
 
 pub async fn execute(p: Prepared) -> Result<(), Error> {
+    let sdk = p.shared.sdk_here().await?;
     let started = Instant::now();
     let mut wcu = None::<f64>;
     let total = p.writes.len();
@@ -57,8 +56,7 @@ pub async fn execute(p: Prepared) -> Result<(), Error> {
         let mut attempt = 0;
         loop {
             let chunk_len = pending.len();
-            let out = p
-                .sdk
+            let out = sdk
                 .batch_write_item()
                 .request_items(&p.table, pending)
                 .return_consumed_capacity(ReturnConsumedCapacity::Total)

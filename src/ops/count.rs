@@ -29,10 +29,7 @@ pub fn prepare(
     index_name: Option<String>,
     consistent_read: bool,
 ) -> PyResult<Prepared> {
-    let request = client
-        .shared
-        .sdk()?
-        .scan()
+    let request = aws_sdk_dynamodb::operation::scan::ScanInput::builder()
         .table_name(table)
         .select(Select::Count)
         .set_filter_expression(filter_expression)

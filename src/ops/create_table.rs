@@ -2,17 +2,19 @@
 
 use std::time::Duration;
 
-use aws_sdk_dynamodb::operation::create_table::builders::CreateTableFluentBuilder;
+use std::sync::Arc;
+
+use aws_sdk_dynamodb::operation::create_table::builders::CreateTableInputBuilder;
+use aws_sdk_dynamodb::operation::create_table::CreateTableInput;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, LocalSecondaryIndex,
     Projection, ProjectionType, ProvisionedThroughput, ScalarAttributeType, SseSpecification, SseType, TableClass,
 };
-use aws_sdk_dynamodb::Client;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::client::DynamoDBClient;
+use crate::client::{ClientShared, DynamoDBClient};
 use crate::errors::Error;
 use crate::ops::args;
 use crate::ops::wait_for_table_active::wait_active;
@@ -22,9 +24,9 @@ const LSI_KEYS: &[&str] = &["index_name", "range_key", "projection", "non_key_at
 const WAIT_TIMEOUT: Duration = Duration::from_secs(300);
 
 pub struct Prepared {
-    sdk: Client,
+    shared: Arc<ClientShared>,
     table_name: String,
-    request: CreateTableFluentBuilder,
+    request: CreateTableInputBuilder,
     wait: bool,
 }
 
@@ -119,8 +121,7 @@ pub fn prepare(
     if let Some(rk) = &range_key {
         schema.push(attrs.key(rk, KeyType::Range, "range_key")?);
     }
-    let sdk = client.shared.sdk()?;
-    let mut request = sdk.create_table().table_name(&table_name).set_key_schema(Some(schema));
+    let mut request = CreateTableInput::builder().table_name(&table_name).set_key_schema(Some(schema));
     request = if provisioned {
         request.billing_mode(BillingMode::Provisioned).provisioned_throughput(throughput(read_capacity, write_capacity, "")?)
     } else {
@@ -175,13 +176,14 @@ pub fn prepare(
         Some(other) => return Err(bad(format!("encryption is '{other}'; expected AWS_OWNED, AWS_MANAGED or CUSTOMER_MANAGED"))),
     }
     request = request.set_attribute_definitions(Some(attrs.0));
-    Ok(Prepared { sdk, table_name, request, wait })
+    Ok(Prepared { shared: client.shared.clone(), table_name, request, wait })
 }
 
 pub async fn execute(p: Prepared) -> Result<(), Error> {
-    p.request.send().await?;
+    let sdk = p.shared.sdk_here().await?;
+    p.request.send_with(&sdk).await?;
     if p.wait {
-        wait_active(&p.sdk, &p.table_name, WAIT_TIMEOUT).await?;
+        wait_active(&sdk, &p.table_name, WAIT_TIMEOUT).await?;
     }
     Ok(())
 }

@@ -1,22 +1,24 @@
 //! DeleteTable.
 
-use aws_sdk_dynamodb::Client;
+use std::sync::Arc;
+
 use pyo3::prelude::*;
 
-use crate::client::DynamoDBClient;
+use crate::client::{ClientShared, DynamoDBClient};
 use crate::errors::Error;
 
 pub struct Prepared {
-    sdk: Client,
+    shared: Arc<ClientShared>,
     table_name: String,
 }
 
 pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, table_name: String) -> PyResult<Prepared> {
-    Ok(Prepared { sdk: client.shared.sdk()?, table_name })
+    Ok(Prepared { shared: client.shared.clone(), table_name })
 }
 
 pub async fn execute(p: Prepared) -> Result<(), Error> {
-    p.sdk.delete_table().table_name(p.table_name).send().await?;
+    let sdk = p.shared.sdk_here().await?;
+    sdk.delete_table().table_name(p.table_name).send().await?;
     Ok(())
 }
 

@@ -1,24 +1,26 @@
 //! DescribeTimeToLive.
 
-use aws_sdk_dynamodb::Client;
+use std::sync::Arc;
+
 use pyo3::prelude::*;
 use pyo3::IntoPyObjectExt;
 
 use crate::bindings::TimeToLiveDescription;
-use crate::client::DynamoDBClient;
+use crate::client::{ClientShared, DynamoDBClient};
 use crate::errors::Error;
 
 pub struct Prepared {
-    sdk: Client,
+    shared: Arc<ClientShared>,
     table_name: String,
 }
 
 pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, table_name: String) -> PyResult<Prepared> {
-    Ok(Prepared { sdk: client.shared.sdk()?, table_name })
+    Ok(Prepared { shared: client.shared.clone(), table_name })
 }
 
 pub async fn execute(p: Prepared) -> Result<TimeToLiveDescription, Error> {
-    let out = p.sdk.describe_time_to_live().table_name(p.table_name).send().await?;
+    let sdk = p.shared.sdk_here().await?;
+    let out = sdk.describe_time_to_live().table_name(p.table_name).send().await?;
     let d = out.time_to_live_description();
     Ok(TimeToLiveDescription {
         status: d.and_then(|d| d.time_to_live_status()).map(|s| s.as_str().to_owned()).unwrap_or_else(|| "DISABLED".into()),

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use aws_sdk_dynamodb::operation::execute_statement::builders::ExecuteStatementFluentBuilder;
+use aws_sdk_dynamodb::operation::execute_statement::builders::ExecuteStatementInputBuilder;
+use aws_sdk_dynamodb::operation::execute_statement::ExecuteStatementInput;
 use aws_sdk_dynamodb::operation::RequestId;
 use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
 use pyo3::prelude::*;
@@ -18,7 +19,7 @@ use crate::ops::metrics;
 
 pub struct Prepared {
     shared: Arc<ClientShared>,
-    request: ExecuteStatementFluentBuilder,
+    request: ExecuteStatementInputBuilder,
 }
 
 pub struct Output {
@@ -40,10 +41,7 @@ pub fn prepare(
         .map(|ps| ps.iter().enumerate().map(|(i, v)| py_to_attr(v, &format!("parameters[{i}]"))).collect::<PyResult<Vec<_>>>())
         .transpose()?
         .filter(|ps| !ps.is_empty());
-    let request = client
-        .shared
-        .sdk()?
-        .execute_statement()
+    let request = ExecuteStatementInput::builder()
         .statement(statement)
         .set_parameters(parameters)
         .consistent_read(consistent_read)
@@ -54,7 +52,7 @@ pub fn prepare(
 
 pub async fn execute(p: Prepared) -> Result<Output, Error> {
     let started = Instant::now();
-    let out = p.request.send().await?;
+    let out = p.request.send_with(&p.shared.sdk_here().await?).await?;
     let items = out.items.clone().unwrap_or_default();
     let mut m = metrics::read(started, out.consumed_capacity(), out.request_id());
     m.items_count = Some(items.len() as i64);

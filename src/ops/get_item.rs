@@ -3,7 +3,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
+use aws_sdk_dynamodb::operation::get_item::builders::GetItemInputBuilder;
+use aws_sdk_dynamodb::operation::get_item::GetItemInput;
 use aws_sdk_dynamodb::operation::RequestId;
 use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
 use pyo3::prelude::*;
@@ -16,7 +17,7 @@ use crate::ops::metrics;
 
 pub struct Prepared {
     shared: Arc<ClientShared>,
-    request: GetItemFluentBuilder,
+    request: GetItemInputBuilder,
 }
 
 pub struct Output {
@@ -32,10 +33,7 @@ pub fn prepare(
     consistent_read: bool,
     projection: Option<Vec<String>>,
 ) -> PyResult<Prepared> {
-    let mut request = client
-        .shared
-        .sdk()?
-        .get_item()
+    let mut request = GetItemInput::builder()
         .table_name(table)
         .set_key(Some(dict_to_item(&key, "key")?))
         .consistent_read(consistent_read)
@@ -53,7 +51,7 @@ pub fn prepare(
 
 pub async fn execute(p: Prepared) -> Result<Output, Error> {
     let started = Instant::now();
-    let out = p.request.send().await?;
+    let out = p.request.send_with(&p.shared.sdk_here().await?).await?;
     let m = metrics::read(started, out.consumed_capacity(), out.request_id());
     p.shared.record(OpKind::Get, &m);
     Ok(Output { item: out.item, read: p.shared.read })

@@ -39,10 +39,7 @@ pub fn prepare(
     consistent_read: bool,
 ) -> PyResult<Prepared> {
     let total = crate::ops::scan::segments(Some(0), Some(total_segments))?.1.unwrap_or(1);
-    let base = client
-        .shared
-        .sdk()?
-        .scan()
+    let base = aws_sdk_dynamodb::operation::scan::ScanInput::builder()
         .table_name(table)
         .set_filter_expression(filter_expression)
         .set_projection_expression(projection_expression)
@@ -55,7 +52,7 @@ pub fn prepare(
     Ok(Prepared { shared: client.shared.clone(), segments })
 }
 
-async fn scan_segment(shared: &ClientShared, request: &PageRequest) -> Result<(Vec<Item>, OperationMetrics), Error> {
+async fn scan_segment(shared: &Arc<ClientShared>, request: &PageRequest) -> Result<(Vec<Item>, OperationMetrics), Error> {
     let mut items = Vec::new();
     let mut total = OperationMetrics::default();
     let mut start = None;

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
+use aws_sdk_dynamodb::operation::put_item::builders::PutItemInputBuilder;
+use aws_sdk_dynamodb::operation::put_item::PutItemInput;
 use aws_sdk_dynamodb::operation::RequestId;
 use aws_sdk_dynamodb::types::{ReturnConsumedCapacity, ReturnValuesOnConditionCheckFailure};
 use pyo3::prelude::*;
@@ -18,7 +19,7 @@ use crate::ops::{args, metrics};
 
 pub struct Prepared {
     shared: Arc<ClientShared>,
-    request: PutItemFluentBuilder,
+    request: PutItemInputBuilder,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -32,10 +33,7 @@ pub fn prepare(
     expression_attribute_values: Option<Bound<'_, PyDict>>,
     return_values_on_condition_check_failure: bool,
 ) -> PyResult<Prepared> {
-    let mut request = client
-        .shared
-        .sdk()?
-        .put_item()
+    let mut request = PutItemInput::builder()
         .table_name(table)
         .set_item(Some(dict_to_item(&item, "item")?))
         .set_condition_expression(condition_expression)
@@ -50,7 +48,7 @@ pub fn prepare(
 
 pub async fn execute(p: Prepared) -> Result<OperationMetrics, Error> {
     let started = Instant::now();
-    let out = p.request.send().await?;
+    let out = p.request.send_with(&p.shared.sdk_here().await?).await?;
     let m = metrics::write(started, out.consumed_capacity(), out.request_id());
     p.shared.record(OpKind::Put, &m);
     Ok(m)

@@ -29,10 +29,7 @@ pub fn prepare(
     let limit = args::count_arg(limit, "limit", 0)?.map(|n| n as usize);
     let page_size = args::count_arg(page_size, "page_size", 1)?;
     let start = last_evaluated_key.map(|k| dict_to_item(&k, "last_evaluated_key")).transpose()?;
-    let request = client
-        .shared
-        .sdk()?
-        .query()
+    let request = aws_sdk_dynamodb::operation::query::QueryInput::builder()
         .table_name(table)
         .key_condition_expression(key_condition_expression)
         .set_filter_expression(filter_expression)

@@ -43,10 +43,7 @@ pub fn prepare(
     let page_size = args::count_arg(page_size, "page_size", 1)?;
     let (segment, total_segments) = segments(segment, total_segments)?;
     let start = last_evaluated_key.map(|k| dict_to_item(&k, "last_evaluated_key")).transpose()?;
-    let request = client
-        .shared
-        .sdk()?
-        .scan()
+    let request = aws_sdk_dynamodb::operation::scan::ScanInput::builder()
         .table_name(table)
         .set_filter_expression(filter_expression)
         .set_projection_expression(projection_expression)

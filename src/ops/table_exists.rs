@@ -1,23 +1,25 @@
 //! Whether a table exists: DescribeTable, with "not found" meaning false.
 
-use aws_sdk_dynamodb::Client;
+use std::sync::Arc;
+
 use pyo3::prelude::*;
 use pyo3::IntoPyObjectExt;
 
-use crate::client::DynamoDBClient;
+use crate::client::{ClientShared, DynamoDBClient};
 use crate::errors::{Error, ErrorKind};
 
 pub struct Prepared {
-    sdk: Client,
+    shared: Arc<ClientShared>,
     table_name: String,
 }
 
 pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, table_name: String) -> PyResult<Prepared> {
-    Ok(Prepared { sdk: client.shared.sdk()?, table_name })
+    Ok(Prepared { shared: client.shared.clone(), table_name })
 }
 
 pub async fn execute(p: Prepared) -> Result<bool, Error> {
-    match p.sdk.describe_table().table_name(&p.table_name).send().await {
+    let sdk = p.shared.sdk_here().await?;
+    match sdk.describe_table().table_name(&p.table_name).send().await {
         Ok(_) => Ok(true),
         Err(e) => match Error::from(e) {
             err if err.kind == ErrorKind::ResourceNotFound => Ok(false),

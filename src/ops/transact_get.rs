@@ -3,7 +3,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use aws_sdk_dynamodb::operation::transact_get_items::builders::TransactGetItemsFluentBuilder;
+use aws_sdk_dynamodb::operation::transact_get_items::builders::TransactGetItemsInputBuilder;
+use aws_sdk_dynamodb::operation::transact_get_items::TransactGetItemsInput;
 use aws_sdk_dynamodb::operation::RequestId;
 use aws_sdk_dynamodb::types::{Get, ReturnConsumedCapacity, TransactGetItem};
 use pyo3::exceptions::PyValueError;
@@ -20,7 +21,7 @@ const KEYS: &[&str] = &["table", "key", "projection_expression", "expression_att
 
 pub struct Prepared {
     shared: Arc<ClientShared>,
-    request: TransactGetItemsFluentBuilder,
+    request: TransactGetItemsInputBuilder,
 }
 
 pub struct Output {
@@ -51,10 +52,7 @@ pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, gets: Vec<Bound<'_, PyD
         return Err(PyValueError::new_err("gets must not be empty"));
     }
     let items = gets.iter().enumerate().map(|(i, g)| one(g, &format!("gets[{i}]"))).collect::<PyResult<Vec<_>>>()?;
-    let request = client
-        .shared
-        .sdk()?
-        .transact_get_items()
+    let request = TransactGetItemsInput::builder()
         .set_transact_items(Some(items))
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
     Ok(Prepared { shared: client.shared.clone(), request })
@@ -62,7 +60,7 @@ pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, gets: Vec<Bound<'_, PyD
 
 pub async fn execute(p: Prepared) -> Result<Output, Error> {
     let started = Instant::now();
-    let out = p.request.send().await?;
+    let out = p.request.send_with(&p.shared.sdk_here().await?).await?;
     let m = OperationMetrics {
         duration_ms: metrics::elapsed_ms(started),
         consumed_rcu: metrics::sum_units(out.consumed_capacity()),

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use aws_sdk_dynamodb::operation::transact_write_items::builders::TransactWriteItemsFluentBuilder;
+use aws_sdk_dynamodb::operation::transact_write_items::builders::TransactWriteItemsInputBuilder;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
 use aws_sdk_dynamodb::operation::RequestId;
 use aws_sdk_dynamodb::types::{ConditionCheck, Delete, Put, ReturnConsumedCapacity, TransactWriteItem, Update};
 use pyo3::exceptions::PyValueError;
@@ -29,7 +30,7 @@ const KEYS: &[&str] = &[
 
 pub struct Prepared {
     shared: Arc<ClientShared>,
-    request: TransactWriteItemsFluentBuilder,
+    request: TransactWriteItemsInputBuilder,
 }
 
 /// The parts every kind of transactional write may carry.
@@ -123,10 +124,7 @@ pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, operations: Vec<Bound<'
         return Err(PyValueError::new_err("operations must not be empty"));
     }
     let items = operations.iter().enumerate().map(|(i, op)| one(op, &format!("operations[{i}]"))).collect::<PyResult<Vec<_>>>()?;
-    let request = client
-        .shared
-        .sdk()?
-        .transact_write_items()
+    let request = TransactWriteItemsInput::builder()
         .set_transact_items(Some(items))
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
     Ok(Prepared { shared: client.shared.clone(), request })
@@ -134,7 +132,7 @@ pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, operations: Vec<Bound<'
 
 pub async fn execute(p: Prepared) -> Result<(), Error> {
     let started = Instant::now();
-    let out = p.request.send().await?;
+    let out = p.request.send_with(&p.shared.sdk_here().await?).await?;
     let m = OperationMetrics {
         duration_ms: metrics::elapsed_ms(started),
         consumed_wcu: metrics::sum_units(out.consumed_capacity()),

@@ -4,7 +4,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
-use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemInputBuilder;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemInput;
 use aws_sdk_dynamodb::operation::RequestId;
 use aws_sdk_dynamodb::types::{ReturnConsumedCapacity, ReturnValuesOnConditionCheckFailure};
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -20,7 +21,7 @@ use crate::ops::{args, metrics};
 
 pub struct Prepared {
     shared: Arc<ClientShared>,
-    request: UpdateItemFluentBuilder,
+    request: UpdateItemInputBuilder,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -46,10 +47,7 @@ pub fn prepare(
         (None, Some(expr)) => expr,
         (Some(updates), None) => set_expression(&updates, &mut names, &mut values)?,
     };
-    let mut request = client
-        .shared
-        .sdk()?
-        .update_item()
+    let mut request = UpdateItemInput::builder()
         .table_name(table)
         .set_key(Some(dict_to_item(&key, "key")?))
         .update_expression(expression)
@@ -90,7 +88,7 @@ fn set_expression(
 
 pub async fn execute(p: Prepared) -> Result<OperationMetrics, Error> {
     let started = Instant::now();
-    let out = p.request.send().await?;
+    let out = p.request.send_with(&p.shared.sdk_here().await?).await?;
     let m = metrics::write(started, out.consumed_capacity(), out.request_id());
     p.shared.record(OpKind::Update, &m);
     Ok(m)

@@ -1,15 +1,16 @@
 //! UpdateTimeToLive.
 
+use std::sync::Arc;
+
 use aws_sdk_dynamodb::types::TimeToLiveSpecification;
-use aws_sdk_dynamodb::Client;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-use crate::client::DynamoDBClient;
+use crate::client::{ClientShared, DynamoDBClient};
 use crate::errors::Error;
 
 pub struct Prepared {
-    sdk: Client,
+    shared: Arc<ClientShared>,
     table_name: String,
     spec: TimeToLiveSpecification,
 }
@@ -20,11 +21,12 @@ pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, table_name: String, att
         .enabled(enabled)
         .build()
         .map_err(|e| PyValueError::new_err(e.to_string()))?;
-    Ok(Prepared { sdk: client.shared.sdk()?, table_name, spec })
+    Ok(Prepared { shared: client.shared.clone(), table_name, spec })
 }
 
 pub async fn execute(p: Prepared) -> Result<(), Error> {
-    p.sdk.update_time_to_live().table_name(p.table_name).time_to_live_specification(p.spec).send().await?;
+    let sdk = p.shared.sdk_here().await?;
+    sdk.update_time_to_live().table_name(p.table_name).time_to_live_specification(p.spec).send().await?;
     Ok(())
 }
 

@@ -2,19 +2,21 @@
 
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
 use aws_sdk_dynamodb::types::{IndexStatus, TableStatus};
 use aws_sdk_dynamodb::Client;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-use crate::client::DynamoDBClient;
+use crate::client::{ClientShared, DynamoDBClient};
 use crate::errors::{Error, ErrorKind};
 
 const DEFAULT_TIMEOUT_SECONDS: i64 = 300;
 const POLL: Duration = Duration::from_millis(250);
 
 pub struct Prepared {
-    sdk: Client,
+    shared: Arc<ClientShared>,
     table_name: String,
     timeout: Duration,
 }
@@ -24,7 +26,7 @@ pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, table_name: String, tim
     if secs < 0 {
         return Err(PyValueError::new_err(format!("timeout_seconds must not be negative, got {secs}")));
     }
-    Ok(Prepared { sdk: client.shared.sdk()?, table_name, timeout: Duration::from_secs(secs as u64) })
+    Ok(Prepared { shared: client.shared.clone(), table_name, timeout: Duration::from_secs(secs as u64) })
 }
 
 /// Shared with create_table(wait=True).
@@ -46,7 +48,8 @@ pub async fn wait_active(sdk: &Client, table_name: &str, timeout: Duration) -> R
 }
 
 pub async fn execute(p: Prepared) -> Result<(), Error> {
-    wait_active(&p.sdk, &p.table_name, p.timeout).await
+    let sdk = p.shared.sdk_here().await?;
+    wait_active(&sdk, &p.table_name, p.timeout).await
 }
 
 pub fn convert(py: Python<'_>, _: ()) -> PyResult<Py<PyAny>> {
