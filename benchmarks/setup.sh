@@ -10,9 +10,12 @@ BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$BENCH")"
 VENVS="$BENCH/.venvs"
 PY="${BENCH_PYTHON:-python3.11}"
-MATURIN="${MATURIN:-/work/venv/bin/maturin}"
-command -v "$MATURIN" >/dev/null 2>&1 || MATURIN=maturin
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pydynox/target}"
+# The project's own venv and target-dir rules (scripts/env.sh): maturin comes from there,
+# and a target dir last used by another clone gets our crates rebuilt.
+source "$ROOT/scripts/env.sh"
+setup_venv >&2
+claim_target_dir >&2
+MATURIN="$VENV/bin/maturin"
 
 # Pinned so that reruns compare the same code; bump deliberately.
 BOTO3="boto3==1.44.*"

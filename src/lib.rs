@@ -21,5 +21,8 @@ use pyo3::prelude::*;
 
 #[pymodule]
 fn pydynox_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    bindings::register(m)
+    bindings::register(m)?;
+    let wait = wrap_pyfunction!(runtime::wait_for_async_tasks, m)?;
+    m.py().import("atexit")?.call_method1("register", (wait,))?;
+    Ok(())
 }

@@ -18,7 +18,9 @@
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{OnceLock, RwLock};
+use std::time::{Duration, Instant};
 
 use pyo3::prelude::*;
 use pyo3_async_runtimes::generic::{self, ContextExt};
@@ -104,6 +106,43 @@ where
     generic::future_into_py::<PydynoxRuntime, F, T>(py, fut)
 }
 
+/// Tasks spawned for async twins (and the blocking tasks that hand their results to
+/// Python) that have not finished yet.
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts one spawned task from start to end (drop), however it ends.
+struct InFlight;
+
+impl InFlight {
+    fn start() -> Self {
+        IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
+        InFlight
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Longest the interpreter's exit waits for async tasks still finishing.
+const EXIT_GRACE: Duration = Duration::from_secs(5);
+
+/// Registered with `atexit`: lets tasks of async twins finish while the interpreter is
+/// still whole. A task resolves its awaitable and then drops its Python references, which
+/// takes the GIL; doing that from a runtime thread while the interpreter finalizes crashed
+/// the process (seen as a segfault after `asyncio.run` returned).
+#[pyfunction]
+pub fn wait_for_async_tasks(py: Python<'_>) {
+    py.detach(|| {
+        let deadline = Instant::now() + EXIT_GRACE;
+        while IN_FLIGHT.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    });
+}
+
 /// Adapter that lets pyo3-async-runtimes spawn onto our fork-aware runtime instead of
 /// its own global one (which could not be rebuilt in a forked child).
 struct PydynoxRuntime;
@@ -120,14 +159,23 @@ impl generic::Runtime for PydynoxRuntime {
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        runtime().spawn(fut)
+        let guard = InFlight::start();
+        runtime().spawn(async move {
+            fut.await;
+            drop(guard);
+        })
     }
 
     fn spawn_blocking<F>(f: F) -> Self::JoinHandle
     where
         F: FnOnce() + Send + 'static,
     {
-        runtime().spawn_blocking(f)
+        // pyo3-async-runtimes resolves the Python future from here (it waits for the GIL).
+        let guard = InFlight::start();
+        runtime().spawn_blocking(move || {
+            f();
+            drop(guard);
+        })
     }
 }
 
