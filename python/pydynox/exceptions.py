@@ -27,3 +27,28 @@ __all__ = [
     "TransactionCanceledException",
     "ValidationException",
 ]
+
+
+# --- raised by the model layer before anything is sent ------------------------------------
+
+
+class ItemTooLargeException(PydynoxException):
+    """The item is larger than the model's `max_size`; nothing was sent.
+
+    `size` and `max_size` are in bytes; `item_key` is the item's key when known.
+    """
+
+    def __init__(self, size: int, max_size: int, item_key: dict | None = None, model: str | None = None) -> None:
+        self.size = size
+        self.max_size = max_size
+        self.item_key = item_key
+        where = f"{model} item" if model else "item"
+        super().__init__(f"{where} {item_key!r} is {size} bytes, over max_size {max_size} bytes")
+
+
+class InvalidCursorError(PydynoxException, ValueError):
+    """A pagination cursor was tampered with, has expired, belongs to another model or
+    query, or cannot be checked because no cursor secret is configured."""
+
+
+__all__ += ["InvalidCursorError", "ItemTooLargeException"]

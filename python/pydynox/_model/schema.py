@@ -1,0 +1,233 @@
+"""A model class's schema, collected once when the class is defined.
+
+Everything per-class that operations need (keys, indexes, hooks, the version and TTL
+attributes, and the precomputed load/dump tables) lives on one `ModelSchema`, so the hot
+paths do dictionary look-ups instead of walking the class each call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from pydynox.attributes import Attribute, TTLAttribute, VersionAttribute
+from pydynox.hooks import HOOK_MARK, HookType
+
+if TYPE_CHECKING:
+    from pydynox.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
+
+__all__ = ["ModelSchema", "build_schema"]
+
+
+class ModelSchema:
+    """What a model class declares."""
+
+    __slots__ = (
+        "model",
+        "name",
+        "attributes",
+        "stored_names",
+        "hash_key",
+        "range_key",
+        "global_indexes",
+        "local_indexes",
+        "hooks",
+        "version",
+        "ttl",
+        "generated",
+        "_blank",
+        "_by_stored",
+        "_renamed",
+        "_converters",
+        "load",
+    )
+
+    def __init__(self, model: type) -> None:
+        self.model = model
+        self.name: str = model.__name__
+        self.attributes: dict[str, Attribute[Any]] = {}
+        """Python name -> attribute, in declaration order (base classes first)."""
+        self.stored_names: dict[str, str] = {}
+        """Python name -> stored name."""
+        self.hash_key: str | None = None
+        self.range_key: str | None = None
+        self.global_indexes: dict[str, GlobalSecondaryIndex[Any]] = {}
+        self.local_indexes: dict[str, LocalSecondaryIndex[Any]] = {}
+        self.hooks: dict[HookType, tuple[Callable[[Any], Any], ...]] = {}
+        self.version: str | None = None
+        self.ttl: str | None = None
+        self.generated: dict[str, Attribute[Any]] = {}
+        """Attributes with an AutoGenerate default, by Python name."""
+        self._blank: dict[str, Any] = {}
+        self._by_stored: dict[str, str] = {}
+        self._renamed = False
+        self._converters: tuple[tuple[str, Callable[[Any], Any]], ...] = ()
+        self.load: Callable[[dict[str, Any]], Any] = self._make_loader()
+        """A model instance from a stored item, without calling `__init__` (the load path).
+        Attributes the model does not declare are dropped; missing ones are None."""
+
+    # --- keys ----------------------------------------------------------------------------
+
+    def table_key_names(self) -> tuple[str, ...]:
+        """Stored names of the table's key attributes."""
+        names = []
+        if self.hash_key is not None:
+            names.append(self.stored_names[self.hash_key])
+        if self.range_key is not None:
+            names.append(self.stored_names[self.range_key])
+        return tuple(names)
+
+    def stored_name_of(self, python_name: str) -> str:
+        return self.stored_names[python_name]
+
+    # --- values --------------------------------------------------------------------------
+
+    def default_for(self, name: str) -> Any:
+        return self.attributes[name].make_default()
+
+    def check_value(self, name: str, value: Any) -> None:
+        """Raises TypeError/ValueError naming `Model.attribute` when `value` cannot be stored."""
+        self.attributes[name].validate(value, self.name)
+
+    def dump(self, state: dict[str, Any]) -> dict[str, Any]:
+        """Instance state -> stored item (None values left out)."""
+        item: dict[str, Any] = {}
+        stored_names = self.stored_names
+        for name, attr in self.attributes.items():
+            value = state.get(name)
+            if value is not None:
+                item[stored_names[name]] = attr.serialize(value)
+        return item
+
+    def _make_loader(self) -> Callable[[dict[str, Any]], Any]:
+        # One closure per model, specialised for its case, so the per-item path is a dict
+        # copy and a C-level update; only converting attributes cost a Python call each.
+        model = self.model
+        new = object.__new__
+        blank = self._blank
+        size = len(blank)
+        converters = self._converters
+        by_stored = self._by_stored
+
+        def drop_undeclared(state: dict[str, Any], item: dict[str, Any]) -> None:
+            for stored in item:
+                if stored not in blank:
+                    del state[stored]
+
+        if self._renamed:
+
+            def load(item: dict[str, Any]) -> Any:
+                state = blank.copy()
+                for stored, value in item.items():
+                    name = by_stored.get(stored)
+                    if name is not None:
+                        state[name] = value
+                for name, deserialize in converters:
+                    value = state[name]
+                    if value is not None:
+                        state[name] = deserialize(value)
+                obj: Any = new(model)
+                obj.__dict__ = state
+                return obj
+
+        elif converters:
+
+            def load(item: dict[str, Any]) -> Any:
+                state = blank.copy()
+                state.update(item)
+                if len(state) != size:
+                    drop_undeclared(state, item)
+                for name, deserialize in converters:
+                    value = state[name]
+                    if value is not None:
+                        state[name] = deserialize(value)
+                obj: Any = new(model)
+                obj.__dict__ = state
+                return obj
+
+        else:
+
+            def load(item: dict[str, Any]) -> Any:
+                state = blank.copy()
+                state.update(item)
+                if len(state) != size:
+                    drop_undeclared(state, item)
+                obj: Any = new(model)
+                obj.__dict__ = state
+                return obj
+
+        return load
+
+    # --- setup ---------------------------------------------------------------------------
+
+    def _finish(self) -> None:
+        self._blank = dict.fromkeys(self.attributes)
+        self._by_stored = {stored: name for name, stored in self.stored_names.items()}
+        self._renamed = any(name != stored for name, stored in self.stored_names.items())
+        self._converters = tuple(
+            (name, attr.deserialize) for name, attr in self.attributes.items() if attr.converts
+        )
+        self.load = self._make_loader()
+
+
+def build_schema(model: type) -> ModelSchema:
+    """Collects the schema of `model` from its class body and its bases'."""
+    from pydynox.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
+
+    schema = ModelSchema(model)
+    hook_functions: dict[str, Callable[[Any], Any]] = {}
+    for klass in reversed(model.__mro__):
+        for name, value in vars(klass).items():
+            # A name redefined in a subclass replaces what a base declared under it.
+            if callable(value) and getattr(value, HOOK_MARK, None) is not None:
+                hook_functions.pop(name, None)
+                hook_functions[name] = value
+                continue
+            hook_functions.pop(name, None)
+            if isinstance(value, Attribute):
+                schema.attributes.pop(name, None)
+                schema.attributes[name] = value
+            elif isinstance(value, GlobalSecondaryIndex):
+                schema.global_indexes[name] = value
+            elif isinstance(value, LocalSecondaryIndex):
+                schema.local_indexes[name] = value
+            elif name in schema.attributes and not name.startswith("__"):
+                del schema.attributes[name]
+
+    stored_seen: dict[str, str] = {}
+    for name, attr in schema.attributes.items():
+        stored = attr.name or name
+        if stored in stored_seen:
+            raise TypeError(f"{schema.name}: attributes {stored_seen[stored]!r} and {name!r} are both stored as {stored!r}")
+        stored_seen[stored] = name
+        schema.stored_names[name] = stored
+        if attr.hash_key:
+            if schema.hash_key is not None:
+                raise TypeError(f"{schema.name}: two hash keys, {schema.hash_key!r} and {name!r}")
+            schema.hash_key = name
+        if attr.range_key:
+            if schema.range_key is not None:
+                raise TypeError(f"{schema.name}: two range keys, {schema.range_key!r} and {name!r}")
+            schema.range_key = name
+        if isinstance(attr, VersionAttribute):
+            if schema.version is not None:
+                raise TypeError(f"{schema.name}: two VersionAttributes, {schema.version!r} and {name!r}")
+            schema.version = name
+        if isinstance(attr, TTLAttribute):
+            if schema.ttl is not None:
+                raise TypeError(f"{schema.name}: two TTLAttributes, {schema.ttl!r} and {name!r}")
+            schema.ttl = name
+        if attr.auto_generate is not None:
+            schema.generated[name] = attr
+    if schema.range_key is not None and schema.hash_key is None:
+        raise TypeError(f"{schema.name}: a range key ({schema.range_key!r}) needs a hash key")
+
+    hooks: dict[HookType, list[Callable[[Any], Any]]] = {}
+    for function in hook_functions.values():
+        hooks.setdefault(getattr(function, HOOK_MARK), []).append(function)
+    schema.hooks = {kind: tuple(functions) for kind, functions in hooks.items()}
+
+    for index in (*schema.global_indexes.values(), *schema.local_indexes.values()):
+        index._check_against(schema)
+    schema._finish()
+    return schema

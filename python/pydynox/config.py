@@ -1,0 +1,84 @@
+"""Per-model configuration and the process-wide default client.
+
+A model finds its client in this order: `ModelConfig(client=...)`, then the client given to
+`set_default_client`. With neither, every operation raises `ValueError` before sending.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pydynox._model.cursor import set_cursor_secret
+
+if TYPE_CHECKING:
+    from pydynox.pydynox_core import DynamoDBClient
+
+__all__ = [
+    "ModelConfig",
+    "clear_default_client",
+    "get_default_client",
+    "set_cursor_secret",
+    "set_default_client",
+]
+
+_default_client: DynamoDBClient | None = None
+
+
+def set_default_client(client: DynamoDBClient) -> None:
+    """Makes `client` the one every model without its own `ModelConfig(client=...)` uses."""
+    global _default_client
+    _default_client = client
+
+
+def get_default_client() -> DynamoDBClient | None:
+    """The client set with `set_default_client`, or None."""
+    return _default_client
+
+
+def clear_default_client() -> None:
+    """Forgets the default client (models without their own client then raise ValueError)."""
+    global _default_client
+    _default_client = None
+
+
+@dataclass(slots=True)
+class ModelConfig:
+    """How a model reaches its table.
+
+    Args:
+        table: The DynamoDB table name.
+        client: The client to use; None falls back to `set_default_client`'s.
+        skip_hooks: Skip lifecycle hooks unless an operation says otherwise.
+        max_size: Largest item, in bytes, that `save` will send; a bigger item raises
+            `ItemTooLargeException` before any request. None: no check (DynamoDB's own
+            400 KB limit still applies).
+        consistent_read: Default for reads that take `consistent_read=None`.
+        cursor_secret: Key that signs this model's pagination cursors (`result.cursor`);
+            None falls back to `set_cursor_secret`'s. Cursors cannot be made or read
+            without a key.
+        cursor_max_age: Seconds a cursor stays valid; None: no expiry.
+        hot_partition_writes: Accepted for compatibility with pydynox 0.21.0; this client
+            has no hot-partition detector, so it has no effect.
+        hot_partition_reads: As `hot_partition_writes`.
+    """
+
+    table: str
+    client: DynamoDBClient | None = None
+    skip_hooks: bool = False
+    max_size: int | None = None
+    consistent_read: bool = False
+    cursor_secret: str | bytes | None = None
+    cursor_max_age: int | None = None
+    hot_partition_writes: int | None = None
+    hot_partition_reads: int | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.table, str) or not self.table:
+            raise ValueError(f"ModelConfig: table must be a non-empty string, got {self.table!r}")
+        if self.max_size is not None and (not isinstance(self.max_size, int) or self.max_size <= 0):
+            raise ValueError(f"ModelConfig: max_size must be a positive int, got {self.max_size!r}")
+        if self.cursor_max_age is not None and (
+            not isinstance(self.cursor_max_age, int) or self.cursor_max_age <= 0
+        ):
+            raise ValueError(f"ModelConfig: cursor_max_age must be a positive int, got {self.cursor_max_age!r}")

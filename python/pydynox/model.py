@@ -1,0 +1,176 @@
+"""`Model`: a DynamoDB item as a Python class.
+
+```python
+class User(Model):
+    model_config = ModelConfig(table="users")
+    pk: str = StringAttribute(hash_key=True)
+    email: str = StringAttribute()
+    age = NumberAttribute(default=0)        # the unannotated style works too
+```
+
+This module holds what a model is (its schema, collected once per class, and the local
+helpers); every I/O method and its `async_` twin comes from the generated
+`ModelOperations` mixin, which hands the work to `pydynox._model.core`.
+
+Instance values live in the instance `__dict__` under each attribute's Python name; loading
+an item fills that dict in one step, converting only the attributes that need it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any, ClassVar, dataclass_transform
+
+from pydynox._model.metrics import ModelMetricsStore, ModelTotals
+from pydynox._model.mixins import ModelOperations
+from pydynox._model.schema import ModelSchema, build_schema
+from pydynox.attributes import Attribute
+from pydynox.size import ItemSize, item_size
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from pydynox.config import ModelConfig
+    from pydynox.pydynox_core import OperationMetrics
+
+__all__ = ["Model"]
+
+
+@dataclass_transform(kw_only_default=True, field_specifiers=(Attribute,))
+class Model(ModelOperations):
+    """Base class of every model: subclass it, set `model_config`, declare attributes."""
+
+    model_config: ClassVar[ModelConfig]
+    _schema: ClassVar[ModelSchema]
+    _metrics: ClassVar[ModelMetricsStore]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._schema = build_schema(cls)
+        cls._metrics = ModelMetricsStore()
+
+    def __init__(self, **values: Any) -> None:
+        schema = self._schema
+        unknown = values.keys() - schema.attributes.keys()
+        if unknown:
+            raise TypeError(
+                f"{schema.name}: no attribute {sorted(unknown)[0]!r} "
+                f"(declared: {', '.join(schema.attributes) or 'none'})"
+            )
+        state: dict[str, Any] = {}
+        for name, attr in schema.attributes.items():
+            value = values[name] if name in values else attr.make_default()
+            # An AutoGenerate attribute gets its value at the first save.
+            if value is not None or name not in schema.generated:
+                attr.validate(value, schema.name)
+            state[name] = value
+        self.__dict__.update(state)
+
+    # --- conversion -------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The item as DynamoDB stores it: stored attribute name -> stored value.
+
+        Attributes holding None are left out (DynamoDB has no "absent but set" value).
+        """
+        return self._schema.dump(self.__dict__)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """A model from a stored item (as `to_dict` or the client returns it).
+
+        Attributes the model does not declare are ignored; attributes missing from `data`
+        are None. No hooks run and nothing is validated: this is the load path.
+        """
+        return cls._schema.load(data)  # type: ignore[no-any-return]
+
+    # --- object protocol ----------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        state = self.__dict__
+        shown = ", ".join(f"{name}={state.get(name)!r}" for name in self._schema.attributes)
+        return f"{type(self).__name__}({shown})"
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        mine, theirs = self.__dict__, other.__dict__
+        return all(mine.get(name) == theirs.get(name) for name in self._schema.attributes)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable: equal models may change
+
+    # --- size -----------------------------------------------------------------------------
+
+    def calculate_size(self, detailed: bool = False) -> ItemSize:
+        """The item's size as DynamoDB counts it (see `pydynox.size`); `detailed=True` adds
+        each attribute's share in `fields`."""
+        return item_size(self.to_dict(), detailed=detailed)
+
+    # --- TTL ------------------------------------------------------------------------------
+
+    def _ttl_moment(self) -> datetime | None:
+        name = self._schema.ttl
+        if name is None:
+            return None
+        moment: datetime | int | float | None = self.__dict__.get(name)
+        if moment is None:
+            return None
+        if isinstance(moment, (int, float)):  # an epoch left unconverted
+            return datetime.fromtimestamp(moment, tz=timezone.utc)
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=timezone.utc)
+        return moment
+
+    @property
+    def is_expired(self) -> bool:
+        """Whether the TTL attribute's moment has passed (False without a TTL value).
+
+        DynamoDB deletes expired items lazily, so reads can still return them for a while.
+        """
+        moment = self._ttl_moment()
+        return moment is not None and moment <= datetime.now(timezone.utc)
+
+    @property
+    def expires_in(self) -> timedelta | None:
+        """Time left until the TTL attribute's moment; None without a TTL value or once
+        it has passed."""
+        moment = self._ttl_moment()
+        if moment is None:
+            return None
+        left = moment - datetime.now(timezone.utc)
+        return left if left > timedelta(0) else None
+
+    def extend_ttl(self, new_expiration: datetime | timedelta) -> None:
+        """Moves the TTL attribute to `new_expiration` (a datetime, or a timedelta from
+        now). Nothing is sent: the next `save` (or `update`) stores it."""
+        name = self._schema.ttl
+        if name is None:
+            raise ValueError(f"{type(self).__name__}.extend_ttl: the model has no TTLAttribute")
+        if isinstance(new_expiration, timedelta):
+            new_expiration = datetime.now(timezone.utc) + new_expiration
+        if not isinstance(new_expiration, datetime):
+            raise TypeError(
+                f"{type(self).__name__}.extend_ttl: needs a datetime or a timedelta, got {new_expiration!r}"
+            )
+        self._schema.check_value(name, new_expiration)
+        self.__dict__[name] = new_expiration
+
+    # --- metrics --------------------------------------------------------------------------
+
+    @classmethod
+    def get_last_metrics(cls) -> OperationMetrics | None:
+        """Metrics of this model's most recent call; None before the first.
+
+        Query and scan pages report on their result's `metrics` instead.
+        """
+        return cls._metrics.last
+
+    @classmethod
+    def get_total_metrics(cls) -> ModelTotals:
+        """Totals over this model's calls since it was defined or `reset_metrics()`."""
+        return cls._metrics.totals
+
+    @classmethod
+    def reset_metrics(cls) -> None:
+        """Clears this model's last and total metrics."""
+        cls._metrics.reset()

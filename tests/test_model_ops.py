@@ -1,0 +1,394 @@
+"""Model operations through both twins (`mode`), against the moto server, with boto3
+checking what was stored."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+
+from support import boto_get, boto_put_many, call, collect, to_list, unique_name
+
+from pydynox.attributes import (
+    DatetimeAttribute,
+    TTLAttribute,
+    MapAttribute,
+    NumberAttribute,
+    StringAttribute,
+    StringSetAttribute,
+    VersionAttribute,
+)
+from pydynox.config import ModelConfig, clear_default_client
+from pydynox.exceptions import ConditionalCheckFailedException, InvalidCursorError, ItemTooLargeException
+from pydynox.hooks import after_load, after_save, before_save
+from pydynox.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
+from pydynox.model import Model
+
+SECRET = "behaviour-tests-cursor-secret-0123456789"
+
+GSIS = [("by-email", ("email", "S"), ("age", "N"))]
+LSIS = [("by-age", ("pk", "S"), ("age", "N"))]
+
+
+def make_user(table: str, client: Any, **config: Any) -> Any:
+    class User(Model):
+        model_config = ModelConfig(table=table, client=client, cursor_secret=SECRET, **config)
+        pk = StringAttribute(hash_key=True)
+        sk = StringAttribute(range_key=True)
+        email = StringAttribute()
+        age = NumberAttribute()
+        tags = StringSetAttribute()
+        address = MapAttribute()
+        born = DatetimeAttribute()
+        version = VersionAttribute()
+
+        by_email = GlobalSecondaryIndex(index_name="by-email", hash_key="email", range_key="age")
+        by_age = LocalSecondaryIndex(index_name="by-age", range_key="age")
+
+    return User
+
+
+@pytest.fixture
+def users(make_table: Any, client: Any) -> Any:
+    """A User model on a fresh table with a GSI (email, age) and an LSI (pk, age)."""
+    return make_user(make_table(gsis=GSIS, lsis=LSIS), client)
+
+
+def read_some(target: Any, mode: str, name: str, count: int, **kwargs: Any) -> tuple[list[Any], Any]:
+    """Takes `count` items from `target.<name>(...)` (or its async twin), then stops."""
+    if mode == "sync":
+        result = getattr(target, name)(**kwargs)
+        items = []
+        for item in result:
+            items.append(item)
+            if len(items) == count:
+                break
+        return items, result
+
+    async def run() -> tuple[list[Any], Any]:
+        result = getattr(target, f"async_{name}")(**kwargs)
+        items = []
+        async for item in result:
+            items.append(item)
+            if len(items) == count:
+                break
+        return items, result
+
+    return asyncio.run(run())
+
+
+def seed(boto: Any, users: Any, n: int = 10, pk: str = "p") -> None:
+    boto_put_many(
+        boto,
+        users.model_config.table,
+        [{"pk": pk, "sk": f"s{i:02d}", "email": "e@x", "age": i, "version": 1} for i in range(n)],
+    )
+
+
+# --- writes -----------------------------------------------------------------------------------
+
+
+def test_save_then_get(users: Any, mode: str, boto: Any) -> None:
+    born = datetime(1990, 5, 6, 7, 8, 9, tzinfo=timezone.utc)
+    user = users(pk="p", sk="s", email="e@x", age=30, tags={"a", "b"}, address={"city": "Lisbon"}, born=born)
+    assert call(user, mode, "save") is None
+    assert user.version == 1
+    stored = boto_get(boto, users.model_config.table, {"pk": "p", "sk": "s"})
+    assert stored["tags"] == {"a", "b"}  # a native string set
+    assert stored["version"] == 1 and stored["address"] == {"city": "Lisbon"}
+    assert isinstance(stored["born"], str)
+
+    got = call(users, mode, "get", pk="p", sk="s")
+    assert got == user and got.born == born
+    assert call(users, mode, "get", pk="p", sk="missing") is None
+    raw = call(users, mode, "get", as_dict=True, pk="p", sk="s")
+    assert raw["pk"] == "p" and raw["tags"] == {"a", "b"}
+    assert users.get_last_metrics() is not None
+    assert users.get_total_metrics().put_count >= 1
+
+
+def test_get_with_nested_fields(users: Any, mode: str) -> None:
+    call(users(pk="p", sk="s", email="e", address={"city": "Lisbon", "zip": "1000"}), mode, "save")
+    got = call(users, mode, "get", fields=["address.city"], pk="p", sk="s")
+    assert got.address == {"city": "Lisbon"} and got.email is None and got.pk == "p"
+
+
+def test_save_condition_failure_raises_and_changes_nothing(users: Any, mode: str, boto: Any) -> None:
+    user = users(pk="p", sk="s", email="first")
+    call(user, mode, "save")
+    again = users(pk="p", sk="s", email="second")
+    with pytest.raises(ConditionalCheckFailedException):
+        call(again, mode, "save", condition=users.pk.not_exists())
+    assert boto_get(boto, users.model_config.table, {"pk": "p", "sk": "s"})["email"] == "first"
+
+
+def test_stale_version_conflict_leaves_the_instance_unchanged(users: Any, mode: str, boto: Any) -> None:
+    call(users(pk="p", sk="s", email="v1"), mode, "save")
+    mine = call(users, mode, "get", pk="p", sk="s")
+    theirs = call(users, mode, "get", pk="p", sk="s")
+    theirs.email = "theirs"
+    call(theirs, mode, "save")
+    assert theirs.version == 2
+
+    mine.email = "mine"
+    before = dict(vars(mine))
+    with pytest.raises(ConditionalCheckFailedException):
+        call(mine, mode, "save")
+    assert vars(mine) == before and mine.version == 1
+    with pytest.raises(ConditionalCheckFailedException):
+        call(mine, mode, "update", email="x")
+    with pytest.raises(ConditionalCheckFailedException):
+        call(mine, mode, "delete")
+    assert vars(mine) == before
+    stored = boto_get(boto, users.model_config.table, {"pk": "p", "sk": "s"})
+    assert stored["email"] == "theirs" and stored["version"] == 2
+
+
+def test_update_with_values_and_atomic_actions(users: Any, mode: str, boto: Any) -> None:
+    user = users(pk="p", sk="s", age=1, tags={"a"})
+    call(user, mode, "save")
+    call(user, mode, "update", atomic=[users.age.add(5), users.tags.add({"b"})], email="new")
+    assert user.email == "new" and user.version == 2
+    stored = boto_get(boto, users.model_config.table, {"pk": "p", "sk": "s"})
+    assert stored["age"] == 6 and stored["tags"] == {"a", "b"} and stored["email"] == "new"
+    assert stored["version"] == 2
+
+
+def test_update_by_key_delete_by_key_and_delete(users: Any, mode: str, boto: Any) -> None:
+    table = users.model_config.table
+    call(users, mode, "update_by_key", pk="p", sk="s", email="made")
+    assert boto_get(boto, table, {"pk": "p", "sk": "s"})["email"] == "made"
+    with pytest.raises(ConditionalCheckFailedException):
+        call(users, mode, "delete_by_key", condition=users.email == "other", pk="p", sk="s")
+    call(users, mode, "delete_by_key", pk="p", sk="s")
+    assert boto_get(boto, table, {"pk": "p", "sk": "s"}) is None
+
+    user = users(pk="p", sk="t")
+    call(user, mode, "save")
+    call(user, mode, "delete")
+    assert boto_get(boto, table, {"pk": "p", "sk": "t"}) is None
+
+
+def test_size_check_sends_nothing(make_table: Any, client: Any, mode: str, boto: Any) -> None:
+    users = make_user(make_table(), client, max_size=200)
+    with pytest.raises(ItemTooLargeException):
+        call(users(pk="p", sk="s", email="x" * 500), mode, "save")
+    assert boto_get(boto, users.model_config.table, {"pk": "p", "sk": "s"}) is None
+    call(users(pk="p", sk="s", email="small"), mode, "save")
+
+
+def test_hooks_through_the_twins(make_table: Any, client: Any, mode: str, boto: Any) -> None:
+    table = make_table()
+    seen: list[str] = []
+
+    class Note(Model):
+        model_config = ModelConfig(table=table, client=client)
+        pk = StringAttribute(hash_key=True)
+        sk = StringAttribute(range_key=True)
+        text = StringAttribute()
+
+        @before_save
+        def _trim(self) -> None:
+            self.text = (self.text or "").strip()
+            seen.append("before_save")
+
+        @after_save
+        def _done(self) -> None:
+            seen.append("after_save")
+
+        @after_load
+        def _loaded(self) -> None:
+            seen.append("after_load")
+
+    call(Note(pk="p", sk="s", text="  hi  "), mode, "save")
+    assert boto_get(boto, table, {"pk": "p", "sk": "s"})["text"] == "hi"
+    call(Note, mode, "get", pk="p", sk="s")
+    assert seen == ["before_save", "after_save", "after_load"]
+    call(Note(pk="p", sk="t", text=" x "), mode, "save", skip_hooks=True)
+    assert boto_get(boto, table, {"pk": "p", "sk": "t"})["text"] == " x "
+
+
+def test_model_without_client_raises_before_any_request(make_table: Any, mode: str) -> None:
+    class Lost(Model):
+        model_config = ModelConfig(table=make_table())
+        pk = StringAttribute(hash_key=True)
+        sk = StringAttribute(range_key=True)
+
+    clear_default_client()
+    with pytest.raises(ValueError, match="no DynamoDB client"):
+        call(Lost(pk="p", sk="s"), mode, "save")
+    with pytest.raises(ValueError, match="no DynamoDB client"):
+        call(Lost, mode, "get", pk="p", sk="s")
+
+
+# --- reads --------------------------------------------------------------------------------------
+
+
+def test_query_with_conditions_and_order(users: Any, mode: str, boto: Any) -> None:
+    seed(boto, users)
+    items, result = collect(
+        users, mode, "query",
+        hash_key="p",
+        range_key_condition=users.sk.between("s02", "s07"),
+        filter_condition=users.age >= 4,
+        scan_index_forward=False,
+    )
+    assert [u.sk for u in items] == ["s07", "s06", "s05", "s04"]
+    assert all(isinstance(u, users) for u in items)
+    assert result.last_evaluated_key is None and result.metrics is not None
+    items, _ = to_list(users, mode, "query", hash_key="p", limit=3, as_dict=True, fields=["age"])
+    assert items == [{"pk": "p", "sk": f"s{i:02d}", "age": i} for i in range(3)]
+
+
+def test_query_resumed_from_last_evaluated_key_gives_exactly_the_unseen_items(users: Any, mode: str, boto: Any) -> None:
+    seed(boto, users)
+    first, result = read_some(users, mode, "query", 4, hash_key="p", page_size=3)
+    key = result.last_evaluated_key
+    assert key == {"pk": "p", "sk": "s03"}
+    rest, end = collect(users, mode, "query", hash_key="p", last_evaluated_key=key)
+    assert [u.sk for u in first + rest] == [f"s{i:02d}" for i in range(10)]
+    assert end.last_evaluated_key is None
+
+
+def test_query_resumed_from_a_cursor_and_tampered_cursor(users: Any, mode: str, boto: Any) -> None:
+    seed(boto, users)
+    first, result = read_some(users, mode, "query", 5, hash_key="p", page_size=4)
+    cursor = result.cursor
+    assert isinstance(cursor, str)
+    rest, _ = collect(users, mode, "query", hash_key="p", cursor=cursor)
+    assert [u.sk for u in first + rest] == [f"s{i:02d}" for i in range(10)]
+    tampered = cursor[:10] + ("x" if cursor[10] != "x" else "y") + cursor[11:]
+    with pytest.raises(InvalidCursorError):
+        collect(users, mode, "query", hash_key="p", cursor=tampered)
+
+
+def test_gsi_query_resumed_from_last_evaluated_key(users: Any, mode: str, boto: Any) -> None:
+    seed(boto, users, pk="a")
+    seed(boto, users, pk="b", n=3)  # same email: the GSI holds 13 items for it
+    first, result = read_some(users.by_email, mode, "query", 5, email="e@x", page_size=4)
+    key = result.last_evaluated_key
+    assert set(key) == {"email", "age", "pk", "sk"}
+    rest, end = collect(users.by_email, mode, "query", email="e@x", last_evaluated_key=key)
+    seen = [(u.pk, u.sk) for u in first + rest]
+    assert len(seen) == 13 and len(set(seen)) == 13
+    assert all(isinstance(u, users) for u in rest)
+    assert end.last_evaluated_key is None
+    ages = [u.age for u in first + rest]
+    assert ages == sorted(ages)
+
+
+def test_lsi_query_resumed_from_last_evaluated_key(users: Any, mode: str, boto: Any) -> None:
+    seed(boto, users)
+    first, result = read_some(
+        users.by_age, mode, "query", 3, pk="p", range_key_condition=users.age >= 2, page_size=2, scan_index_forward=False
+    )
+    key = result.last_evaluated_key
+    assert set(key) == {"pk", "age", "sk"}
+    rest, _ = collect(
+        users.by_age, mode, "query", pk="p", range_key_condition=users.age >= 2,
+        scan_index_forward=False, consistent_read=True, last_evaluated_key=key,
+    )
+    assert [u.age for u in first + rest] == list(range(9, 1, -1))
+
+
+def test_scan_count_and_parallel_scan(users: Any, mode: str, boto: Any) -> None:
+    seed(boto, users)
+    items, result = collect(users, mode, "scan", filter_condition=users.age < 5)
+    assert sorted(u.age for u in items) == [0, 1, 2, 3, 4]
+    first, result = read_some(users, mode, "scan", 4, page_size=3)
+    rest, _ = collect(users, mode, "scan", last_evaluated_key=result.last_evaluated_key)
+    assert sorted(u.sk for u in first + rest) == [f"s{i:02d}" for i in range(10)]
+
+    segments: list[Any] = []
+    for segment in range(2):
+        part, _ = collect(users, mode, "scan", segment=segment, total_segments=2)
+        segments.extend(part)
+    assert len(segments) == 10
+
+    count, metrics = call(users, mode, "count", filter_condition=users.age >= 7)
+    assert count == 3 and metrics is not None
+    models, metrics = call(users, mode, "parallel_scan", total_segments=3)
+    assert sorted(u.age for u in models) == list(range(10))
+    dicts, _ = call(users, mode, "parallel_scan", total_segments=2, as_dict=True, filter_condition=users.age == 1)
+    assert [d["sk"] for d in dicts] == ["s01"]
+
+
+def test_batch_get(users: Any, mode: str, boto: Any) -> None:
+    seed(boto, users, n=3)
+    keys = [{"pk": "p", "sk": "s00"}, {"pk": "p", "sk": "s02"}, {"pk": "p", "sk": "nope"}]
+    got = call(users, mode, "batch_get", keys=keys)
+    assert sorted(u.sk for u in got) == ["s00", "s02"]
+    assert call(users, mode, "batch_get", keys=[]) == []
+    dicts = call(users, mode, "batch_get", keys=keys[:1], as_dict=True)
+    assert dicts[0]["sk"] == "s00"
+
+
+def test_execute_statement(users: Any, mode: str, boto: Any) -> None:
+    seed(boto, users, n=3)
+    table = users.model_config.table
+    got = call(users, mode, "execute_statement", statement=f'SELECT * FROM "{table}" WHERE pk = ?', parameters=["p"])
+    assert sorted(u.sk for u in got) == ["s00", "s01", "s02"]
+
+
+def test_create_table_exists_and_delete_table(client: Any, mode: str, boto: Any, drop_table: Any) -> None:
+    users = make_user(drop_table(unique_name()), client)
+    assert call(users, mode, "table_exists") is False
+    call(users, mode, "create_table", wait=True)
+    assert call(users, mode, "table_exists") is True
+    description = boto.describe_table(TableName=users.model_config.table)["Table"]
+    assert {i["IndexName"] for i in description["GlobalSecondaryIndexes"]} == {"by-email"}
+    assert {i["IndexName"] for i in description["LocalSecondaryIndexes"]} == {"by-age"}
+    call(users(pk="p", sk="s", email="e", age=1), mode, "save")
+    assert [u.sk for u in collect(users.by_email, mode, "query", email="e")[0]] == ["s"]
+    call(users, mode, "delete_table")
+    assert call(users, mode, "table_exists") is False
+
+
+def test_update_to_none_removes_and_ttl_is_stored_as_epoch(make_table: Any, client: Any, mode: str, boto: Any) -> None:
+    table = make_table()
+
+    class Session(Model):
+        model_config = ModelConfig(table=table, client=client)
+        pk = StringAttribute(hash_key=True)
+        sk = StringAttribute(range_key=True)
+        note = StringAttribute()
+        expires = TTLAttribute()
+
+    session = Session(pk="p", sk="s", note="n", expires=datetime(2030, 1, 1, tzinfo=timezone.utc))
+    call(session, mode, "save")
+    assert boto_get(boto, table, {"pk": "p", "sk": "s"})["expires"] == 1893456000
+    session.extend_ttl(datetime(2031, 1, 1, tzinfo=timezone.utc))
+    call(session, mode, "update", note=None, expires=session.expires)
+    stored = boto_get(boto, table, {"pk": "p", "sk": "s"})
+    assert "note" not in stored and stored["expires"] == 1924992000
+    loaded = call(Session, mode, "get", pk="p", sk="s")
+    assert loaded.expires == datetime(2031, 1, 1, tzinfo=timezone.utc) and loaded.note is None
+
+
+def test_result_first_to_list_and_metrics(users: Any, mode: str, boto: Any) -> None:
+    seed(boto, users, n=4)
+    if mode == "sync":
+        first = users.query(hash_key="p").first()
+        everything = users.scan(as_dict=True, fields=["age"]).to_list()
+    else:
+
+        async def run() -> tuple[Any, Any]:
+            return await users.async_query(hash_key="p").first(), await users.async_scan(as_dict=True, fields=["age"]).to_list()
+
+        first, everything = asyncio.run(run())
+    assert first.sk == "s00"
+    assert sorted(d["age"] for d in everything) == [0, 1, 2, 3]
+    assert all(set(d) == {"pk", "sk", "age"} for d in everything)
+    items, result = collect(users, mode, "query", hash_key="p", page_size=2)
+    assert len(items) == 4 and result.metrics is not None and result.cursor is None
+
+
+def test_gsi_cursor_resumes_and_other_model_cursor_is_rejected(users: Any, mode: str, boto: Any, make_table: Any, client: Any) -> None:
+    seed(boto, users)
+    first, result = read_some(users.by_email, mode, "query", 4, email="e@x", page_size=3)
+    rest, _ = collect(users.by_email, mode, "query", email="e@x", cursor=result.cursor)
+    assert [u.age for u in first + rest] == list(range(10))
+    with pytest.raises(InvalidCursorError, match="another model"):
+        collect(users, mode, "query", hash_key="p", cursor=result.cursor)
