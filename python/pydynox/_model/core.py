@@ -77,7 +77,7 @@ class Plan:
     """Hooks to run on success (after_save/after_delete/after_update)."""
     as_dict: bool = False
     """Reads return stored dicts instead of models."""
-    changes: dict[str, Any] = field(default_factory=dict)
+    changes: dict[str, Any] | None = None
     """Python name -> value, written into the instance on success (generated values, the
     new version, update values)."""
     fields: tuple[tuple[str | int, ...], ...] | None = None
@@ -167,17 +167,18 @@ def _instance_key(schema: ModelSchema, state: dict[str, Any]) -> dict[str, Any]:
 
 def _key_from_kwargs(schema: ModelSchema, values: dict[str, Any], operation: str) -> dict[str, Any]:
     """The stored key from keyword arguments by Python name (which it removes from `values`)."""
-    _require_keys(schema)
+    if not schema.key_specs:
+        _require_keys(schema)
     key = {}
-    for name in (schema.hash_key, schema.range_key):
-        if name is None:
-            continue
+    for name, stored, attr, exact in schema.key_specs:
         if name not in values:
             raise ValueError(f"{schema.name}.{operation}: missing key attribute {name!r}")
         value = values.pop(name)
-        attr = schema.attributes[name]
-        attr.validate(value, schema.name)
-        key[schema.stored_names[name]] = attr.serialize(value)
+        if exact is not None and type(value) is exact:
+            key[stored] = value
+        else:
+            attr.validate(value, schema.name)
+            key[stored] = attr.serialize(value)
     return key
 
 
@@ -267,7 +268,8 @@ def plan_save(instance: Model, condition: Condition | None = None, skip_hooks: b
 def finish_save(plan: Plan, answer: OperationMetrics | None) -> None:
     instance = plan.instance
     assert instance is not None
-    instance.__dict__.update(plan.changes)
+    if plan.changes:
+        instance.__dict__.update(plan.changes)
     _record(plan, answer)
     _run(plan.after_hooks, instance)
 
@@ -395,7 +397,8 @@ def plan_update(
 def finish_update(plan: Plan, answer: OperationMetrics | None) -> None:
     instance = plan.instance
     assert instance is not None
-    instance.__dict__.update(plan.changes)
+    if plan.changes:
+        instance.__dict__.update(plan.changes)
     _record(plan, answer)
     _run(plan.after_hooks, instance)
 
@@ -472,11 +475,16 @@ def _loader(schema: ModelSchema, as_dict: bool, hooks: tuple[_Hook, ...]) -> Cal
 
 
 def _read_plan(model: type[Model], client: DynamoDBClient, args: dict[str, Any], as_dict: bool, metric: str) -> Plan:
-    if not isinstance(as_dict, bool):
+    if as_dict is not False and as_dict is not True:
         raise TypeError(f"{model.__name__}: as_dict must be True or False, got {as_dict!r}")
     schema = _schema(model)
-    hooks = () if as_dict else _hooks(schema, HookType.AFTER_LOAD, None, model)
-    return Plan(client=client, args=args, model=model, as_dict=as_dict, metric=metric, load=_loader(schema, as_dict, hooks))
+    if as_dict:
+        load: Callable[[dict[str, Any]], Any] = _identity
+    elif HookType.AFTER_LOAD in schema.hooks:
+        load = _loader(schema, False, _hooks(schema, HookType.AFTER_LOAD, None, model))
+    else:
+        load = schema.load
+    return Plan(client, args, model, as_dict=as_dict, metric=metric, load=load)
 
 
 def _field_paths(schema: ModelSchema, fields: Any) -> list[tuple[str | int, ...]]:
@@ -519,12 +527,16 @@ def plan_get(
     **keys: Any,
 ) -> Plan:
     schema = _schema(model)
-    client = _client_of(model)
-    values = dict(keys)
-    key = _key_from_kwargs(schema, values, "get")
-    if values:
-        raise TypeError(f"{schema.name}.get: takes the key attributes only, also got {sorted(values)}")
-    args: dict[str, Any] = {"table": _table_of(model), "key": key, "consistent_read": _consistent(model, consistent_read)}
+    config = _config_of(model)
+    client = config.client or _client_of(model)
+    key = _key_from_kwargs(schema, keys, "get")  # `keys` is this call's own dict
+    if keys:
+        raise TypeError(f"{schema.name}.get: takes the key attributes only, also got {sorted(keys)}")
+    if consistent_read is None:
+        consistent_read = config.consistent_read
+    elif consistent_read is not True and consistent_read is not False:
+        raise TypeError(f"{schema.name}: consistent_read must be True, False or None, got {consistent_read!r}")
+    args: dict[str, Any] = {"table": config.table, "key": key, "consistent_read": consistent_read}
     plan = _read_plan(model, client, args, as_dict, "get")
     if fields is not None:
         paths = _field_paths(schema, fields)

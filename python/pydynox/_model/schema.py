@@ -40,6 +40,7 @@ class ModelSchema:
         "_renamed",
         "_converters",
         "load",
+        "key_specs",
     )
 
     def __init__(self, model: type) -> None:
@@ -62,6 +63,9 @@ class ModelSchema:
         self._by_stored: dict[str, str] = {}
         self._renamed = False
         self._converters: tuple[tuple[str, Callable[[Any], Any]], ...] = ()
+        self.key_specs: tuple[tuple[str, str, Attribute[Any], type | None], ...] = ()
+        """(Python name, stored name, attribute, exact type that needs no check) per table
+        key attribute; the last is None when every value goes through `validate`."""
         self.load: Callable[[dict[str, Any]], Any] = self._make_loader()
         """A model instance from a stored item, without calling `__init__` (the load path).
         Attributes the model does not declare are dropped; missing ones are None."""
@@ -168,6 +172,15 @@ class ModelSchema:
             (name, attr.deserialize) for name, attr in self.attributes.items() if attr.converts
         )
         self.load = self._make_loader()
+        # A str for an S key, an int for an N key, bytes for a B key: valid as they are, and
+        # stored as they are, so the hot key path skips the generic check for them.
+        fast = {"S": str, "N": int, "B": bytes}
+        self.key_specs = tuple(
+            (name, self.stored_names[name], self.attributes[name],
+             None if self.attributes[name].converts else fast.get(self.attributes[name].key_type or ""))
+            for name in (self.hash_key, self.range_key)
+            if name is not None
+        )
 
 
 def build_schema(model: type) -> ModelSchema:
