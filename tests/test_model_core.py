@@ -578,3 +578,46 @@ def test_model_public_methods_are_the_specs_local_methods_and_operations() -> No
     }
     own = {name for name, value in vars(Model).items() if not name.startswith("_") and name != "model_config"}
     assert own == local
+
+
+# --- bad parameters fail before anything is sent ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("plan", "error", "text"),
+    [
+        (lambda: core.plan_get(User, pk=3, sk="b"), TypeError, r"User\.pk"),
+        (lambda: core.plan_get(User, pk="a"), ValueError, "missing key attribute 'sk'"),
+        (lambda: core.plan_get(User, pk="a", sk="b", email="x"), TypeError, "key attributes only"),
+        (lambda: core.plan_get(User, consistent_read="yes", pk="a", sk="b"), TypeError, "consistent_read"),
+        (lambda: core.plan_get(User, as_dict=1, pk="a", sk="b"), TypeError, "as_dict"),
+        (lambda: core.plan_get(User, fields="email", pk="a", sk="b"), TypeError, "fields"),
+        (lambda: core.plan_query(User, hash_key="a", page_size=-1), ValueError, "page_size"),
+        (lambda: core.plan_query(User, hash_key="a", filter_condition="age > 3"), TypeError, "filter_condition"),
+        (lambda: core.plan_query(User, hash_key="a", last_evaluated_key="k"), TypeError, "last_evaluated_key"),
+        (lambda: core.plan_scan(User, segment=1), ValueError, "together"),
+        (lambda: core.plan_scan(User, segment=2, total_segments=2), ValueError, "below"),
+        (lambda: core.plan_parallel_scan(User, total_segments=0), ValueError, "total_segments"),
+        (lambda: core.plan_batch_get(User, keys="a"), TypeError, "list of key dicts"),
+        (lambda: core.plan_batch_get(User, keys=[{"pk": "a", "sk": "b"}], consistent_read=True), ValueError, "consistent"),
+        (lambda: core.plan_execute_statement(User, statement=""), ValueError, "statement"),
+        (lambda: core.plan_update(User(pk="a", sk="b")), ValueError, "nothing to update"),
+        (lambda: core.plan_update(User(pk="a", sk="b"), version=3), ValueError, "version attribute"),
+        (lambda: core.plan_update(User(pk="a", sk="b"), atomic=User.age.add(1)), TypeError, "list of actions"),
+        (lambda: core.plan_save(User(pk="a", sk="b"), condition=True), TypeError, "condition must be a Condition"),
+    ],
+)
+def test_bad_parameters_raise_typed_errors_naming_them(plan: Any, error: type[Exception], text: str) -> None:
+    with pytest.raises(error, match=text):
+        plan()
+
+
+def test_a_reassigned_bad_value_is_caught_at_save() -> None:
+    user = User(pk="a", sk="b")
+    user.age = "old"  # type: ignore[assignment]
+    with pytest.raises(TypeError, match=r"User\.age"):
+        core.plan_save(user)
+    user.age = 3
+    user.sk = None  # type: ignore[assignment]
+    with pytest.raises(ValueError, match=r"User\.sk"):
+        core.plan_save(user)
