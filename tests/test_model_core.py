@@ -621,3 +621,19 @@ def test_a_reassigned_bad_value_is_caught_at_save() -> None:
     user.sk = None  # type: ignore[assignment]
     with pytest.raises(ValueError, match=r"User\.sk"):
         core.plan_save(user)
+
+
+def test_an_attribute_hiding_a_model_method_is_refused() -> None:
+    with pytest.raises(TypeError, match=r"Counter\.count: 'count' is a Model method.*name='count'"):
+
+        class Counter(Model):
+            model_config = ModelConfig(table="counters", client=CLIENT)
+            pk = StringAttribute(hash_key=True)
+            count = NumberAttribute()
+
+    class Counted(Model):
+        model_config = ModelConfig(table="counters", client=CLIENT)
+        pk = StringAttribute(hash_key=True)
+        count_ = NumberAttribute(name="count")
+
+    assert Counted(pk="a", count_=3).to_dict() == {"pk": "a", "count": 3}

@@ -35,6 +35,16 @@ if TYPE_CHECKING:
 
 __all__ = ["Model"]
 
+_RESERVED: frozenset[str] | None = None
+
+
+def _reserved_names() -> frozenset[str]:
+    """Public names of Model itself (its operations, their twins, the local methods)."""
+    global _RESERVED
+    if _RESERVED is None:
+        _RESERVED = frozenset(name for name in dir(Model) if not name.startswith("_")) | {"model_config"}
+    return _RESERVED
+
 
 @dataclass_transform(kw_only_default=True, field_specifiers=(Attribute,))
 class Model(ModelOperations):
@@ -46,7 +56,7 @@ class Model(ModelOperations):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._schema = build_schema(cls)
+        cls._schema = build_schema(cls, _reserved_names())
         cls._metrics = ModelMetricsStore()
 
     def __init__(self, **values: Any) -> None:

@@ -183,11 +183,21 @@ class ModelSchema:
         )
 
 
-def build_schema(model: type) -> ModelSchema:
-    """Collects the schema of `model` from its class body and its bases'."""
+def build_schema(model: type, reserved: frozenset[str] = frozenset()) -> ModelSchema:
+    """Collects the schema of `model` from its class body and its bases'.
+
+    `reserved` are the names of Model's own methods: an attribute or index declared under
+    one would silently hide it (`count = NumberAttribute()` breaks `User.count()`).
+    """
     from pydynox.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
 
     schema = ModelSchema(model)
+    for name, value in vars(model).items():
+        if name in reserved and isinstance(value, (Attribute, GlobalSecondaryIndex, LocalSecondaryIndex)):
+            raise TypeError(
+                f"{model.__name__}.{name}: {name!r} is a Model method; use another Python name and keep "
+                f"the stored name with name=, e.g. {name}_ = {type(value).__name__}(name={name!r})"
+            )
     hook_functions: dict[str, Callable[[Any], Any]] = {}
     for klass in reversed(model.__mro__):
         for name, value in vars(klass).items():
