@@ -350,7 +350,8 @@ def test_update_rejects_keys_unknown_and_empty() -> None:
 def test_update_by_key_and_delete_by_key() -> None:
     plan = core.plan_update_by_key(User, pk="a", sk="b", email="e")
     assert plan.args["key"] == {"pk": "a", "sk": "b"}
-    assert plan.args["expression_attribute_values"] == {":v0": "e"}
+    assert plan.args["expression_attribute_values"] == {":v0": "e", ":v1": 1}
+    assert plan.args["update_expression"] == "SET #n0 = :v0 ADD #n1 :v1"  # the version goes up
     with pytest.raises(ValueError, match="missing key attribute 'sk'"):
         core.plan_update_by_key(User, pk="a", email="e")
     plan = core.plan_delete_by_key(User, pk="a", sk="b", condition=User.age > 3)

@@ -146,6 +146,17 @@ def test_stale_version_conflict_leaves_the_instance_unchanged(users: Any, mode: 
     assert stored["email"] == "theirs" and stored["version"] == 2
 
 
+def test_update_by_key_bumps_the_version_so_older_instances_are_stale(users: Any, mode: str, boto: Any) -> None:
+    call(users(pk="p", sk="s", email="v1"), mode, "save")
+    stale = call(users, mode, "get", pk="p", sk="s")
+    call(users, mode, "update_by_key", pk="p", sk="s", email="by key")
+    assert boto_get(boto, users.model_config.table, {"pk": "p", "sk": "s"})["version"] == 2
+    stale.age = 3
+    with pytest.raises(ConditionalCheckFailedException):
+        call(stale, mode, "save")
+    assert stale.version == 1
+
+
 def test_update_with_values_and_atomic_actions(users: Any, mode: str, boto: Any) -> None:
     user = users(pk="p", sk="s", age=1, tags={"a"})
     call(user, mode, "save")

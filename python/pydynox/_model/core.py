@@ -411,6 +411,11 @@ def plan_update_by_key(model: type[Model], condition: Condition | None = None, *
     actions, _ = _set_actions(schema, values, "update_by_key")
     if not actions:
         raise ValueError(f"{schema.name}.update_by_key: nothing to update; pass attribute=value after the key")
+    if schema.version is not None:
+        # No instance, so no version to check; bumping it still makes every instance read
+        # before this write stale, so their saves fail instead of undoing it.
+        version_path = Path((schema.stored_names[schema.version],), schema.attributes[schema.version])
+        actions.append(version_path.add(1))
     builder = ExpressionBuilder()
     args: dict[str, Any] = {"table": _table_of(model), "key": key, "update_expression": compile_update(actions, builder)}
     condition_text = _condition_text(condition, builder, "condition", model)
