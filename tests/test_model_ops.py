@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from support import boto_get, boto_put_many, call, collect, to_list, unique_name
+from support import boto_get, boto_put_many, boto_scan, call, collect, to_list, unique_name
 
 from pydynox.attributes import (
     DatetimeAttribute,
@@ -403,3 +403,15 @@ def test_gsi_cursor_resumes_and_other_model_cursor_is_rejected(users: Any, mode:
     assert [u.age for u in first + rest] == list(range(10))
     with pytest.raises(InvalidCursorError, match="another model"):
         collect(users, mode, "query", hash_key="p", cursor=result.cursor)
+
+
+def test_concurrent_async_twins(users: Any, boto: Any) -> None:
+    async def run() -> list[Any]:
+        people = [users(pk="p", sk=f"s{i:02d}", age=i) for i in range(20)]
+        await asyncio.gather(*(person.async_save() for person in people))
+        assert all(person.version == 1 for person in people)
+        return await asyncio.gather(*(users.async_get(pk="p", sk=f"s{i:02d}") for i in range(20)))
+
+    loaded = asyncio.run(run())
+    assert [u.age for u in loaded] == list(range(20))
+    assert len(boto_scan(boto, users.model_config.table)) == 20
