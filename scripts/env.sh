@@ -15,8 +15,16 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pydynox/target}"
 claim_target_dir() {
     local marker="$CARGO_TARGET_DIR/.pydynox-clone"
     mkdir -p "$CARGO_TARGET_DIR"
-    if [ "$(cat "$marker" 2>/dev/null)" != "$ROOT" ]; then
-        echo "==> target dir last built another clone: rebuilding pydynox and codegen"
+    # `./target` points at the shared dir, so a plain `cargo build`/`cargo run` typed by hand
+    # (without this file's environment) reuses its artifacts instead of starting cold.
+    if [ ! -e "$ROOT/target" ] && [ ! -L "$ROOT/target" ]; then
+        ln -s "$CARGO_TARGET_DIR" "$ROOT/target"
+    fi
+    local last
+    last="$(cat "$marker" 2>/dev/null || true)"
+    if [ "$last" != "$ROOT" ]; then
+        # Say so only when there was another clone; a new target dir has nothing to drop.
+        [ -n "$last" ] && echo "==> target dir last built $last: rebuilding pydynox and codegen"
         # `cargo clean -p` misses build-dependency artifacts; without their fingerprints
         # cargo must rebuild every unit of our two crates, in every profile.
         rm -rf "$CARGO_TARGET_DIR"/*/.fingerprint/pydynox-* "$CARGO_TARGET_DIR"/*/.fingerprint/codegen-* \
@@ -67,6 +75,15 @@ setup_venv() {
 build_extension() {
     claim_target_dir
     echo "==> building pydynox (release, CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
-    (cd "$ROOT" && maturin develop --release)
+    # Once the venv holds an editable install of this clone, only the extension needs
+    # rebuilding in place: no pip run, no dependency re-check.
+    local installed
+    installed="$(cd / && python -c 'import pathlib, pydynox; print(pathlib.Path(pydynox.__file__).parent.parent)' 2>/dev/null || true)"
+    if [ "$installed" = "$ROOT/python" ]; then
+        (cd "$ROOT" && maturin develop --release --skip-install)
+    else
+        # pip lists each requirement of the test extra it skips; those lines say nothing.
+        (cd "$ROOT" && maturin develop --release 2>&1 | grep -v '^Ignoring ')
+    fi
     python -c 'import pydynox; print("==> built pydynox", pydynox.__version__)'
 }

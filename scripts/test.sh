@@ -10,10 +10,14 @@ cd "$ROOT"
 setup_venv
 build_extension
 
-echo "==> cargo test --workspace"
-# --release reuses the AWS SDK already compiled for the extension above. The
-# extension-module feature stays off here (the default), so test binaries link libpython.
-cargo test --workspace --release
+echo "==> cargo test (codegen, then the core's own unit tests)"
+# One package at a time, never --workspace: building codegen as a workspace member would
+# unify its dependencies' features (indexmap's serde) into the extension's and rebuild
+# hyper, h2 and the AWS SDK. --release reuses what the extension build above compiled;
+# only pyo3 differs (no extension-module here, so the test binary links libpython), and
+# cargo keeps both variants, so neither build undoes the other.
+cargo test --release -p codegen
+cargo test --release -p pydynox --lib
 
 echo "==> pytest"
 status=0

@@ -4,6 +4,7 @@
 //! `codegen` binary calls [`render_stubs`] to (re)write the committed `.pyi` file.
 //! Pipeline: YAML -> [`spec`] structs -> [`view::Model`] -> minijinja templates -> output.
 
+pub mod cores;
 pub mod lint;
 pub mod render;
 pub mod spec;
@@ -11,7 +12,8 @@ pub mod view;
 
 use std::path::{Path, PathBuf};
 
-pub use render::{render_bindings, render_stubs};
+pub use cores::check_cores;
+pub use render::{render_bindings, render_model_ops, render_op_modules, render_stubs};
 pub use view::Model;
 
 /// Any failure of the generator, already phrased for the person editing the spec.

@@ -93,9 +93,63 @@ pub fn lint(m: &Merged) -> Vec<String> {
             problems.push(format!("annotation word `{w}` is neither a builtin nor a type of the spec"));
         }
     }
+    problems.extend(lint_model_layer(m));
     for e in &m.errors {
         if e.doc.trim().is_empty() {
             problems.push(format!("error `{}` has no doc", e.name));
+        }
+    }
+    problems
+}
+
+/// The model layer: every annotation word is a typing name, a builtin, a result class or
+/// an import the spec declares; every declared import and result class is used.
+fn lint_model_layer(m: &Merged) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut annotations: Vec<&str> = Vec::new();
+    for c in &m.model_classes {
+        if c.doc.trim().is_empty() {
+            problems.push(format!("model class `{}` has no doc", c.name));
+        }
+        for l in &c.local_methods {
+            if l.doc.trim().is_empty() {
+                problems.push(format!("`{}.{}` has no doc", c.name, l.name));
+            }
+        }
+        for o in &c.operations {
+            annotations.extend(o.params.iter().map(|p| p.ty.as_str()));
+            annotations.extend(o.kwargs.iter().map(|k| k.ty.as_str()));
+            annotations.extend(o.returns.as_deref());
+            annotations.extend(o.result.as_deref());
+            for v in &o.overloads {
+                annotations.push(&v.returns);
+                annotations.extend(v.when.values().map(String::as_str));
+            }
+            if let Some(k) = &o.kwargs {
+                if k.doc.trim().is_empty() {
+                    problems.push(format!("`{}.{}` parameter `**{}` has no doc", c.name, o.name, k.name));
+                }
+            }
+        }
+    }
+    let used: BTreeSet<&str> = annotations.iter().flat_map(|a| words(a)).collect();
+    for w in &used {
+        // The template imports these itself (its result classes use them).
+        let typing = matches!(*w, "Any" | "None" | "Self" | "Literal" | "True" | "False" | "OperationMetrics");
+        let builtin = matches!(*w, "dict" | "list" | "tuple" | "set" | "str" | "int" | "float" | "bool" | "bytes");
+        let result = m.model_results.iter().any(|r| r.name == *w);
+        if !(typing || builtin || result || m.model_imports.contains_key(*w)) {
+            problems.push(format!("model annotation word `{w}` is not imported: add it to `model_imports`"));
+        }
+    }
+    for k in m.model_imports.keys() {
+        if !used.contains(k.as_str()) {
+            problems.push(format!("model import `{k}` is declared but no annotation uses it"));
+        }
+    }
+    for r in &m.model_results {
+        if !used.contains(r.name.as_str()) {
+            problems.push(format!("model result `{}` is defined but no operation returns it", r.name));
         }
     }
     problems

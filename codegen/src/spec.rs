@@ -26,6 +26,15 @@ pub struct SpecFile {
     pub python_types: Vec<PythonTypeSpec>,
     #[serde(default)]
     pub classes: Vec<ClassSpec>,
+    /// Result class pairs of the model layer (spec/model.yaml).
+    #[serde(default)]
+    pub model_results: Vec<ModelResultSpec>,
+    /// Classes of the model layer whose I/O methods are generated as Python (ADR 5).
+    #[serde(default)]
+    pub model_classes: Vec<ModelClassSpec>,
+    /// Annotation name -> module the generated Python imports it from (type checking only).
+    #[serde(default)]
+    pub model_imports: IndexMap<String, String>,
 }
 
 /// A Python exception class.
@@ -146,4 +155,92 @@ pub struct ParamSpec {
     #[serde(default)]
     pub default: Option<String>,
     pub doc: String,
+}
+
+/// A pair of lazy result classes of the model layer (`ModelQueryResult` /
+/// `AsyncModelQueryResult`), generated from one template macro.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelResultSpec {
+    pub name: String,
+    pub async_name: String,
+    pub doc: String,
+}
+
+/// A model-layer class (`Model`, an index): its generated I/O methods live in a mixin.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelClassSpec {
+    pub name: String,
+    /// Name of the generated mixin class the hand-written class inherits.
+    pub mixin: String,
+    pub doc: String,
+    /// Public methods written by hand (no I/O, no twin); listed so the parity test knows
+    /// every public name.
+    #[serde(default)]
+    pub local_methods: Vec<ModelLocalSpec>,
+    pub operations: Vec<ModelOperationSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelLocalSpec {
+    pub name: String,
+    pub doc: String,
+}
+
+/// What a model operation is called on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Receiver {
+    /// `model.save()`
+    Instance,
+    /// `Model.get(...)`: a classmethod.
+    Class,
+    /// `Model.by_email.query(...)`: a method of the index object.
+    Index,
+}
+
+/// One model operation: `plan_<core>` / `finish_<core>` in pydynox/_model/core.py around
+/// one call of the client operation `call`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelOperationSpec {
+    pub name: String,
+    pub on: Receiver,
+    pub core: String,
+    /// The client operation the shells call (`put_item` / `async_put_item`).
+    pub call: String,
+    pub doc: String,
+    #[serde(default)]
+    pub params: Vec<ParamSpec>,
+    /// A `**name` catch-all parameter after the declared ones.
+    #[serde(default)]
+    pub kwargs: Option<KwargsSpec>,
+    /// Python annotation of the result; or `result` for a lazily paginated operation.
+    #[serde(default)]
+    pub returns: Option<String>,
+    /// Names a `model_results` pair: the call returns its sync or async class.
+    #[serde(default)]
+    pub result: Option<String>,
+    /// `typing.overload` variants: parameter annotations to narrow, and the return.
+    #[serde(default)]
+    pub overloads: Vec<OverloadSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KwargsSpec {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    pub doc: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverloadSpec {
+    /// Parameter name -> its narrowed annotation in this variant (e.g. `Literal[True]`).
+    pub when: IndexMap<String, String>,
+    pub returns: String,
 }

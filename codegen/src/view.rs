@@ -10,8 +10,8 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::spec::{
-    ClassSpec, ErrorSpec, FieldSpec, OperationSpec, PagerSpec, ParamSpec, PythonTypeSpec, RecordSpec,
-    SpecFile,
+    ClassSpec, ErrorSpec, FieldSpec, ModelClassSpec, ModelOperationSpec, ModelResultSpec, OperationSpec,
+    PagerSpec, ParamSpec, PythonTypeSpec, Receiver, RecordSpec, SpecFile,
 };
 
 /// Prefix of every awaitable twin. The only place the convention is spelled.
@@ -27,6 +27,11 @@ pub struct Model {
     /// Python-defined result classes, as (module, name), for the stubs' imports.
     pub python_types: Vec<(String, String)>,
     pub classes: Vec<ClassView>,
+    /// The model layer (ADR 5), rendered as Python.
+    pub model_results: Vec<ModelResultView>,
+    pub model_classes: Vec<ModelClassView>,
+    /// `(module, names)` to import for the annotations of the generated Python.
+    pub model_imports: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Debug, Serialize)]
@@ -140,6 +145,9 @@ pub struct Merged {
     pub pagers: Vec<PagerSpec>,
     pub python_types: Vec<PythonTypeSpec>,
     pub classes: Vec<ClassSpec>,
+    pub model_results: Vec<ModelResultSpec>,
+    pub model_classes: Vec<ModelClassSpec>,
+    pub model_imports: IndexMap<String, String>,
 }
 
 impl Merged {
@@ -159,6 +167,13 @@ impl Merged {
         self.pagers.extend(file.pagers);
         self.python_types.extend(file.python_types);
         self.classes.extend(file.classes);
+        self.model_results.extend(file.model_results);
+        self.model_classes.extend(file.model_classes);
+        for (k, v) in file.model_imports {
+            if self.model_imports.insert(k.clone(), v).is_some() {
+                return err(format!("{source}: model import `{k}` is defined twice"));
+            }
+        }
         self.sources.push(source);
         Ok(())
     }
@@ -365,8 +380,35 @@ impl Model {
                 operations,
             });
         }
+        for r in &m.model_results {
+            claim(&r.name, "model result")?;
+            claim(&r.async_name, "model result")?;
+        }
+        for c in &m.model_classes {
+            claim(&c.name, "model class")?;
+            claim(&c.mixin, "model mixin")?;
+        }
+        let model_results = m
+            .model_results
+            .iter()
+            .map(|r| ModelResultView { name: r.name.clone(), async_name: r.async_name.clone(), doc: r.doc.trim().to_string() })
+            .collect::<Vec<_>>();
+        let model_classes = m
+            .model_classes
+            .iter()
+            .map(|c| model_class(c, &classes, &model_results))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut by_module: IndexMap<String, Vec<String>> = IndexMap::new();
+        for (name, module) in &m.model_imports {
+            by_module.entry(module.clone()).or_default().push(name.clone());
+        }
+        let mut model_imports: Vec<(String, Vec<String>)> = by_module.into_iter().collect();
+        model_imports.sort();
+        for (_, names) in &mut model_imports {
+            names.sort();
+        }
         let python_types = m.python_types.iter().map(|t| (t.module.clone(), t.name.clone())).collect();
-        Ok(Model { sources: m.sources, errors, records, pagers, python_types, classes })
+        Ok(Model { sources: m.sources, errors, records, pagers, python_types, classes, model_results, model_classes, model_imports })
     }
 }
 
@@ -397,5 +439,210 @@ fn operation(
         returns,
         async_returns,
         pager,
+    })
+}
+
+// --- the model layer (ADR 5) -------------------------------------------------------------
+
+#[derive(Debug, Serialize)]
+pub struct ModelResultView {
+    pub name: String,
+    pub async_name: String,
+    pub doc: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ModelClassView {
+    pub name: String,
+    pub mixin: String,
+    pub doc: String,
+    /// Index mixins are `Generic[M]` over the model they read.
+    pub generic: bool,
+    /// `(name, doc)` of the hand-written public methods.
+    pub local_methods: Vec<(String, String)>,
+    pub operations: Vec<ModelOpView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ModelOpView {
+    pub name: String,
+    pub async_name: String,
+    pub core: String,
+    /// Client methods the sync and the async shell call.
+    pub call: String,
+    pub async_call: String,
+    pub doc: String,
+    pub is_classmethod: bool,
+    /// `self` or `cls`: what the shell passes to `plan_<core>`.
+    pub receiver: String,
+    /// Everything between the parentheses of the `def`, receiver first.
+    pub signature: String,
+    /// Keyword arguments forwarded to `plan_<core>`, `**kwargs` last.
+    pub forward: String,
+    pub returns: String,
+    pub async_returns: String,
+    /// `(sync class, async class)` of a paginated operation.
+    pub result: Option<(String, String)>,
+    pub overloads: Vec<OverloadView>,
+    /// `(name, doc)` of every parameter, `**kwargs` included, for the docstring.
+    pub param_docs: Vec<(String, String)>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OverloadView {
+    pub signature: String,
+    pub returns: String,
+}
+
+fn model_class(c: &ModelClassSpec, client: &[ClassView], results: &[ModelResultView]) -> Result<ModelClassView, SpecError> {
+    let at = format!("model class `{}`", c.name);
+    let mut names = BTreeSet::new();
+    for l in &c.local_methods {
+        if !names.insert(l.name.clone()) {
+            return err(format!("{at}: method `{}` is defined twice", l.name));
+        }
+    }
+    let mut operations = Vec::new();
+    let mut generic = false;
+    for o in &c.operations {
+        let op_at = format!("{at}, operation `{}`", o.name);
+        if o.name.starts_with(ASYNC_PREFIX) {
+            return err(format!("{op_at}: spec names never start with `{ASYNC_PREFIX}`; twins are generated"));
+        }
+        if !names.insert(o.name.clone()) {
+            return err(format!("{at}: method `{}` is defined twice", o.name));
+        }
+        generic |= o.on == Receiver::Index;
+        operations.push(model_operation(o, client, results, &op_at)?);
+    }
+    if generic && c.operations.iter().any(|o| o.on != Receiver::Index) {
+        return err(format!("{at}: index operations and model operations cannot share a class"));
+    }
+    Ok(ModelClassView {
+        name: c.name.clone(),
+        mixin: c.mixin.clone(),
+        doc: c.doc.trim().to_string(),
+        generic,
+        local_methods: c.local_methods.iter().map(|l| (l.name.clone(), l.doc.trim().to_string())).collect(),
+        operations,
+    })
+}
+
+/// One parameter as it appears in a Python `def`.
+fn py_param(name: &str, annotation: &str, default: Option<&str>) -> String {
+    match default {
+        Some(d) => format!("{name}: {annotation} = {}", d.trim()),
+        None => format!("{name}: {annotation}"),
+    }
+}
+
+fn model_operation(
+    o: &ModelOperationSpec,
+    client: &[ClassView],
+    results: &[ModelResultView],
+    at: &str,
+) -> Result<ModelOpView, SpecError> {
+    if o.doc.trim().is_empty() {
+        return err(format!("{at}: every operation needs a doc"));
+    }
+    // The shells call the client: the operation must exist there, paginated exactly when
+    // the model operation is.
+    let Some(target) = client.iter().flat_map(|c| &c.operations).find(|op| op.name == o.call) else {
+        return err(format!("{at}: `call: {}` is not an operation of the client spec", o.call));
+    };
+    if target.pager.is_some() != o.result.is_some() {
+        return err(format!(
+            "{at}: `result:` must be set exactly when the client operation `{}` is paginated",
+            o.call
+        ));
+    }
+    let generic_arg = if o.on == Receiver::Index { "M" } else { "Self" };
+    let (returns, async_returns, result) = match (&o.returns, &o.result) {
+        (Some(r), None) => (r.clone(), r.clone(), None),
+        (None, Some(name)) => {
+            let Some(r) = results.iter().find(|r| &r.name == name) else {
+                return err(format!("{at}: result `{name}` is not in `model_results`"));
+            };
+            (
+                format!("{}[{generic_arg}]", r.name),
+                format!("{}[{generic_arg}]", r.async_name),
+                Some((r.name.clone(), r.async_name.clone())),
+            )
+        }
+        _ => return err(format!("{at}: set exactly one of `returns` and `result`")),
+    };
+    let receiver = if o.on == Receiver::Class { "cls" } else { "self" };
+    let mut seen_default = false;
+    let mut parts = vec![receiver.to_string()];
+    let mut forward = Vec::new();
+    let mut param_docs = Vec::new();
+    for p in &o.params {
+        if p.doc.trim().is_empty() {
+            return err(format!("{at}, parameter `{}`: every parameter needs a doc", p.name));
+        }
+        match &p.default {
+            Some(_) => seen_default = true,
+            None if seen_default => {
+                return err(format!("{at}: required parameter `{}` follows one with a default", p.name));
+            }
+            None => {}
+        }
+        parts.push(py_param(&p.name, &p.ty, p.default.as_deref()));
+        forward.push(format!("{0}={0}", p.name));
+        param_docs.push((p.name.clone(), p.doc.trim().to_string()));
+    }
+    if let Some(k) = &o.kwargs {
+        parts.push(format!("**{}: {}", k.name, k.ty));
+        forward.push(format!("**{}", k.name));
+        param_docs.push((format!("**{}", k.name), k.doc.trim().to_string()));
+    }
+    let mut overloads = Vec::new();
+    for v in &o.overloads {
+        for name in v.when.keys() {
+            if !o.params.iter().any(|p| &p.name == name) {
+                return err(format!("{at}: overload narrows `{name}`, which is not a parameter"));
+            }
+        }
+        // A narrowed parameter whose default its new annotation does not admit becomes
+        // keyword-only and required, so the variants never overlap.
+        let mut parts = vec![receiver.to_string()];
+        let mut keyword_only = false;
+        for p in &o.params {
+            let Some(narrow) = v.when.get(&p.name) else {
+                parts.push(py_param(&p.name, &p.ty, p.default.as_deref()));
+                continue;
+            };
+            let admits_default = p.default.as_deref().is_some_and(|d| narrow.contains(&format!("[{}]", d.trim())));
+            if admits_default {
+                parts.push(py_param(&p.name, narrow, p.default.as_deref()));
+            } else {
+                if !keyword_only {
+                    parts.push("*".to_string());
+                    keyword_only = true;
+                }
+                parts.push(py_param(&p.name, narrow, None));
+            }
+        }
+        if let Some(k) = &o.kwargs {
+            parts.push(format!("**{}: {}", k.name, k.ty));
+        }
+        overloads.push(OverloadView { signature: parts.join(", "), returns: v.returns.clone() });
+    }
+    Ok(ModelOpView {
+        name: o.name.clone(),
+        async_name: format!("{ASYNC_PREFIX}{}", o.name),
+        core: o.core.clone(),
+        call: o.call.clone(),
+        async_call: format!("{ASYNC_PREFIX}{}", o.call),
+        doc: o.doc.trim().to_string(),
+        is_classmethod: o.on == Receiver::Class,
+        receiver: receiver.to_string(),
+        signature: parts.join(", "),
+        forward: forward.join(", "),
+        returns,
+        async_returns,
+        result,
+        overloads,
+        param_docs,
     })
 }

@@ -27,6 +27,7 @@ fn mini_spec_renders_the_expected_bindings_and_stubs() {
     let model = codegen::load(&fixture("mini/spec")).unwrap();
     check_golden(&fixture("mini/expected/bindings.rs"), &codegen::render_bindings(&model).unwrap());
     check_golden(&fixture("mini/expected/pydynox_core.pyi"), &codegen::render_stubs(&model).unwrap());
+    check_golden(&fixture("mini/expected/model_ops.py"), &codegen::render_model_ops(&model).unwrap());
 }
 
 #[test]
@@ -36,6 +37,7 @@ fn rendering_twice_gives_identical_bytes() {
         let b = codegen::load(&spec).unwrap();
         assert_eq!(codegen::render_bindings(&a).unwrap(), codegen::render_bindings(&b).unwrap());
         assert_eq!(codegen::render_stubs(&a).unwrap(), codegen::render_stubs(&b).unwrap());
+        assert_eq!(codegen::render_model_ops(&a).unwrap(), codegen::render_model_ops(&b).unwrap());
     }
 }
 
@@ -61,7 +63,12 @@ fn every_operation_gets_a_sync_method_and_an_async_twin() {
 #[test]
 fn generated_files_carry_the_do_not_edit_header() {
     let model = codegen::load(&fixture("mini/spec")).unwrap();
-    for out in [codegen::render_bindings(&model).unwrap(), codegen::render_stubs(&model).unwrap()] {
+    let outputs = [
+        codegen::render_bindings(&model).unwrap(),
+        codegen::render_stubs(&model).unwrap(),
+        codegen::render_model_ops(&model).unwrap(),
+    ];
+    for out in outputs {
         let head: String = out.lines().take(2).collect::<Vec<_>>().join("\n");
         assert!(head.contains("Generated from spec/mini.yaml"), "{head}");
         assert!(head.contains("Do not edit"), "{head}");
@@ -69,12 +76,38 @@ fn generated_files_carry_the_do_not_edit_header() {
 }
 
 #[test]
-fn committed_stubs_match_a_fresh_render() {
+fn model_twins_differ_only_in_the_io_line() {
+    let model = codegen::load(&fixture("mini/spec")).unwrap();
+    let py = codegen::render_model_ops(&model).unwrap();
+    // A method's body: the lines after its `def` line that are blank or indented deeper.
+    let body = |def: &str| -> String {
+        let start = py.find(def).unwrap_or_else(|| panic!("`{def}` missing:\n{py}"));
+        py[start..]
+            .lines()
+            .skip(1)
+            .take_while(|l| l.is_empty() || l.starts_with("        "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let sync = body("    def save(self, condition: Condition | None = None) -> None:");
+    let twin = body("    async def async_save(self, condition: Condition | None = None) -> None:");
+    assert_eq!(sync.replace("plan.client.put_item(", "await plan.client.async_put_item("), twin);
+    // Paginated operations return the result class without awaiting; overloads narrow `as_dict`.
+    assert!(py.contains("return AsyncMiniModelQueryResult(plan, plan.client.async_query(**plan.args))"));
+    assert!(py.contains("def async_query(cls, hash_key: Any, limit: int | None = None) -> AsyncMiniModelQueryResult[Self]:"));
+    assert!(py.contains("async def async_get(cls, *, as_dict: Literal[True], **keys: Any) -> dict[str, Any] | None: ..."));
+    assert!(py.contains("class MiniIndexOperations(Generic[M]):"));
+}
+
+#[test]
+fn committed_python_matches_a_fresh_render() {
     let root = manifest_dir().join("..");
     let model = codegen::load(&root.join("spec")).unwrap();
-    let committed = std::fs::read_to_string(root.join("python/pydynox/pydynox_core.pyi")).unwrap();
-    assert!(
-        committed == codegen::render_stubs(&model).unwrap(),
-        "python/pydynox/pydynox_core.pyi is stale; run `cargo run -p codegen -- stubs`"
-    );
+    for (path, fresh) in [
+        ("python/pydynox/pydynox_core.pyi", codegen::render_stubs(&model).unwrap()),
+        ("python/pydynox/_generated/model_ops.py", codegen::render_model_ops(&model).unwrap()),
+    ] {
+        let committed = std::fs::read_to_string(root.join(path)).unwrap_or_default();
+        assert!(committed == fresh, "{path} is stale; run `scripts/generate.sh`");
+    }
 }

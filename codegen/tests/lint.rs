@@ -106,3 +106,60 @@ fn unknown_keys_are_rejected() {
 fn defaults_must_be_python_literals() {
     fails_with(&VALID.replace("doc: Table.}", "doc: Table., default: \"object()\"}"), "default `object()`");
 }
+
+/// VALID plus a model layer calling its client operation.
+fn with_model(model: &str) -> String {
+    format!("{VALID}{model}")
+}
+
+const MODEL: &str = r#"
+model_imports:
+  Condition: pydynox.conditions
+model_classes:
+  - name: M
+    mixin: MOps
+    doc: A model.
+    operations:
+      - name: check
+        on: class
+        core: check
+        call: ping
+        returns: "None"
+        doc: Checks.
+        params:
+          - {name: condition, type: "Condition | None", default: "None", doc: When.}
+"#;
+
+#[test]
+fn the_valid_model_layer_loads() {
+    load(&with_model(MODEL)).unwrap();
+}
+
+#[test]
+fn model_operations_call_an_existing_client_operation() {
+    fails_with(&with_model(&MODEL.replace("call: ping", "call: pong")), "`call: pong` is not an operation of the client spec");
+}
+
+#[test]
+fn model_annotations_are_imported_and_imports_used() {
+    fails_with(&with_model(&MODEL.replace("Condition | None", "Cond | None")), "model annotation word `Cond` is not imported");
+    fails_with(&with_model(&MODEL.replace("  Condition: pydynox.conditions", "  Condition: pydynox.conditions\n  Unused: x")), "model import `Unused` is declared but no annotation uses it");
+}
+
+#[test]
+fn model_names_never_start_with_the_async_prefix() {
+    fails_with(&with_model(&MODEL.replace("name: check", "name: async_check")), "async_check");
+}
+
+#[test]
+fn paginated_model_operations_name_a_result_pair() {
+    // `ping` is not paginated, so a `result:` on it is a mistake.
+    let paged = MODEL.replace("returns: \"None\"", "result: R").replace("model_classes:", "model_results:\n  - {name: R, async_name: AsyncR, doc: Results.}\nmodel_classes:");
+    fails_with(&with_model(&paged), "`result:` must be set exactly when the client operation `ping` is paginated");
+}
+
+#[test]
+fn overloads_narrow_existing_parameters() {
+    let bad = MODEL.replace("doc: Checks.", "doc: Checks.\n        overloads:\n          - {when: {as_dict: \"Literal[True]\"}, returns: \"None\"}");
+    fails_with(&with_model(&bad), "overload narrows `as_dict`, which is not a parameter");
+}

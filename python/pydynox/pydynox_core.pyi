@@ -1,4 +1,4 @@
-# Generated from spec/client.yaml, spec/errors.yaml, spec/results.yaml, spec/types.yaml by `cargo run -p codegen -- stubs`. Do not edit:
+# Generated from spec/client.yaml, spec/errors.yaml, spec/model.yaml, spec/results.yaml, spec/types.yaml by `scripts/generate.sh`. Do not edit:
 # change the spec or codegen/templates/pydynox_core.pyi.j2 and regenerate.
 
 from typing import Any, final

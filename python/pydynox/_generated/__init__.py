@@ -1,0 +1,1 @@
+"""Python rendered from spec/ by codegen (scripts/generate.sh); see ADR 5."""

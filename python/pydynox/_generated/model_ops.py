@@ -1,0 +1,1051 @@
+# Generated from spec/client.yaml, spec/errors.yaml, spec/model.yaml, spec/results.yaml, spec/types.yaml by `scripts/generate.sh`. Do not edit:
+# change the spec or codegen/templates/model_ops.py.j2 and regenerate.
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
+
+from pydynox._model import core as _core
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from pydynox.pydynox_core import OperationMetrics
+
+    from pydynox.atomic import UpdateAction
+    from pydynox.conditions import Condition
+
+__all__ = [
+    "ModelQueryResult",
+    "AsyncModelQueryResult",
+    "ModelScanResult",
+    "AsyncModelScanResult",
+    "GSIQueryResult",
+    "AsyncGSIQueryResult",
+    "LSIQueryResult",
+    "AsyncLSIQueryResult",
+    "ModelOperations",
+    "GlobalSecondaryIndexOperations",
+    "LocalSecondaryIndexOperations",
+]
+
+# What a result yields: a model class, or `dict[str, Any]` with as_dict=True.
+M = TypeVar("M")
+
+
+class ModelQueryResult(Generic[M]):
+    """Models (or dicts, with as_dict=True) of a query, fetched page by page as you iterate.
+
+    Iterate with `for`.
+    `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
+    """
+
+    __slots__ = ("_plan", "_pages", "_last", "_done")
+
+    def __init__(self, plan: Any, pages: Any) -> None:
+        self._plan = plan
+        self._pages = pages
+        self._last: dict[str, Any] | None = None
+        self._done = False
+
+    def __iter__(self) -> Self:
+        return self
+
+    def __next__(self) -> M:
+        try:
+            raw = self._pages.__next__()
+        except StopIteration:
+            self._done = True
+            raise
+        self._last = raw
+        return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
+
+    def first(self) -> M | None:
+        """The next item, or None when there is none."""
+        try:
+            return self.__next__()
+        except StopIteration:
+            return None
+
+    def to_list(self) -> list[M]:
+        """Every remaining item, fetching all remaining pages."""
+        raws = self._pages.to_list()
+        self._done = True
+        if raws:
+            self._last = raws[-1]
+        return [_core.load_item(self._plan, raw) for raw in raws]
+
+    @property
+    def last_evaluated_key(self) -> dict[str, Any] | None:
+        """Key to resume after the last item handed out; None once nothing is left."""
+        return _core.resume_key(self._plan, self._last, self._pages.last_evaluated_key, self._done)  # type: ignore[no-any-return]
+
+    @property
+    def cursor(self) -> str | None:
+        """`last_evaluated_key` as a signed, URL-safe string; None once nothing is left."""
+        return _core.encode_cursor(self._plan, self.last_evaluated_key)  # type: ignore[no-any-return]
+
+    @property
+    def metrics(self) -> OperationMetrics | None:
+        """Metrics of the last page fetched; None before the first fetch."""
+        return self._pages.metrics  # type: ignore[no-any-return]
+
+
+class AsyncModelQueryResult(Generic[M]):
+    """Models (or dicts, with as_dict=True) of a query, fetched page by page as you iterate.
+
+    Iterate with `async for`; `to_list()` and `first()` are awaitable.
+    `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
+    """
+
+    __slots__ = ("_plan", "_pages", "_last", "_done")
+
+    def __init__(self, plan: Any, pages: Any) -> None:
+        self._plan = plan
+        self._pages = pages
+        self._last: dict[str, Any] | None = None
+        self._done = False
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> M:
+        try:
+            raw = await self._pages.__anext__()
+        except StopAsyncIteration:
+            self._done = True
+            raise
+        self._last = raw
+        return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
+
+    async def first(self) -> M | None:
+        """The next item, or None when there is none."""
+        try:
+            return await self.__anext__()
+        except StopAsyncIteration:
+            return None
+
+    async def to_list(self) -> list[M]:
+        """Every remaining item, fetching all remaining pages."""
+        raws = await self._pages.to_list()
+        self._done = True
+        if raws:
+            self._last = raws[-1]
+        return [_core.load_item(self._plan, raw) for raw in raws]
+
+    @property
+    def last_evaluated_key(self) -> dict[str, Any] | None:
+        """Key to resume after the last item handed out; None once nothing is left."""
+        return _core.resume_key(self._plan, self._last, self._pages.last_evaluated_key, self._done)  # type: ignore[no-any-return]
+
+    @property
+    def cursor(self) -> str | None:
+        """`last_evaluated_key` as a signed, URL-safe string; None once nothing is left."""
+        return _core.encode_cursor(self._plan, self.last_evaluated_key)  # type: ignore[no-any-return]
+
+    @property
+    def metrics(self) -> OperationMetrics | None:
+        """Metrics of the last page fetched; None before the first fetch."""
+        return self._pages.metrics  # type: ignore[no-any-return]
+
+
+class ModelScanResult(Generic[M]):
+    """Models (or dicts, with as_dict=True) of a scan, fetched page by page as you iterate.
+
+    Iterate with `for`.
+    `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
+    """
+
+    __slots__ = ("_plan", "_pages", "_last", "_done")
+
+    def __init__(self, plan: Any, pages: Any) -> None:
+        self._plan = plan
+        self._pages = pages
+        self._last: dict[str, Any] | None = None
+        self._done = False
+
+    def __iter__(self) -> Self:
+        return self
+
+    def __next__(self) -> M:
+        try:
+            raw = self._pages.__next__()
+        except StopIteration:
+            self._done = True
+            raise
+        self._last = raw
+        return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
+
+    def first(self) -> M | None:
+        """The next item, or None when there is none."""
+        try:
+            return self.__next__()
+        except StopIteration:
+            return None
+
+    def to_list(self) -> list[M]:
+        """Every remaining item, fetching all remaining pages."""
+        raws = self._pages.to_list()
+        self._done = True
+        if raws:
+            self._last = raws[-1]
+        return [_core.load_item(self._plan, raw) for raw in raws]
+
+    @property
+    def last_evaluated_key(self) -> dict[str, Any] | None:
+        """Key to resume after the last item handed out; None once nothing is left."""
+        return _core.resume_key(self._plan, self._last, self._pages.last_evaluated_key, self._done)  # type: ignore[no-any-return]
+
+    @property
+    def cursor(self) -> str | None:
+        """`last_evaluated_key` as a signed, URL-safe string; None once nothing is left."""
+        return _core.encode_cursor(self._plan, self.last_evaluated_key)  # type: ignore[no-any-return]
+
+    @property
+    def metrics(self) -> OperationMetrics | None:
+        """Metrics of the last page fetched; None before the first fetch."""
+        return self._pages.metrics  # type: ignore[no-any-return]
+
+
+class AsyncModelScanResult(Generic[M]):
+    """Models (or dicts, with as_dict=True) of a scan, fetched page by page as you iterate.
+
+    Iterate with `async for`; `to_list()` and `first()` are awaitable.
+    `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
+    """
+
+    __slots__ = ("_plan", "_pages", "_last", "_done")
+
+    def __init__(self, plan: Any, pages: Any) -> None:
+        self._plan = plan
+        self._pages = pages
+        self._last: dict[str, Any] | None = None
+        self._done = False
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> M:
+        try:
+            raw = await self._pages.__anext__()
+        except StopAsyncIteration:
+            self._done = True
+            raise
+        self._last = raw
+        return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
+
+    async def first(self) -> M | None:
+        """The next item, or None when there is none."""
+        try:
+            return await self.__anext__()
+        except StopAsyncIteration:
+            return None
+
+    async def to_list(self) -> list[M]:
+        """Every remaining item, fetching all remaining pages."""
+        raws = await self._pages.to_list()
+        self._done = True
+        if raws:
+            self._last = raws[-1]
+        return [_core.load_item(self._plan, raw) for raw in raws]
+
+    @property
+    def last_evaluated_key(self) -> dict[str, Any] | None:
+        """Key to resume after the last item handed out; None once nothing is left."""
+        return _core.resume_key(self._plan, self._last, self._pages.last_evaluated_key, self._done)  # type: ignore[no-any-return]
+
+    @property
+    def cursor(self) -> str | None:
+        """`last_evaluated_key` as a signed, URL-safe string; None once nothing is left."""
+        return _core.encode_cursor(self._plan, self.last_evaluated_key)  # type: ignore[no-any-return]
+
+    @property
+    def metrics(self) -> OperationMetrics | None:
+        """Metrics of the last page fetched; None before the first fetch."""
+        return self._pages.metrics  # type: ignore[no-any-return]
+
+
+class GSIQueryResult(Generic[M]):
+    """Models of a global secondary index query, fetched page by page as you iterate.
+
+    Iterate with `for`.
+    `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
+    """
+
+    __slots__ = ("_plan", "_pages", "_last", "_done")
+
+    def __init__(self, plan: Any, pages: Any) -> None:
+        self._plan = plan
+        self._pages = pages
+        self._last: dict[str, Any] | None = None
+        self._done = False
+
+    def __iter__(self) -> Self:
+        return self
+
+    def __next__(self) -> M:
+        try:
+            raw = self._pages.__next__()
+        except StopIteration:
+            self._done = True
+            raise
+        self._last = raw
+        return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
+
+    def first(self) -> M | None:
+        """The next item, or None when there is none."""
+        try:
+            return self.__next__()
+        except StopIteration:
+            return None
+
+    def to_list(self) -> list[M]:
+        """Every remaining item, fetching all remaining pages."""
+        raws = self._pages.to_list()
+        self._done = True
+        if raws:
+            self._last = raws[-1]
+        return [_core.load_item(self._plan, raw) for raw in raws]
+
+    @property
+    def last_evaluated_key(self) -> dict[str, Any] | None:
+        """Key to resume after the last item handed out; None once nothing is left."""
+        return _core.resume_key(self._plan, self._last, self._pages.last_evaluated_key, self._done)  # type: ignore[no-any-return]
+
+    @property
+    def cursor(self) -> str | None:
+        """`last_evaluated_key` as a signed, URL-safe string; None once nothing is left."""
+        return _core.encode_cursor(self._plan, self.last_evaluated_key)  # type: ignore[no-any-return]
+
+    @property
+    def metrics(self) -> OperationMetrics | None:
+        """Metrics of the last page fetched; None before the first fetch."""
+        return self._pages.metrics  # type: ignore[no-any-return]
+
+
+class AsyncGSIQueryResult(Generic[M]):
+    """Models of a global secondary index query, fetched page by page as you iterate.
+
+    Iterate with `async for`; `to_list()` and `first()` are awaitable.
+    `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
+    """
+
+    __slots__ = ("_plan", "_pages", "_last", "_done")
+
+    def __init__(self, plan: Any, pages: Any) -> None:
+        self._plan = plan
+        self._pages = pages
+        self._last: dict[str, Any] | None = None
+        self._done = False
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> M:
+        try:
+            raw = await self._pages.__anext__()
+        except StopAsyncIteration:
+            self._done = True
+            raise
+        self._last = raw
+        return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
+
+    async def first(self) -> M | None:
+        """The next item, or None when there is none."""
+        try:
+            return await self.__anext__()
+        except StopAsyncIteration:
+            return None
+
+    async def to_list(self) -> list[M]:
+        """Every remaining item, fetching all remaining pages."""
+        raws = await self._pages.to_list()
+        self._done = True
+        if raws:
+            self._last = raws[-1]
+        return [_core.load_item(self._plan, raw) for raw in raws]
+
+    @property
+    def last_evaluated_key(self) -> dict[str, Any] | None:
+        """Key to resume after the last item handed out; None once nothing is left."""
+        return _core.resume_key(self._plan, self._last, self._pages.last_evaluated_key, self._done)  # type: ignore[no-any-return]
+
+    @property
+    def cursor(self) -> str | None:
+        """`last_evaluated_key` as a signed, URL-safe string; None once nothing is left."""
+        return _core.encode_cursor(self._plan, self.last_evaluated_key)  # type: ignore[no-any-return]
+
+    @property
+    def metrics(self) -> OperationMetrics | None:
+        """Metrics of the last page fetched; None before the first fetch."""
+        return self._pages.metrics  # type: ignore[no-any-return]
+
+
+class LSIQueryResult(Generic[M]):
+    """Models of a local secondary index query, fetched page by page as you iterate.
+
+    Iterate with `for`.
+    `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
+    """
+
+    __slots__ = ("_plan", "_pages", "_last", "_done")
+
+    def __init__(self, plan: Any, pages: Any) -> None:
+        self._plan = plan
+        self._pages = pages
+        self._last: dict[str, Any] | None = None
+        self._done = False
+
+    def __iter__(self) -> Self:
+        return self
+
+    def __next__(self) -> M:
+        try:
+            raw = self._pages.__next__()
+        except StopIteration:
+            self._done = True
+            raise
+        self._last = raw
+        return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
+
+    def first(self) -> M | None:
+        """The next item, or None when there is none."""
+        try:
+            return self.__next__()
+        except StopIteration:
+            return None
+
+    def to_list(self) -> list[M]:
+        """Every remaining item, fetching all remaining pages."""
+        raws = self._pages.to_list()
+        self._done = True
+        if raws:
+            self._last = raws[-1]
+        return [_core.load_item(self._plan, raw) for raw in raws]
+
+    @property
+    def last_evaluated_key(self) -> dict[str, Any] | None:
+        """Key to resume after the last item handed out; None once nothing is left."""
+        return _core.resume_key(self._plan, self._last, self._pages.last_evaluated_key, self._done)  # type: ignore[no-any-return]
+
+    @property
+    def cursor(self) -> str | None:
+        """`last_evaluated_key` as a signed, URL-safe string; None once nothing is left."""
+        return _core.encode_cursor(self._plan, self.last_evaluated_key)  # type: ignore[no-any-return]
+
+    @property
+    def metrics(self) -> OperationMetrics | None:
+        """Metrics of the last page fetched; None before the first fetch."""
+        return self._pages.metrics  # type: ignore[no-any-return]
+
+
+class AsyncLSIQueryResult(Generic[M]):
+    """Models of a local secondary index query, fetched page by page as you iterate.
+
+    Iterate with `async for`; `to_list()` and `first()` are awaitable.
+    `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
+    """
+
+    __slots__ = ("_plan", "_pages", "_last", "_done")
+
+    def __init__(self, plan: Any, pages: Any) -> None:
+        self._plan = plan
+        self._pages = pages
+        self._last: dict[str, Any] | None = None
+        self._done = False
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> M:
+        try:
+            raw = await self._pages.__anext__()
+        except StopAsyncIteration:
+            self._done = True
+            raise
+        self._last = raw
+        return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
+
+    async def first(self) -> M | None:
+        """The next item, or None when there is none."""
+        try:
+            return await self.__anext__()
+        except StopAsyncIteration:
+            return None
+
+    async def to_list(self) -> list[M]:
+        """Every remaining item, fetching all remaining pages."""
+        raws = await self._pages.to_list()
+        self._done = True
+        if raws:
+            self._last = raws[-1]
+        return [_core.load_item(self._plan, raw) for raw in raws]
+
+    @property
+    def last_evaluated_key(self) -> dict[str, Any] | None:
+        """Key to resume after the last item handed out; None once nothing is left."""
+        return _core.resume_key(self._plan, self._last, self._pages.last_evaluated_key, self._done)  # type: ignore[no-any-return]
+
+    @property
+    def cursor(self) -> str | None:
+        """`last_evaluated_key` as a signed, URL-safe string; None once nothing is left."""
+        return _core.encode_cursor(self._plan, self.last_evaluated_key)  # type: ignore[no-any-return]
+
+    @property
+    def metrics(self) -> OperationMetrics | None:
+        """Metrics of the last page fetched; None before the first fetch."""
+        return self._pages.metrics  # type: ignore[no-any-return]
+
+
+class ModelOperations:
+    """I/O methods of every model, each with its `async_` twin."""
+
+    __slots__ = ()
+
+    def save(self, condition: Condition | None = None, skip_hooks: bool | None = None) -> None:
+        """Writes the whole item (before_save and after_save hooks, auto-generated values, optimistic locking with a VersionAttribute, size check with max_size).
+
+        Args:
+            condition: Write only if this condition holds.
+            skip_hooks: Skip hooks for this call; None follows the model's config.
+        """
+        plan = _core.plan_save(self, condition=condition, skip_hooks=skip_hooks)
+        if plan.skip:
+            return _core.finish_save(plan, None)  # type: ignore[no-any-return]
+        answer = plan.client.put_item(**plan.args)
+        return _core.finish_save(plan, answer)  # type: ignore[no-any-return]
+
+    async def async_save(self, condition: Condition | None = None, skip_hooks: bool | None = None) -> None:
+        """Writes the whole item (before_save and after_save hooks, auto-generated values, optimistic locking with a VersionAttribute, size check with max_size).
+
+        Args:
+            condition: Write only if this condition holds.
+            skip_hooks: Skip hooks for this call; None follows the model's config.
+        """
+        plan = _core.plan_save(self, condition=condition, skip_hooks=skip_hooks)
+        if plan.skip:
+            return _core.finish_save(plan, None)  # type: ignore[no-any-return]
+        answer = await plan.client.async_put_item(**plan.args)
+        return _core.finish_save(plan, answer)  # type: ignore[no-any-return]
+
+    def delete(self, condition: Condition | None = None, skip_hooks: bool | None = None) -> None:
+        """Deletes this item by its key (before_delete and after_delete hooks, version check).
+
+        Args:
+            condition: Write only if this condition holds.
+            skip_hooks: Skip hooks for this call; None follows the model's config.
+        """
+        plan = _core.plan_delete(self, condition=condition, skip_hooks=skip_hooks)
+        if plan.skip:
+            return _core.finish_delete(plan, None)  # type: ignore[no-any-return]
+        answer = plan.client.delete_item(**plan.args)
+        return _core.finish_delete(plan, answer)  # type: ignore[no-any-return]
+
+    async def async_delete(self, condition: Condition | None = None, skip_hooks: bool | None = None) -> None:
+        """Deletes this item by its key (before_delete and after_delete hooks, version check).
+
+        Args:
+            condition: Write only if this condition holds.
+            skip_hooks: Skip hooks for this call; None follows the model's config.
+        """
+        plan = _core.plan_delete(self, condition=condition, skip_hooks=skip_hooks)
+        if plan.skip:
+            return _core.finish_delete(plan, None)  # type: ignore[no-any-return]
+        answer = await plan.client.async_delete_item(**plan.args)
+        return _core.finish_delete(plan, answer)  # type: ignore[no-any-return]
+
+    def update(self, atomic: list[UpdateAction] | None = None, condition: Condition | None = None, skip_hooks: bool | None = None, **kwargs: Any) -> None:
+        """Changes attributes in place without reading the item: keyword arguments set values, `atomic` applies actions (add, append, remove, ...). The instance is updated only when DynamoDB accepted the write.
+
+        Args:
+            atomic: Atomic actions, e.g. [User.visits.add(1)].
+            condition: Write only if this condition holds.
+            skip_hooks: Skip hooks for this call; None follows the model's config.
+            **kwargs: Attribute values to set.
+        """
+        plan = _core.plan_update(self, atomic=atomic, condition=condition, skip_hooks=skip_hooks, **kwargs)
+        if plan.skip:
+            return _core.finish_update(plan, None)  # type: ignore[no-any-return]
+        answer = plan.client.update_item(**plan.args)
+        return _core.finish_update(plan, answer)  # type: ignore[no-any-return]
+
+    async def async_update(self, atomic: list[UpdateAction] | None = None, condition: Condition | None = None, skip_hooks: bool | None = None, **kwargs: Any) -> None:
+        """Changes attributes in place without reading the item: keyword arguments set values, `atomic` applies actions (add, append, remove, ...). The instance is updated only when DynamoDB accepted the write.
+
+        Args:
+            atomic: Atomic actions, e.g. [User.visits.add(1)].
+            condition: Write only if this condition holds.
+            skip_hooks: Skip hooks for this call; None follows the model's config.
+            **kwargs: Attribute values to set.
+        """
+        plan = _core.plan_update(self, atomic=atomic, condition=condition, skip_hooks=skip_hooks, **kwargs)
+        if plan.skip:
+            return _core.finish_update(plan, None)  # type: ignore[no-any-return]
+        answer = await plan.client.async_update_item(**plan.args)
+        return _core.finish_update(plan, answer)  # type: ignore[no-any-return]
+
+    @classmethod
+    def update_by_key(cls, condition: Condition | None = None, **kwargs: Any) -> None:
+        """Sets attributes of the item with this key, without loading it.
+
+        Args:
+            condition: Write only if this condition holds.
+            **kwargs: The key attributes, then the attributes to set.
+        """
+        plan = _core.plan_update_by_key(cls, condition=condition, **kwargs)
+        if plan.skip:
+            return _core.finish_update_by_key(plan, None)  # type: ignore[no-any-return]
+        answer = plan.client.update_item(**plan.args)
+        return _core.finish_update_by_key(plan, answer)  # type: ignore[no-any-return]
+
+    @classmethod
+    async def async_update_by_key(cls, condition: Condition | None = None, **kwargs: Any) -> None:
+        """Sets attributes of the item with this key, without loading it.
+
+        Args:
+            condition: Write only if this condition holds.
+            **kwargs: The key attributes, then the attributes to set.
+        """
+        plan = _core.plan_update_by_key(cls, condition=condition, **kwargs)
+        if plan.skip:
+            return _core.finish_update_by_key(plan, None)  # type: ignore[no-any-return]
+        answer = await plan.client.async_update_item(**plan.args)
+        return _core.finish_update_by_key(plan, answer)  # type: ignore[no-any-return]
+
+    @classmethod
+    def delete_by_key(cls, condition: Condition | None = None, **kwargs: Any) -> None:
+        """Deletes the item with this key, without loading it.
+
+        Args:
+            condition: Write only if this condition holds.
+            **kwargs: The key attributes.
+        """
+        plan = _core.plan_delete_by_key(cls, condition=condition, **kwargs)
+        if plan.skip:
+            return _core.finish_delete_by_key(plan, None)  # type: ignore[no-any-return]
+        answer = plan.client.delete_item(**plan.args)
+        return _core.finish_delete_by_key(plan, answer)  # type: ignore[no-any-return]
+
+    @classmethod
+    async def async_delete_by_key(cls, condition: Condition | None = None, **kwargs: Any) -> None:
+        """Deletes the item with this key, without loading it.
+
+        Args:
+            condition: Write only if this condition holds.
+            **kwargs: The key attributes.
+        """
+        plan = _core.plan_delete_by_key(cls, condition=condition, **kwargs)
+        if plan.skip:
+            return _core.finish_delete_by_key(plan, None)  # type: ignore[no-any-return]
+        answer = await plan.client.async_delete_item(**plan.args)
+        return _core.finish_delete_by_key(plan, answer)  # type: ignore[no-any-return]
+
+    @overload
+    @classmethod
+    def get(cls, consistent_read: bool | None = None, as_dict: Literal[False] = False, fields: list[str] | None = None, **keys: Any) -> Self | None: ...
+
+    @overload
+    @classmethod
+    def get(cls, consistent_read: bool | None = None, *, as_dict: Literal[True], fields: list[str] | None = None, **keys: Any) -> dict[str, Any] | None: ...
+
+    @classmethod
+    def get(cls, consistent_read: bool | None = None, as_dict: bool = False, fields: list[str] | None = None, **keys: Any) -> Self | dict[str, Any] | None:
+        """The item with this key, or None.
+
+        Args:
+            consistent_read: Strongly consistent read; None follows the model's config.
+            as_dict: Return stored dicts instead of models.
+            fields: Attributes (or document paths like 'address.city') to read; all when None.
+            **keys: The key attributes.
+        """
+        plan = _core.plan_get(cls, consistent_read=consistent_read, as_dict=as_dict, fields=fields, **keys)
+        if plan.skip:
+            return _core.finish_get(plan, None)  # type: ignore[no-any-return]
+        answer = plan.client.get_item(**plan.args)
+        return _core.finish_get(plan, answer)  # type: ignore[no-any-return]
+
+    @overload
+    @classmethod
+    async def async_get(cls, consistent_read: bool | None = None, as_dict: Literal[False] = False, fields: list[str] | None = None, **keys: Any) -> Self | None: ...
+
+    @overload
+    @classmethod
+    async def async_get(cls, consistent_read: bool | None = None, *, as_dict: Literal[True], fields: list[str] | None = None, **keys: Any) -> dict[str, Any] | None: ...
+
+    @classmethod
+    async def async_get(cls, consistent_read: bool | None = None, as_dict: bool = False, fields: list[str] | None = None, **keys: Any) -> Self | dict[str, Any] | None:
+        """The item with this key, or None.
+
+        Args:
+            consistent_read: Strongly consistent read; None follows the model's config.
+            as_dict: Return stored dicts instead of models.
+            fields: Attributes (or document paths like 'address.city') to read; all when None.
+            **keys: The key attributes.
+        """
+        plan = _core.plan_get(cls, consistent_read=consistent_read, as_dict=as_dict, fields=fields, **keys)
+        if plan.skip:
+            return _core.finish_get(plan, None)  # type: ignore[no-any-return]
+        answer = await plan.client.async_get_item(**plan.args)
+        return _core.finish_get(plan, answer)  # type: ignore[no-any-return]
+
+    @classmethod
+    def query(cls, hash_key: Any, range_key_condition: Condition | None = None, filter_condition: Condition | None = None, limit: int | None = None, page_size: int | None = None, scan_index_forward: bool = True, consistent_read: bool | None = None, last_evaluated_key: dict[str, Any] | None = None, as_dict: bool = False, fields: list[str] | None = None, cursor: str | None = None) -> ModelQueryResult[Self]:
+        """Items with this partition key, in sort-key order, read lazily.
+
+        Args:
+            hash_key: The partition key value.
+            range_key_condition: Condition on the sort key.
+            filter_condition: Condition applied after reading.
+            limit: Stop after this many items.
+            page_size: Items read per request.
+            scan_index_forward: False for descending sort-key order.
+            consistent_read: Strongly consistent read; None follows the model's config.
+            last_evaluated_key: Resume after this key (a previous result's last_evaluated_key).
+            as_dict: Return stored dicts instead of models.
+            fields: Attributes (or document paths like 'address.city') to read; all when None.
+            cursor: Resume from a signed cursor (a previous result's cursor).
+        """
+        plan = _core.plan_query(cls, hash_key=hash_key, range_key_condition=range_key_condition, filter_condition=filter_condition, limit=limit, page_size=page_size, scan_index_forward=scan_index_forward, consistent_read=consistent_read, last_evaluated_key=last_evaluated_key, as_dict=as_dict, fields=fields, cursor=cursor)
+        return ModelQueryResult(plan, plan.client.query(**plan.args))
+
+    @classmethod
+    def async_query(cls, hash_key: Any, range_key_condition: Condition | None = None, filter_condition: Condition | None = None, limit: int | None = None, page_size: int | None = None, scan_index_forward: bool = True, consistent_read: bool | None = None, last_evaluated_key: dict[str, Any] | None = None, as_dict: bool = False, fields: list[str] | None = None, cursor: str | None = None) -> AsyncModelQueryResult[Self]:
+        """Items with this partition key, in sort-key order, read lazily.
+
+        Args:
+            hash_key: The partition key value.
+            range_key_condition: Condition on the sort key.
+            filter_condition: Condition applied after reading.
+            limit: Stop after this many items.
+            page_size: Items read per request.
+            scan_index_forward: False for descending sort-key order.
+            consistent_read: Strongly consistent read; None follows the model's config.
+            last_evaluated_key: Resume after this key (a previous result's last_evaluated_key).
+            as_dict: Return stored dicts instead of models.
+            fields: Attributes (or document paths like 'address.city') to read; all when None.
+            cursor: Resume from a signed cursor (a previous result's cursor).
+        """
+        plan = _core.plan_query(cls, hash_key=hash_key, range_key_condition=range_key_condition, filter_condition=filter_condition, limit=limit, page_size=page_size, scan_index_forward=scan_index_forward, consistent_read=consistent_read, last_evaluated_key=last_evaluated_key, as_dict=as_dict, fields=fields, cursor=cursor)
+        return AsyncModelQueryResult(plan, plan.client.async_query(**plan.args))
+
+    @classmethod
+    def scan(cls, filter_condition: Condition | None = None, limit: int | None = None, page_size: int | None = None, consistent_read: bool | None = None, last_evaluated_key: dict[str, Any] | None = None, segment: int | None = None, total_segments: int | None = None, as_dict: bool = False, fields: list[str] | None = None, cursor: str | None = None) -> ModelScanResult[Self]:
+        """Every item of the table (or one segment of it), read lazily.
+
+        Args:
+            filter_condition: Condition applied after reading.
+            limit: Stop after this many items.
+            page_size: Items read per request.
+            consistent_read: Strongly consistent read; None follows the model's config.
+            last_evaluated_key: Resume after this key (a previous result's last_evaluated_key).
+            segment: This worker's segment, with total_segments.
+            total_segments: Number of segments of a parallel scan.
+            as_dict: Return stored dicts instead of models.
+            fields: Attributes (or document paths like 'address.city') to read; all when None.
+            cursor: Resume from a signed cursor (a previous result's cursor).
+        """
+        plan = _core.plan_scan(cls, filter_condition=filter_condition, limit=limit, page_size=page_size, consistent_read=consistent_read, last_evaluated_key=last_evaluated_key, segment=segment, total_segments=total_segments, as_dict=as_dict, fields=fields, cursor=cursor)
+        return ModelScanResult(plan, plan.client.scan(**plan.args))
+
+    @classmethod
+    def async_scan(cls, filter_condition: Condition | None = None, limit: int | None = None, page_size: int | None = None, consistent_read: bool | None = None, last_evaluated_key: dict[str, Any] | None = None, segment: int | None = None, total_segments: int | None = None, as_dict: bool = False, fields: list[str] | None = None, cursor: str | None = None) -> AsyncModelScanResult[Self]:
+        """Every item of the table (or one segment of it), read lazily.
+
+        Args:
+            filter_condition: Condition applied after reading.
+            limit: Stop after this many items.
+            page_size: Items read per request.
+            consistent_read: Strongly consistent read; None follows the model's config.
+            last_evaluated_key: Resume after this key (a previous result's last_evaluated_key).
+            segment: This worker's segment, with total_segments.
+            total_segments: Number of segments of a parallel scan.
+            as_dict: Return stored dicts instead of models.
+            fields: Attributes (or document paths like 'address.city') to read; all when None.
+            cursor: Resume from a signed cursor (a previous result's cursor).
+        """
+        plan = _core.plan_scan(cls, filter_condition=filter_condition, limit=limit, page_size=page_size, consistent_read=consistent_read, last_evaluated_key=last_evaluated_key, segment=segment, total_segments=total_segments, as_dict=as_dict, fields=fields, cursor=cursor)
+        return AsyncModelScanResult(plan, plan.client.async_scan(**plan.args))
+
+    @classmethod
+    def count(cls, filter_condition: Condition | None = None, consistent_read: bool | None = None) -> tuple[int, OperationMetrics]:
+        """Counts the items (after the filter), reading every page.
+
+        Args:
+            filter_condition: Condition applied after reading.
+            consistent_read: Strongly consistent read; None follows the model's config.
+        """
+        plan = _core.plan_count(cls, filter_condition=filter_condition, consistent_read=consistent_read)
+        if plan.skip:
+            return _core.finish_count(plan, None)  # type: ignore[no-any-return]
+        answer = plan.client.count(**plan.args)
+        return _core.finish_count(plan, answer)  # type: ignore[no-any-return]
+
+    @classmethod
+    async def async_count(cls, filter_condition: Condition | None = None, consistent_read: bool | None = None) -> tuple[int, OperationMetrics]:
+        """Counts the items (after the filter), reading every page.
+
+        Args:
+            filter_condition: Condition applied after reading.
+            consistent_read: Strongly consistent read; None follows the model's config.
+        """
+        plan = _core.plan_count(cls, filter_condition=filter_condition, consistent_read=consistent_read)
+        if plan.skip:
+            return _core.finish_count(plan, None)  # type: ignore[no-any-return]
+        answer = await plan.client.async_count(**plan.args)
+        return _core.finish_count(plan, answer)  # type: ignore[no-any-return]
+
+    @classmethod
+    def parallel_scan(cls, total_segments: int, filter_condition: Condition | None = None, consistent_read: bool | None = None, as_dict: bool = False) -> tuple[list[Self], OperationMetrics]:
+        """Scans all segments concurrently and returns every item at once.
+
+        Args:
+            total_segments: How many segments to scan concurrently.
+            filter_condition: Condition applied after reading.
+            consistent_read: Strongly consistent read; None follows the model's config.
+            as_dict: Return stored dicts instead of models.
+        """
+        plan = _core.plan_parallel_scan(cls, total_segments=total_segments, filter_condition=filter_condition, consistent_read=consistent_read, as_dict=as_dict)
+        if plan.skip:
+            return _core.finish_parallel_scan(plan, None)  # type: ignore[no-any-return]
+        answer = plan.client.parallel_scan(**plan.args)
+        return _core.finish_parallel_scan(plan, answer)  # type: ignore[no-any-return]
+
+    @classmethod
+    async def async_parallel_scan(cls, total_segments: int, filter_condition: Condition | None = None, consistent_read: bool | None = None, as_dict: bool = False) -> tuple[list[Self], OperationMetrics]:
+        """Scans all segments concurrently and returns every item at once.
+
+        Args:
+            total_segments: How many segments to scan concurrently.
+            filter_condition: Condition applied after reading.
+            consistent_read: Strongly consistent read; None follows the model's config.
+            as_dict: Return stored dicts instead of models.
+        """
+        plan = _core.plan_parallel_scan(cls, total_segments=total_segments, filter_condition=filter_condition, consistent_read=consistent_read, as_dict=as_dict)
+        if plan.skip:
+            return _core.finish_parallel_scan(plan, None)  # type: ignore[no-any-return]
+        answer = await plan.client.async_parallel_scan(**plan.args)
+        return _core.finish_parallel_scan(plan, answer)  # type: ignore[no-any-return]
+
+    @classmethod
+    def batch_get(cls, keys: list[dict[str, Any]], consistent_read: bool | None = None, as_dict: bool = False) -> list[Self]:
+        """Reads many items by key (100 per request); missing items are left out.
+
+        Args:
+            keys: Key attribute dicts, e.g. [{'pk': 'a'}, ...].
+            consistent_read: Strongly consistent read; None follows the model's config.
+            as_dict: Return stored dicts instead of models.
+        """
+        plan = _core.plan_batch_get(cls, keys=keys, consistent_read=consistent_read, as_dict=as_dict)
+        if plan.skip:
+            return _core.finish_batch_get(plan, None)  # type: ignore[no-any-return]
+        answer = plan.client.batch_get(**plan.args)
+        return _core.finish_batch_get(plan, answer)  # type: ignore[no-any-return]
+
+    @classmethod
+    async def async_batch_get(cls, keys: list[dict[str, Any]], consistent_read: bool | None = None, as_dict: bool = False) -> list[Self]:
+        """Reads many items by key (100 per request); missing items are left out.
+
+        Args:
+            keys: Key attribute dicts, e.g. [{'pk': 'a'}, ...].
+            consistent_read: Strongly consistent read; None follows the model's config.
+            as_dict: Return stored dicts instead of models.
+        """
+        plan = _core.plan_batch_get(cls, keys=keys, consistent_read=consistent_read, as_dict=as_dict)
+        if plan.skip:
+            return _core.finish_batch_get(plan, None)  # type: ignore[no-any-return]
+        answer = await plan.client.async_batch_get(**plan.args)
+        return _core.finish_batch_get(plan, answer)  # type: ignore[no-any-return]
+
+    @classmethod
+    def execute_statement(cls, statement: str, parameters: list[Any] | None = None, consistent_read: bool = False) -> list[Self]:
+        """Runs one PartiQL statement and returns its items as models.
+
+        Args:
+            statement: The statement, with ? for each parameter.
+            parameters: Values for the ? placeholders, in order.
+            consistent_read: Strongly consistent read.
+        """
+        plan = _core.plan_execute_statement(cls, statement=statement, parameters=parameters, consistent_read=consistent_read)
+        if plan.skip:
+            return _core.finish_execute_statement(plan, None)  # type: ignore[no-any-return]
+        answer = plan.client.execute_statement(**plan.args)
+        return _core.finish_execute_statement(plan, answer)  # type: ignore[no-any-return]
+
+    @classmethod
+    async def async_execute_statement(cls, statement: str, parameters: list[Any] | None = None, consistent_read: bool = False) -> list[Self]:
+        """Runs one PartiQL statement and returns its items as models.
+
+        Args:
+            statement: The statement, with ? for each parameter.
+            parameters: Values for the ? placeholders, in order.
+            consistent_read: Strongly consistent read.
+        """
+        plan = _core.plan_execute_statement(cls, statement=statement, parameters=parameters, consistent_read=consistent_read)
+        if plan.skip:
+            return _core.finish_execute_statement(plan, None)  # type: ignore[no-any-return]
+        answer = await plan.client.async_execute_statement(**plan.args)
+        return _core.finish_execute_statement(plan, answer)  # type: ignore[no-any-return]
+
+    @classmethod
+    def create_table(cls, billing_mode: str = 'PAY_PER_REQUEST', read_capacity: int | None = None, write_capacity: int | None = None, table_class: str | None = None, encryption: str | None = None, kms_key_id: str | None = None, wait: bool = False) -> None:
+        """Creates the model's table, with its keys and every index declared on it.
+
+        Args:
+            billing_mode: PAY_PER_REQUEST or PROVISIONED.
+            read_capacity: Read capacity units (PROVISIONED).
+            write_capacity: Write capacity units (PROVISIONED).
+            table_class: STANDARD or STANDARD_INFREQUENT_ACCESS.
+            encryption: AWS_OWNED, AWS_MANAGED or CUSTOMER_MANAGED.
+            kms_key_id: KMS key for CUSTOMER_MANAGED encryption.
+            wait: Return only once the table is ACTIVE.
+        """
+        plan = _core.plan_create_table(cls, billing_mode=billing_mode, read_capacity=read_capacity, write_capacity=write_capacity, table_class=table_class, encryption=encryption, kms_key_id=kms_key_id, wait=wait)
+        if plan.skip:
+            return _core.finish_create_table(plan, None)  # type: ignore[no-any-return]
+        answer = plan.client.create_table(**plan.args)
+        return _core.finish_create_table(plan, answer)  # type: ignore[no-any-return]
+
+    @classmethod
+    async def async_create_table(cls, billing_mode: str = 'PAY_PER_REQUEST', read_capacity: int | None = None, write_capacity: int | None = None, table_class: str | None = None, encryption: str | None = None, kms_key_id: str | None = None, wait: bool = False) -> None:
+        """Creates the model's table, with its keys and every index declared on it.
+
+        Args:
+            billing_mode: PAY_PER_REQUEST or PROVISIONED.
+            read_capacity: Read capacity units (PROVISIONED).
+            write_capacity: Write capacity units (PROVISIONED).
+            table_class: STANDARD or STANDARD_INFREQUENT_ACCESS.
+            encryption: AWS_OWNED, AWS_MANAGED or CUSTOMER_MANAGED.
+            kms_key_id: KMS key for CUSTOMER_MANAGED encryption.
+            wait: Return only once the table is ACTIVE.
+        """
+        plan = _core.plan_create_table(cls, billing_mode=billing_mode, read_capacity=read_capacity, write_capacity=write_capacity, table_class=table_class, encryption=encryption, kms_key_id=kms_key_id, wait=wait)
+        if plan.skip:
+            return _core.finish_create_table(plan, None)  # type: ignore[no-any-return]
+        answer = await plan.client.async_create_table(**plan.args)
+        return _core.finish_create_table(plan, answer)  # type: ignore[no-any-return]
+
+    @classmethod
+    def table_exists(cls) -> bool:
+        """Whether the model's table exists.
+        """
+        plan = _core.plan_table_exists(cls, )
+        if plan.skip:
+            return _core.finish_table_exists(plan, None)  # type: ignore[no-any-return]
+        answer = plan.client.table_exists(**plan.args)
+        return _core.finish_table_exists(plan, answer)  # type: ignore[no-any-return]
+
+    @classmethod
+    async def async_table_exists(cls) -> bool:
+        """Whether the model's table exists.
+        """
+        plan = _core.plan_table_exists(cls, )
+        if plan.skip:
+            return _core.finish_table_exists(plan, None)  # type: ignore[no-any-return]
+        answer = await plan.client.async_table_exists(**plan.args)
+        return _core.finish_table_exists(plan, answer)  # type: ignore[no-any-return]
+
+    @classmethod
+    def delete_table(cls) -> None:
+        """Deletes the model's table and every item in it.
+        """
+        plan = _core.plan_delete_table(cls, )
+        if plan.skip:
+            return _core.finish_delete_table(plan, None)  # type: ignore[no-any-return]
+        answer = plan.client.delete_table(**plan.args)
+        return _core.finish_delete_table(plan, answer)  # type: ignore[no-any-return]
+
+    @classmethod
+    async def async_delete_table(cls) -> None:
+        """Deletes the model's table and every item in it.
+        """
+        plan = _core.plan_delete_table(cls, )
+        if plan.skip:
+            return _core.finish_delete_table(plan, None)  # type: ignore[no-any-return]
+        answer = await plan.client.async_delete_table(**plan.args)
+        return _core.finish_delete_table(plan, answer)  # type: ignore[no-any-return]
+
+
+class GlobalSecondaryIndexOperations(Generic[M]):
+    """Reads of a global secondary index, as models of the index's model."""
+
+    __slots__ = ()
+
+    def query(self, range_key_condition: Condition | None = None, filter_condition: Condition | None = None, limit: int | None = None, page_size: int | None = None, scan_index_forward: bool = True, last_evaluated_key: dict[str, Any] | None = None, as_dict: bool = False, fields: list[str] | None = None, cursor: str | None = None, **key_values: Any) -> GSIQueryResult[M]:
+        """Items with these index key values, read lazily.
+
+        Args:
+            range_key_condition: Condition on the sort key.
+            filter_condition: Condition applied after reading.
+            limit: Stop after this many items.
+            page_size: Items read per request.
+            scan_index_forward: False for descending sort-key order.
+            last_evaluated_key: Resume after this key (a previous result's last_evaluated_key).
+            as_dict: Return stored dicts instead of models.
+            fields: Attributes (or document paths like 'address.city') to read; all when None.
+            cursor: Resume from a signed cursor (a previous result's cursor).
+            **key_values: The index's partition key attribute(s) = value.
+        """
+        plan = _core.plan_index_query(self, range_key_condition=range_key_condition, filter_condition=filter_condition, limit=limit, page_size=page_size, scan_index_forward=scan_index_forward, last_evaluated_key=last_evaluated_key, as_dict=as_dict, fields=fields, cursor=cursor, **key_values)
+        return GSIQueryResult(plan, plan.client.query(**plan.args))
+
+    def async_query(self, range_key_condition: Condition | None = None, filter_condition: Condition | None = None, limit: int | None = None, page_size: int | None = None, scan_index_forward: bool = True, last_evaluated_key: dict[str, Any] | None = None, as_dict: bool = False, fields: list[str] | None = None, cursor: str | None = None, **key_values: Any) -> AsyncGSIQueryResult[M]:
+        """Items with these index key values, read lazily.
+
+        Args:
+            range_key_condition: Condition on the sort key.
+            filter_condition: Condition applied after reading.
+            limit: Stop after this many items.
+            page_size: Items read per request.
+            scan_index_forward: False for descending sort-key order.
+            last_evaluated_key: Resume after this key (a previous result's last_evaluated_key).
+            as_dict: Return stored dicts instead of models.
+            fields: Attributes (or document paths like 'address.city') to read; all when None.
+            cursor: Resume from a signed cursor (a previous result's cursor).
+            **key_values: The index's partition key attribute(s) = value.
+        """
+        plan = _core.plan_index_query(self, range_key_condition=range_key_condition, filter_condition=filter_condition, limit=limit, page_size=page_size, scan_index_forward=scan_index_forward, last_evaluated_key=last_evaluated_key, as_dict=as_dict, fields=fields, cursor=cursor, **key_values)
+        return AsyncGSIQueryResult(plan, plan.client.async_query(**plan.args))
+
+
+class LocalSecondaryIndexOperations(Generic[M]):
+    """Reads of a local secondary index, as models of the index's model."""
+
+    __slots__ = ()
+
+    def query(self, range_key_condition: Condition | None = None, filter_condition: Condition | None = None, limit: int | None = None, page_size: int | None = None, scan_index_forward: bool = True, consistent_read: bool = False, last_evaluated_key: dict[str, Any] | None = None, as_dict: bool = False, fields: list[str] | None = None, cursor: str | None = None, **key_values: Any) -> LSIQueryResult[M]:
+        """Items with this partition key, in the index's sort order, read lazily.
+
+        Args:
+            range_key_condition: Condition on the sort key.
+            filter_condition: Condition applied after reading.
+            limit: Stop after this many items.
+            page_size: Items read per request.
+            scan_index_forward: False for descending sort-key order.
+            consistent_read: Strongly consistent read.
+            last_evaluated_key: Resume after this key (a previous result's last_evaluated_key).
+            as_dict: Return stored dicts instead of models.
+            fields: Attributes (or document paths like 'address.city') to read; all when None.
+            cursor: Resume from a signed cursor (a previous result's cursor).
+            **key_values: The table's partition key attribute = value.
+        """
+        plan = _core.plan_index_query(self, range_key_condition=range_key_condition, filter_condition=filter_condition, limit=limit, page_size=page_size, scan_index_forward=scan_index_forward, consistent_read=consistent_read, last_evaluated_key=last_evaluated_key, as_dict=as_dict, fields=fields, cursor=cursor, **key_values)
+        return LSIQueryResult(plan, plan.client.query(**plan.args))
+
+    def async_query(self, range_key_condition: Condition | None = None, filter_condition: Condition | None = None, limit: int | None = None, page_size: int | None = None, scan_index_forward: bool = True, consistent_read: bool = False, last_evaluated_key: dict[str, Any] | None = None, as_dict: bool = False, fields: list[str] | None = None, cursor: str | None = None, **key_values: Any) -> AsyncLSIQueryResult[M]:
+        """Items with this partition key, in the index's sort order, read lazily.
+
+        Args:
+            range_key_condition: Condition on the sort key.
+            filter_condition: Condition applied after reading.
+            limit: Stop after this many items.
+            page_size: Items read per request.
+            scan_index_forward: False for descending sort-key order.
+            consistent_read: Strongly consistent read.
+            last_evaluated_key: Resume after this key (a previous result's last_evaluated_key).
+            as_dict: Return stored dicts instead of models.
+            fields: Attributes (or document paths like 'address.city') to read; all when None.
+            cursor: Resume from a signed cursor (a previous result's cursor).
+            **key_values: The table's partition key attribute = value.
+        """
+        plan = _core.plan_index_query(self, range_key_condition=range_key_condition, filter_condition=filter_condition, limit=limit, page_size=page_size, scan_index_forward=scan_index_forward, consistent_read=consistent_read, last_evaluated_key=last_evaluated_key, as_dict=as_dict, fields=fields, cursor=cursor, **key_values)
+        return AsyncLSIQueryResult(plan, plan.client.async_query(**plan.args))
