@@ -638,3 +638,10 @@ def test_an_attribute_hiding_a_model_method_is_refused() -> None:
         count_ = NumberAttribute(name="count")
 
     assert Counted(pk="a", count_=3).to_dict() == {"pk": "a", "count": 3}
+
+
+def test_cursor_of_another_partition_is_rejected() -> None:
+    cursor = core.encode_cursor(core.plan_query(User, hash_key="tenant-a"), {"pk": "tenant-a", "sk": "b"})
+    assert core.plan_query(User, hash_key="tenant-a", cursor=cursor).args["last_evaluated_key"]["pk"] == "tenant-a"
+    with pytest.raises(InvalidCursorError, match="partition"):
+        core.plan_query(User, hash_key="tenant-b", cursor=cursor)

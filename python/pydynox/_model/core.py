@@ -18,8 +18,10 @@ Paginated reads (query, scan, index queries) have no finish: their result classe
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from pydynox._model import cursor as _cursor
@@ -601,8 +603,16 @@ def finish_get(plan: Plan, answer: dict[str, Any] | None) -> Any:
 # --- query / scan ---------------------------------------------------------------------------
 
 
-def _scope(model: type[Model], kind: str, index: str | None = None) -> str:
-    return f"{model.__module__}.{model.__qualname__}|{_table_of(model)}|{index or ''}|{kind}"
+def _scope(model: type[Model], kind: str, index: str | None = None, partition: Any = None) -> str:
+    """What a cursor is bound to: the model, its table, the index, the kind of read and, for
+    a query, a digest of the partition key value (so a cursor of one tenant's query is
+    refused on another's, with a clear error instead of a DynamoDB one)."""
+    scope = f"{model.__module__}.{model.__qualname__}|{_table_of(model)}|{index or ''}|{kind}"
+    if partition is None:
+        return scope
+    if isinstance(partition, (int, float, Decimal)) and not isinstance(partition, bool):
+        partition = format(Decimal(str(partition)).normalize(), "f")  # 5 == 5.0 == Decimal("5")
+    return f"{scope}|{hashlib.sha256(repr(partition).encode()).hexdigest()[:16]}"
 
 
 def _start_key(
@@ -698,7 +708,7 @@ def plan_query(
         filter_condition=filter_condition, limit=limit, page_size=page_size,
         consistent_read=_consistent(model, consistent_read), last_evaluated_key=last_evaluated_key,
         cursor=cursor, as_dict=as_dict, fields=fields, key_names=schema.table_key_names(),
-        scope=_scope(model, "query"), metric="query",
+        scope=_scope(model, "query", partition=hash_key), metric="query",
     )
 
 
@@ -776,7 +786,7 @@ def plan_index_query(
         filter_condition=filter_condition, limit=limit, page_size=page_size,
         consistent_read=bool(consistent_read), last_evaluated_key=last_evaluated_key,
         cursor=cursor, as_dict=as_dict, fields=fields, key_names=key_names,
-        scope=_scope(model, "query", index.index_name), metric="query",
+        scope=_scope(model, "query", index.index_name, key_values[hash_name]), metric="query",
     )
 
 

@@ -102,7 +102,7 @@ def decode_cursor(
         ) from error
     if not isinstance(payload, dict) or payload.get("s") != scope:
         raise InvalidCursorError(
-            f"{model_name}: the cursor belongs to another model, table or index "
+            f"{model_name}: the cursor belongs to another model, table, index or partition "
             f"({payload.get('s') if isinstance(payload, dict) else None!r}, expected {scope!r})"
         )
     try:
