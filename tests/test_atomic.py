@@ -144,6 +144,7 @@ def test_hostile_names_stay_out_of_update_text() -> None:
         (lambda: Item.name.append(["x"]), TypeError, r"Item\.name\.append: needs a list attribute"),
         (lambda: Item.history.prepend("x"), TypeError, r"Item\.history\.prepend: expected a list of items"),
         (lambda: Item.count.set("x"), TypeError, r"Item\.count: expected a number, got 'x'"),
+        (lambda: Item.tags.set(set()), ValueError, r"Item\.tags\.set: DynamoDB has no empty sets; use remove\(\)"),
         (lambda: Item.created.if_not_exists("2024"), TypeError, r"Item\.created: expected a datetime"),
         (lambda: compile_update([], ExpressionBuilder()), ValueError, r"atomic: give at least one update action"),
         (lambda: compile_update([Item.count == 1], ExpressionBuilder()), TypeError, r"atomic: expected update actions"),

@@ -166,6 +166,31 @@ def test_auto_generate_default_is_not_a_literal_default() -> None:
         Thing.title.generate()
 
 
+def test_each_attribute_takes_only_the_strategies_it_can_hold() -> None:
+    assert NumberAttribute(default=AutoGenerate.EPOCH_MS).auto_generate is AutoGenerate.EPOCH_MS
+    with pytest.raises(TypeError, match=r"NumberAttribute cannot hold AutoGenerate\.UUID4 values \(it takes: "
+                                        r"AutoGenerate\.EPOCH, AutoGenerate\.EPOCH_MS\)"):
+        NumberAttribute(default=AutoGenerate.UUID4)
+    with pytest.raises(TypeError, match=r"StringAttribute cannot hold AutoGenerate\.EPOCH values"):
+        StringAttribute(default=AutoGenerate.EPOCH)
+    with pytest.raises(TypeError, match=r"ListAttribute cannot hold AutoGenerate\.ULID values \(it takes: none\)"):
+        ListAttribute(default=AutoGenerate.ULID)
+
+
+def test_generated_values_have_the_attribute_type() -> None:
+    class Stamped:
+        at = DatetimeAttribute(default=AutoGenerate.ISO8601)
+        text = StringAttribute(default=AutoGenerate.ISO8601)
+        epoch = NumberAttribute(default=AutoGenerate.EPOCH)
+
+    moment = Stamped.at.generate()
+    assert isinstance(moment, datetime) and moment.tzinfo is not None and moment.microsecond == 0
+    assert abs(moment - datetime.now(timezone.utc)) < timedelta(seconds=5)
+    Stamped.at.validate(moment, "Stamped")
+    Stamped.text.validate(Stamped.text.generate(), "Stamped")
+    Stamped.epoch.validate(Stamped.epoch.generate(), "Stamped")
+
+
 def test_generators_give_the_documented_forms() -> None:
     before = time.time()
     generated = generate_value(AutoGenerate.UUID4)
@@ -411,3 +436,83 @@ def test_stored_name_differs_from_python_name(client: Any, boto: Any, table: str
     client.put_item(table, {"pk": "p", "sk": "s", Thing.renamed.name: "v"})
     raw = boto_get_raw(boto, table, {"pk": "p", "sk": "s"})
     assert raw is not None and raw["stored-name"] == {"S": "v"} and "renamed" not in raw
+
+
+# --- what type checkers see ---------------------------------------------------------------------------
+
+TYPED_EXAMPLE = '''
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any, assert_type
+
+from pydynox.atomic import AtomicAdd
+from pydynox.attributes import (
+    DatetimeAttribute, EnumAttribute, ListAttribute, NumberAttribute, StringAttribute, StringSetAttribute,
+)
+from pydynox.conditions import ConditionAnd, ConditionComparison
+
+
+class Color(enum.Enum):
+    RED = "r"
+
+
+class User:
+    email = StringAttribute(hash_key=True)
+    age = NumberAttribute()
+    color = EnumAttribute(Color)
+    tags = StringSetAttribute()
+    created = DatetimeAttribute()
+    history = ListAttribute()
+
+
+user = User()
+assert_type(user.email, str)
+assert_type(user.age, float)
+assert_type(user.color, Color)
+assert_type(user.tags, set[str])
+assert_type(user.created, datetime)
+assert_type(user.history, list[Any])
+assert_type(User.email, StringAttribute)
+assert_type(User.color, EnumAttribute[Color])
+assert_type(User.age == 3, ConditionComparison)
+assert_type((User.age > 3) & User.email.begins_with("a"), ConditionAnd)
+assert_type(User.age.add(1), AtomicAdd)
+assert_type(User.age == User.age, bool)
+user.email = "ada"
+user.age = 3
+user.tags = {"a"}
+user.email = 3  # the one expected error
+'''
+
+
+def _run_checker(command: list[str], cwd: Any) -> str:
+    import subprocess
+
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300)
+    return done.stdout + done.stderr
+
+
+def test_type_checkers_see_values_on_instances_and_attributes_on_the_class(tmp_path: Any) -> None:
+    import json
+    import shutil
+    import sys
+    from pathlib import Path
+
+    python_dir = str(Path(__file__).resolve().parent.parent / "python")
+    (tmp_path / "example.py").write_text(TYPED_EXAMPLE)
+    line = TYPED_EXAMPLE.splitlines().index("user.email = 3  # the one expected error") + 1
+
+    mypy = _run_checker(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / ".mypy"), "example.py"], tmp_path
+    )
+    assert f"example.py:{line}: error: Incompatible types in assignment" in mypy, mypy
+    assert "Found 1 error in 1 file" in mypy, mypy
+
+    pyright = shutil.which("pyright", path=str(Path(sys.executable).parent))
+    if pyright is None:
+        pytest.skip("pyright is not installed in this environment")
+    (tmp_path / "pyrightconfig.json").write_text(json.dumps({"extraPaths": [python_dir], "pythonVersion": "3.11"}))
+    output = _run_checker([pyright, "example.py"], tmp_path)
+    assert f"example.py:{line}:" in output and "1 error," in output, output

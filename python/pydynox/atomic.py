@@ -33,6 +33,7 @@ __all__ = [
     "AtomicPrepend",
     "AtomicRemove",
     "AtomicSet",
+    "UpdateAction",
 ]
 
 
@@ -140,3 +141,7 @@ class AtomicDelete(AtomicOp):
 
     def __repr__(self) -> str:
         return f"AtomicDelete({self.path.describe()}, {self.value!r})"
+
+
+UpdateAction = AtomicOp
+"""Any atomic update action, as `Model.update(atomic=[...])` takes them (an alias of AtomicOp)."""

@@ -31,7 +31,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast, overload
 
 from pydynox.conditions import Path, _PathOps
-from pydynox.generators import AutoGenerate
+from pydynox.generators import AutoGenerate, generate_value
 
 __all__ = [
     "Attribute",
@@ -102,6 +102,9 @@ class Attribute(_PathOps, Generic[T]):
     _key_type: ClassVar[str | None] = None
     """"S", "N" or "B" when this attribute can be a table or index key."""
 
+    _generates: ClassVar[frozenset[AutoGenerate]] = frozenset()
+    """The AutoGenerate strategies whose values this attribute can hold."""
+
     def __init__(
         self,
         hash_key: bool = False,
@@ -125,6 +128,9 @@ class Attribute(_PathOps, Generic[T]):
         self.key_type: str | None = self._key_type
         if (hash_key or range_key) and self.key_type is None:
             raise TypeError(f"{type(self).__name__} cannot be a key: keys are strings, numbers or binary")
+        if isinstance(default, AutoGenerate) and default not in self._generates:
+            fits = ", ".join(f"AutoGenerate.{s.name}" for s in AutoGenerate if s in self._generates) or "none"
+            raise TypeError(f"{type(self).__name__} cannot hold AutoGenerate.{default.name} values (it takes: {fits})")
 
     # -- descriptor protocol --
 
@@ -186,14 +192,13 @@ class Attribute(_PathOps, Generic[T]):
             return cast(T, copy.deepcopy(default))
         return default
 
-    def generate(self) -> Any:
-        """A fresh value from the AutoGenerate strategy; ValueError when there is none."""
-        from pydynox.generators import generate_value
-
+    def generate(self) -> T:
+        """A fresh value from the AutoGenerate strategy, of this attribute's Python type;
+        ValueError when there is none."""
         strategy = self.auto_generate
         if strategy is None:
             raise ValueError(f"{self.qualified_name}: has no AutoGenerate default")
-        return generate_value(strategy)
+        return cast(T, generate_value(strategy))
 
     # -- checking --
 
@@ -267,6 +272,7 @@ class StringAttribute(Attribute[str]):
     attr_type = "S"
     _expected = "a string"
     _key_type = "S"
+    _generates = frozenset({AutoGenerate.UUID4, AutoGenerate.ULID, AutoGenerate.KSUID, AutoGenerate.ISO8601})
 
     def _check(self, value: Any, where: str) -> None:
         if not isinstance(value, str):
@@ -286,6 +292,7 @@ class NumberAttribute(Attribute[float]):
     attr_type = "N"
     _expected = "a number"
     _key_type = "N"
+    _generates = frozenset({AutoGenerate.EPOCH, AutoGenerate.EPOCH_MS})
 
     def _check(self, value: Any, where: str) -> None:
         if not _is_number(value):
@@ -467,6 +474,13 @@ class DatetimeAttribute(Attribute[datetime]):
     converts = True
     _expected = "a datetime"
     _key_type = "S"
+    _generates = frozenset({AutoGenerate.ISO8601})
+
+    def generate(self) -> datetime:
+        """Now, in UTC, to the second (what AutoGenerate.ISO8601 gives as text)."""
+        if self.auto_generate is None:
+            raise ValueError(f"{self.qualified_name}: has no AutoGenerate default")
+        return datetime.now(timezone.utc).replace(microsecond=0)
 
     def _check(self, value: Any, where: str) -> None:
         if not isinstance(value, datetime):

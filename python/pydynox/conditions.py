@@ -18,7 +18,7 @@ a condition as a bool raises: write `&`, `|`, `~`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from pydynox.atomic import (
     AtomicAdd,
@@ -103,14 +103,26 @@ class _PathOps:
 
     # -- comparisons --
 
-    def __eq__(self, other: object) -> Any:
+    # Attribute-to-attribute (in)equality stays identity/structure, so attributes work in
+    # lists, dicts and `in` tests; with any other operand it builds a condition.
+    @overload  # type: ignore[override]
+    def __eq__(self, other: _PathOps) -> bool: ...  # type: ignore[overload-overlap]
+
+    @overload
+    def __eq__(self, other: object) -> ConditionComparison: ...
+
+    def __eq__(self, other: object) -> bool | ConditionComparison:  # pyright: ignore[reportIncompatibleMethodOverride]
         if isinstance(other, _PathOps):
-            # Attribute-to-attribute equality stays identity/structure, so attributes work
-            # in lists, dicts and `in` tests; it is never a condition.
             return self._identity() == other._identity()
         return self._compare("=", other)
 
-    def __ne__(self, other: object) -> Any:
+    @overload  # type: ignore[override]
+    def __ne__(self, other: _PathOps) -> bool: ...  # type: ignore[overload-overlap]
+
+    @overload
+    def __ne__(self, other: object) -> ConditionComparison: ...
+
+    def __ne__(self, other: object) -> bool | ConditionComparison:  # pyright: ignore[reportIncompatibleMethodOverride]
         if isinstance(other, _PathOps):
             return self._identity() != other._identity()
         return self._compare("<>", other)
@@ -192,7 +204,11 @@ class _PathOps:
     def set(self, value: Any) -> AtomicSet:
         """SET: store `value` here."""
         path = self._as_path()
-        return AtomicSet(path, path.operand(value))
+        stored = path.operand(value)
+        if stored is None and value is not None:
+            # An empty set serializes to nothing: SET would store NULL, not an empty set.
+            raise ValueError(f"{path.describe()}.set: DynamoDB has no empty sets; use remove()")
+        return AtomicSet(path, stored)
 
     def add(self, value: Any) -> AtomicAdd:
         """Add a number (negative subtracts; a missing value counts as 0) or set elements."""
