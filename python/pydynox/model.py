@@ -3,9 +3,11 @@
 ```python
 class User(Model):
     model_config = ModelConfig(table="users")
-    pk: str = StringAttribute(hash_key=True)
-    email: str = StringAttribute()
-    age = NumberAttribute(default=0)        # the unannotated style works too
+    pk = StringAttribute(hash_key=True)
+    email = StringAttribute()
+    age = NumberAttribute(default=0)
+
+user = User(pk="USER#1", email="ada@example.com")    # user.email is typed str
 ```
 
 This module holds what a model is (its schema, collected once per class, and the local
@@ -19,12 +21,11 @@ an item fills that dict in one step, converting only the attributes that need it
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, ClassVar, dataclass_transform
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydynox._model.metrics import ModelMetricsStore, ModelTotals
 from pydynox._model.mixins import ModelOperations
 from pydynox._model.schema import ModelSchema, build_schema
-from pydynox.attributes import Attribute
 from pydynox.size import ItemSize, item_size
 
 if TYPE_CHECKING:
@@ -46,7 +47,9 @@ def _reserved_names() -> frozenset[str]:
     return _RESERVED
 
 
-@dataclass_transform(kw_only_default=True, field_specifiers=(Attribute,))
+# Not decorated with `dataclass_transform`: type checkers (pyright always, per PEP 681)
+# would then synthesize `__init__` from annotated attributes only, and reject every
+# `User(pk=...)` of a model declared in the unannotated pydynox 0.21.0 style.
 class Model(ModelOperations):
     """Base class of every model: subclass it, set `model_config`, declare attributes."""
 

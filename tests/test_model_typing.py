@@ -1,0 +1,84 @@
+"""Static typing of models, checked by running mypy and pyright on an example: what the
+generated twins return, what iterating results yields, and that attributes are typed
+descriptors (the value on an instance, the attribute on the class)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+EXAMPLE = '''
+from typing import assert_type
+
+from pydynox.attributes import NumberAttribute, StringAttribute
+from pydynox.conditions import Condition
+from pydynox.config import ModelConfig
+from pydynox.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
+from pydynox.model import Model
+
+
+class User(Model):
+    model_config = ModelConfig(table="users")
+    pk = StringAttribute(hash_key=True)
+    sk = StringAttribute(range_key=True)
+    email = StringAttribute()
+    age = NumberAttribute()
+    by_email = GlobalSecondaryIndex(index_name="by-email", hash_key="email")
+    by_age = LocalSecondaryIndex(index_name="by-age", range_key="age")
+
+
+user = User(pk="a", sk="b", email="e")
+assert_type(user.email, str)
+assert_type(User.email, StringAttribute)
+condition: Condition = (User.age > 3) & User.email.exists()
+assert_type(User.get(pk="a", sk="b"), User | None)
+for found in User.query(hash_key="a", range_key_condition=User.sk.begins_with("x")):
+    assert_type(found, User)
+for by_index in User.by_email.query(email="e"):
+    assert_type(by_index, User)
+for by_local in User.by_age.query(pk="a"):
+    assert_type(by_local, User)
+
+
+async def main() -> None:
+    assert_type(await User.async_get(pk="a", sk="b"), User | None)
+    await user.async_save(condition=condition)
+    async for found in User.async_query(hash_key="a"):
+        assert_type(found, User)
+    async for by_index in User.by_email.async_query(email="e"):
+        assert_type(by_index, User)
+    first = await User.async_scan().first()
+    assert_type(first, User | None)
+'''
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("typing") / "example.py"
+    path.write_text(EXAMPLE)
+    return path
+
+
+def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "python"), "MYPYPATH": str(ROOT / "python")}
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+
+
+def test_mypy_strict_accepts_the_model_example(example: Path) -> None:
+    result = _run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(example)], example.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_pyright_accepts_the_model_example(example: Path) -> None:
+    pyright = shutil.which("pyright", path=str(Path(sys.executable).parent)) or shutil.which("pyright")
+    if pyright is None:
+        pytest.skip("pyright is not installed")
+    result = _run([pyright, "--pythonpath", sys.executable, str(example)], example.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
