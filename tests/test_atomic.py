@@ -122,6 +122,11 @@ def test_actions_are_grouped_into_one_clause_each() -> None:
                      "#n6": "history"}  # fmt: skip
 
 
+def test_sibling_paths_do_not_overlap() -> None:
+    text, _, _ = compiled([Item.address["a"].set(1), Item.address["ab"].set(2), Item.history[0].set(1), Item.history[1].remove()])
+    assert text == "SET #n0.#n1 = :v0, #n0.#n2 = :v1, #n3[0] = :v2 REMOVE #n3[1]"
+
+
 def test_hostile_names_stay_out_of_update_text() -> None:
     text, names, values = compiled([Item.weird.add(1), Item.address[HOSTILE_NAME].set(HOSTILE_NAME), Item.history[0].remove()])
     assert HOSTILE_NAME not in text
@@ -147,6 +152,10 @@ def test_hostile_names_stay_out_of_update_text() -> None:
         (lambda: Item.tags.set(set()), ValueError, r"Item\.tags\.set: DynamoDB has no empty sets; use remove\(\)"),
         (lambda: Item.created.if_not_exists("2024"), TypeError, r"Item\.created: expected a datetime"),
         (lambda: compile_update([], ExpressionBuilder()), ValueError, r"atomic: give at least one update action"),
+        (lambda: compile_update([Item.count.add(1), Item.count.set(3)], ExpressionBuilder()), ValueError,
+         r"atomic: AtomicAdd\(Item\.count, 1\) and AtomicSet\(Item\.count, 3\) change overlapping paths"),
+        (lambda: compile_update([Item.address["a"].remove(), Item.address.set({})], ExpressionBuilder()), ValueError,
+         r"atomic: AtomicRemove\(Item\.address\.a\) and AtomicSet\(Item\.address, \{\}\) change overlapping"),
         (lambda: compile_update([Item.count == 1], ExpressionBuilder()), TypeError, r"atomic: expected update actions"),
     ],
 )

@@ -18,6 +18,7 @@ a condition as a bool raises: write `&`, `|`, `~`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, overload
 
 from pydynox.atomic import (
@@ -69,8 +70,6 @@ _SET_TYPES = frozenset({"SS", "NS", "BS"})
 
 
 def _is_number(value: object) -> bool:
-    from decimal import Decimal
-
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 

@@ -244,15 +244,29 @@ def compile_condition(condition: Condition, builder: ExpressionBuilder) -> str:
 # --- updates ---------------------------------------------------------------------------------
 
 
+def _check_no_overlap(action: AtomicOp, earlier: list[AtomicOp]) -> None:
+    # DynamoDB refuses an update in which one path is changed twice, or a path and a part of
+    # it; saying which actions clash beats its "Two document paths overlap".
+    steps = action.path.elements
+    for other in earlier:
+        other_steps = other.path.elements
+        shorter = min(len(steps), len(other_steps))
+        if steps[:shorter] == other_steps[:shorter]:
+            raise ValueError(
+                f"atomic: {other!r} and {action!r} change overlapping paths; DynamoDB allows one action per path"
+            )
+
+
 def compile_update(actions: Iterable[AtomicOp], builder: ExpressionBuilder) -> str:
     """One update expression for `actions`: `SET ... REMOVE ... ADD ... DELETE ...`, each
     clause once, actions in the order given within it."""
     clauses: dict[str, list[str]] = {"SET": [], "REMOVE": [], "ADD": [], "DELETE": []}
-    count = 0
+    touched: list[AtomicOp] = []
     for action in actions:
-        count += 1
         if not isinstance(action, AtomicOp):
             raise TypeError(f"atomic: expected update actions (e.g. User.count.add(1)), got {action!r}")
+        _check_no_overlap(action, touched)
+        touched.append(action)
         path = builder.name(action.path)
         if isinstance(action, AtomicSet):
             clauses["SET"].append(f"{path} = {builder.value(action.value)}")
@@ -278,7 +292,7 @@ def compile_update(actions: Iterable[AtomicOp], builder: ExpressionBuilder) -> s
             clauses["DELETE"].append(f"{path} {builder.value(action.value)}")
         else:
             raise TypeError(f"atomic: unknown update action {action!r}")
-    if not count:
+    if not touched:
         raise ValueError("atomic: give at least one update action")
     return " ".join(f"{clause} {', '.join(parts)}" for clause, parts in clauses.items() if parts)
 
