@@ -13,6 +13,7 @@ import pytest
 
 from pydynox import DynamoDBClient
 from pydynox._model import core
+from pydynox._model.reads import trim_item
 from pydynox._model.cursor import set_cursor_secret
 from pydynox.attributes import (
     DatetimeAttribute,
@@ -432,7 +433,7 @@ def test_get_plan_and_nested_field_trimming() -> None:
     plan = core.plan_get(User, fields=["address.city", "tags"], pk="a", sk="b")
     assert plan.args["projection"] == ["address", "tags", "pk", "sk"]
     raw = {"pk": "a", "sk": "b", "tags": {"t"}, "address": {"city": "Lisbon", "zip": "1"}}
-    user = core.load_item(plan, core._trim_item(raw, plan.fields, ("pk", "sk")))
+    user = core.load_item(plan, trim_item(raw, plan.fields, ("pk", "sk")))
     assert user.address == {"city": "Lisbon"} and user.tags == {"t"}
     with pytest.raises(ValueError, match="nope"):
         core.plan_get(User, fields=["nope"], pk="a", sk="b")

@@ -1,0 +1,89 @@
+"""Turning stored items into what a read yields, and projections of `fields=`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from pydynox._model.expressions import ExpressionBuilder, compile_projection, parse_path
+from pydynox._model.plan import Plan, hooks_for, schema_of
+from pydynox.hooks import HookType
+
+if TYPE_CHECKING:
+    from pydynox._model.plan import Hook
+    from pydynox._model.schema import ModelSchema
+    from pydynox.model import Model
+    from pydynox.pydynox_core import DynamoDBClient
+
+__all__ = [
+    "field_paths",
+    "load_item",
+    "projection_of",
+    "read_plan",
+]
+
+
+def load_item(plan: Plan, raw: dict[str, Any]) -> Any:
+    """One item of a read as the caller asked for it: the stored dict, or a model (with
+    after_load hooks run). The plan holds a loader chosen once per read, so each item costs
+    one call."""
+    return plan.load(raw)
+
+
+def _identity(raw: dict[str, Any]) -> dict[str, Any]:
+    return raw
+
+
+def _with_hooks(load: Callable[[dict[str, Any]], Any], hooks: tuple[Hook, ...]) -> Callable[[dict[str, Any]], Any]:
+    def load_with_hooks(raw: dict[str, Any]) -> Any:
+        obj = load(raw)
+        for hook in hooks:
+            hook(obj)
+        return obj
+
+    return load_with_hooks
+
+
+def read_plan(model: type[Model], client: DynamoDBClient, args: dict[str, Any], as_dict: bool, metric: str) -> Plan:
+    """The plan of a read, with its per-item loader chosen once: the stored dict itself
+    (as_dict), the model's loader, or the loader followed by after_load hooks."""
+    if as_dict is not False and as_dict is not True:
+        raise TypeError(f"{model.__name__}: as_dict must be True or False, got {as_dict!r}")
+    schema = schema_of(model)
+    load: Callable[[dict[str, Any]], Any] = schema.load
+    if as_dict:
+        load = _identity
+    else:
+        hooks = hooks_for(schema, HookType.AFTER_LOAD, None, model)
+        if hooks:
+            load = _with_hooks(load, hooks)
+    return Plan(client, args, model, as_dict=as_dict, metric=metric, load=load)
+
+
+def field_paths(schema: ModelSchema, fields: Any) -> list[tuple[str | int, ...]]:
+    """`fields` as stored document paths (first step mapped from Python to stored names)."""
+    if isinstance(fields, (str, bytes)) or not isinstance(fields, (list, tuple)):
+        raise TypeError(f"{schema.name}: fields must be a list of attribute names or paths, got {fields!r}")
+    if not fields:
+        raise ValueError(f"{schema.name}: fields must name at least one attribute")
+    paths = []
+    for text in fields:
+        if not isinstance(text, str):
+            raise TypeError(f"{schema.name}: fields holds {text!r}, not an attribute name or path")
+        steps = parse_path(text)
+        first = steps[0]
+        stored = schema.stored_names.get(first)  # type: ignore[arg-type]
+        if stored is None and first not in schema.stored_names.values():
+            raise ValueError(f"{schema.name}: fields names {first!r}, which is not an attribute of {schema.name}")
+        paths.append((stored or first, *steps[1:]))
+    return paths
+
+
+def projection_of(schema: ModelSchema, fields: Any, key_names: tuple[str, ...], builder: ExpressionBuilder) -> str | None:
+    """A projection of `fields` plus the key attributes (resuming needs them)."""
+    if fields is None:
+        return None
+    paths = field_paths(schema, fields)
+    present = {path[0] for path in paths if len(path) == 1}
+    paths.extend((name,) for name in key_names if name not in present)
+    return compile_projection(paths, builder)

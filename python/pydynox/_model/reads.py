@@ -1,0 +1,214 @@
+"""Cores of the one-shot reads: get, count, parallel_scan, batch_get, execute_statement."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydynox._model.expressions import ExpressionBuilder
+from pydynox._model.loading import field_paths, load_item, read_plan
+from pydynox._model.plan import (
+    Plan,
+    check_count,
+    client_of,
+    config_of,
+    consistent,
+    key_from_kwargs,
+    record,
+    schema_of,
+    table_of,
+    user_condition,
+)
+from pydynox.conditions import Condition
+
+if TYPE_CHECKING:
+    from pydynox.model import Model
+    from pydynox.pydynox_core import OperationMetrics
+
+__all__ = [
+    "finish_batch_get",
+    "finish_count",
+    "finish_execute_statement",
+    "finish_get",
+    "finish_parallel_scan",
+    "plan_batch_get",
+    "plan_count",
+    "plan_execute_statement",
+    "plan_get",
+    "plan_parallel_scan",
+    "trim_item",
+]
+
+
+# --- get ------------------------------------------------------------------------------------
+
+
+def plan_get(
+    model: type[Model],
+    consistent_read: bool | None = None,
+    as_dict: bool = False,
+    fields: list[str] | None = None,
+    **keys: Any,
+) -> Plan:
+    schema = schema_of(model)
+    config = config_of(model)
+    client = config.client or client_of(model)
+    key = key_from_kwargs(schema, keys, "get")  # `keys` is this call's own dict
+    if keys:
+        raise TypeError(f"{schema.name}.get: takes the key attributes only, also got {sorted(keys)}")
+    if consistent_read is None:
+        consistent_read = config.consistent_read
+    elif consistent_read is not True and consistent_read is not False:
+        raise TypeError(f"{schema.name}: consistent_read must be True, False or None, got {consistent_read!r}")
+    args: dict[str, Any] = {"table": config.table, "key": key, "consistent_read": consistent_read}
+    plan = read_plan(model, client, args, as_dict, "get")
+    if fields is not None:
+        paths = field_paths(schema, fields)
+        # The client's get_item projects whole top-level attributes; nested paths are
+        # trimmed from what comes back (finish_get), so the result holds only what was asked.
+        tops = list(dict.fromkeys(str(path[0]) for path in paths))
+        tops.extend(name for name in schema.table_key_names() if name not in tops)
+        args["projection"] = tops
+        if any(len(path) > 1 for path in paths):
+            plan.fields = tuple(paths)
+    return plan
+
+
+def _trim(value: Any, tails: list[tuple[str | int, ...]]) -> Any:
+    """The parts of `value` the document paths `tails` select (as DynamoDB projects them)."""
+    if any(not tail for tail in tails):
+        return value
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for step in dict.fromkeys(tail[0] for tail in tails):
+            if isinstance(step, str) and step in value:
+                out[step] = _trim(value[step], [tail[1:] for tail in tails if tail[0] == step])
+        return out
+    if isinstance(value, list):
+        picked = []
+        for step in sorted({tail[0] for tail in tails if isinstance(tail[0], int)}):
+            if step < len(value):
+                picked.append(_trim(value[step], [tail[1:] for tail in tails if tail[0] == step]))
+        return picked
+    return None
+
+
+def trim_item(raw: dict[str, Any], paths: tuple[tuple[str | int, ...], ...], keep: tuple[str, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for top in dict.fromkeys(path[0] for path in paths):
+        if top in raw:
+            trimmed = _trim(raw[top], [path[1:] for path in paths if path[0] == top])
+            if trimmed is not None and trimmed != {} and trimmed != []:
+                out[top] = trimmed
+    for name in keep:
+        if name in raw:
+            out[name] = raw[name]
+    return out
+
+
+def finish_get(plan: Plan, answer: dict[str, Any] | None) -> Any:
+    # get_item returns no metrics of its own; the client's last metrics are this call's
+    # unless another call on the same client finished in between.
+    record(plan, plan.client.get_last_metrics())
+    if answer is None:
+        return None
+    if plan.fields is not None:
+        answer = trim_item(answer, plan.fields, schema_of(plan.model).table_key_names())
+    return load_item(plan, answer)
+
+
+# --- count, parallel scan ------------------------------------------------------------------
+
+
+def plan_count(model: type[Model], filter_condition: Condition | None = None, consistent_read: bool | None = None) -> Plan:
+    client = client_of(model)
+    builder = ExpressionBuilder()
+    args: dict[str, Any] = {"table": table_of(model), "consistent_read": consistent(model, consistent_read)}
+    filter_text = user_condition(filter_condition, builder, "filter_condition", model)
+    if filter_text:
+        args["filter_expression"] = filter_text
+        args.update(builder.arguments())
+    return Plan(client=client, args=args, model=model, metric="scan")
+
+
+def finish_count(plan: Plan, answer: tuple[int, OperationMetrics]) -> tuple[int, OperationMetrics]:
+    record(plan, answer[1])
+    return answer
+
+
+def plan_parallel_scan(
+    model: type[Model],
+    total_segments: int,
+    filter_condition: Condition | None = None,
+    consistent_read: bool | None = None,
+    as_dict: bool = False,
+) -> Plan:
+    client = client_of(model)
+    check_count(model, "total_segments", total_segments)
+    builder = ExpressionBuilder()
+    args: dict[str, Any] = {
+        "table": table_of(model),
+        "total_segments": total_segments,
+        "consistent_read": consistent(model, consistent_read),
+    }
+    filter_text = user_condition(filter_condition, builder, "filter_condition", model)
+    if filter_text:
+        args["filter_expression"] = filter_text
+        args.update(builder.arguments())
+    return read_plan(model, client, args, as_dict, "scan")
+
+
+def finish_parallel_scan(plan: Plan, answer: tuple[list[dict[str, Any]], OperationMetrics]) -> tuple[list[Any], OperationMetrics]:
+    items, metrics = answer
+    record(plan, metrics)
+    return [load_item(plan, raw) for raw in items], metrics
+
+
+# --- batch get, PartiQL ---------------------------------------------------------------------
+
+
+def plan_batch_get(
+    model: type[Model], keys: list[dict[str, Any]], consistent_read: bool | None = None, as_dict: bool = False
+) -> Plan:
+    schema = schema_of(model)
+    client = client_of(model)
+    if consistent_read:
+        # The client's batch_get has no ConsistentRead parameter; refuse rather than
+        # silently return an eventually consistent read.
+        raise ValueError(f"{schema.name}.batch_get: consistent reads are not supported by batch_get yet")
+    if not isinstance(keys, (list, tuple)):
+        raise TypeError(f"{schema.name}.batch_get: keys must be a list of key dicts, got {keys!r}")
+    stored_keys = []
+    for position, key in enumerate(keys):
+        if not isinstance(key, dict):
+            raise TypeError(f"{schema.name}.batch_get: keys[{position}] must be a dict, got {key!r}")
+        values = dict(key)
+        stored_keys.append(key_from_kwargs(schema, values, f"batch_get keys[{position}]"))
+        if values:
+            raise TypeError(f"{schema.name}.batch_get: keys[{position}] has non-key attributes {sorted(values)}")
+    plan = read_plan(model, client, {"table": table_of(model), "keys": stored_keys}, as_dict, "get")
+    plan.skip = not stored_keys
+    return plan
+
+
+def finish_batch_get(plan: Plan, answer: list[dict[str, Any]] | None) -> list[Any]:
+    if answer is None:
+        return []
+    record(plan, getattr(answer, "metrics", None))
+    return [load_item(plan, raw) for raw in answer]
+
+
+def plan_execute_statement(
+    model: type[Model], statement: str, parameters: list[Any] | None = None, consistent_read: bool = False
+) -> Plan:
+    client = client_of(model)
+    if not isinstance(statement, str) or not statement.strip():
+        raise ValueError(f"{model.__name__}.execute_statement: statement must be a non-empty string")
+    if parameters is not None and not isinstance(parameters, (list, tuple)):
+        raise TypeError(f"{model.__name__}.execute_statement: parameters must be a list, got {parameters!r}")
+    args = {"statement": statement, "parameters": None if parameters is None else list(parameters), "consistent_read": bool(consistent_read)}
+    return read_plan(model, client, args, False, "")
+
+
+def finish_execute_statement(plan: Plan, answer: Any) -> list[Any]:
+    record(plan, getattr(answer, "metrics", None))
+    return [load_item(plan, raw) for raw in answer]

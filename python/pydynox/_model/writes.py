@@ -1,0 +1,280 @@
+"""Cores of the writes: save, delete, update, update_by_key, delete_by_key.
+
+Generated values and the new version reach the instance only in `finish_*`, which runs
+only when DynamoDB accepted the write, so a failed write leaves the instance as it was.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydynox._model.expressions import ExpressionBuilder, compile_update
+from pydynox._model.plan import (
+    Plan,
+    client_of,
+    config_of,
+    hooks_for,
+    instance_key,
+    join_conditions,
+    key_from_kwargs,
+    record,
+    run_hooks,
+    schema_of,
+    table_of,
+    user_condition,
+    version_condition,
+)
+from pydynox.atomic import AtomicOp, AtomicSet
+from pydynox.conditions import Condition, Path
+from pydynox.exceptions import ItemTooLargeException
+from pydynox.hooks import HookType
+from pydynox.size import item_size
+
+if TYPE_CHECKING:
+    from pydynox._model.schema import ModelSchema
+    from pydynox.model import Model
+    from pydynox.pydynox_core import OperationMetrics
+
+__all__ = [
+    "finish_delete",
+    "finish_delete_by_key",
+    "finish_save",
+    "finish_update",
+    "finish_update_by_key",
+    "plan_delete",
+    "plan_delete_by_key",
+    "plan_save",
+    "plan_update",
+    "plan_update_by_key",
+]
+
+
+# --- save ---------------------------------------------------------------------------------
+
+
+def plan_save(instance: Model, condition: Condition | None = None, skip_hooks: bool | None = None) -> Plan:
+    model = type(instance)
+    schema = schema_of(model)
+    client = client_of(model)
+    run_hooks(hooks_for(schema, HookType.BEFORE_SAVE, skip_hooks, model), instance)
+
+    state = dict(instance.__dict__)
+    changes: dict[str, Any] = {}
+    for name, attr in schema.generated.items():
+        if state.get(name) is None:
+            changes[name] = state[name] = attr.generate()
+    builder = ExpressionBuilder()
+    version_text = None
+    if schema.version is not None:
+        current = state.get(schema.version)
+        version_text = version_condition(schema, current, builder)
+        changes[schema.version] = state[schema.version] = 1 if current is None else current + 1
+    for name, attr in schema.attributes.items():
+        attr.validate(state.get(name), schema.name)
+    item = schema.dump(state)
+
+    max_size = config_of(model).max_size
+    if max_size is not None:
+        size = item_size(item).bytes
+        if size > max_size:
+            key = {name: item.get(name) for name in schema.table_key_names()}
+            raise ItemTooLargeException(size, max_size, key, model.__name__)
+
+    args: dict[str, Any] = {"table": table_of(model), "item": item}
+    condition_text = join_conditions(user_condition(condition, builder, "condition", model), version_text)
+    if condition_text:
+        args["condition_expression"] = condition_text
+        args.update(builder.arguments())
+    return Plan(
+        client=client,
+        args=args,
+        model=model,
+        instance=instance,
+        changes=changes,
+        after_hooks=hooks_for(schema, HookType.AFTER_SAVE, skip_hooks, model),
+        metric="put",
+    )
+
+
+def finish_save(plan: Plan, answer: OperationMetrics | None) -> None:
+    instance = plan.instance
+    assert instance is not None
+    if plan.changes:
+        instance.__dict__.update(plan.changes)
+    record(plan, answer)
+    run_hooks(plan.after_hooks, instance)
+
+
+# --- delete ---------------------------------------------------------------------------------
+
+
+def plan_delete(instance: Model, condition: Condition | None = None, skip_hooks: bool | None = None) -> Plan:
+    model = type(instance)
+    schema = schema_of(model)
+    client = client_of(model)
+    run_hooks(hooks_for(schema, HookType.BEFORE_DELETE, skip_hooks, model), instance)
+    state = instance.__dict__
+    args: dict[str, Any] = {"table": table_of(model), "key": instance_key(schema, state)}
+    builder = ExpressionBuilder()
+    version_text = None
+    if schema.version is not None and state.get(schema.version) is not None:
+        # Deleting an item someone changed since we read it is a lost update too.
+        version_text = version_condition(schema, state[schema.version], builder)
+    condition_text = join_conditions(user_condition(condition, builder, "condition", model), version_text)
+    if condition_text:
+        args["condition_expression"] = condition_text
+        args.update(builder.arguments())
+    return Plan(
+        client=client,
+        args=args,
+        model=model,
+        instance=instance,
+        after_hooks=hooks_for(schema, HookType.AFTER_DELETE, skip_hooks, model),
+        metric="delete",
+    )
+
+
+def finish_delete(plan: Plan, answer: OperationMetrics | None) -> None:
+    assert plan.instance is not None
+    record(plan, answer)
+    run_hooks(plan.after_hooks, plan.instance)
+
+
+# --- update ---------------------------------------------------------------------------------
+
+
+def _set_actions(schema: ModelSchema, values: dict[str, Any], operation: str) -> tuple[list[AtomicOp], dict[str, Any]]:
+    """SET actions for `values` (Python name -> value); the checked values by Python name."""
+    actions: list[AtomicOp] = []
+    checked: dict[str, Any] = {}
+    for name, value in values.items():
+        attr = schema.attributes.get(name)
+        if attr is None:
+            raise TypeError(f"{schema.name}.{operation}: no attribute {name!r}")
+        if name in (schema.hash_key, schema.range_key):
+            raise ValueError(f"{schema.name}.{operation}: {name!r} is a key attribute and cannot be changed")
+        if name == schema.version:
+            raise ValueError(f"{schema.name}.{operation}: {name!r} is the version attribute; the model manages it")
+        attr.validate(value, schema.name)
+        checked[name] = value
+        path = Path((schema.stored_names[name],), attr)
+        if value is None:
+            actions.append(path.remove())
+        else:
+            actions.append(AtomicSet(path, attr.serialize(value)))
+    return actions, checked
+
+
+def _atomic_actions(schema: ModelSchema, atomic: Any) -> list[AtomicOp]:
+    """The atomic actions, checked. Their results are known only to DynamoDB (the client's
+    update_item returns no new values), so the instance keeps its old values for them."""
+    if atomic is None:
+        return []
+    if not isinstance(atomic, (list, tuple)):
+        raise TypeError(f"{schema.name}.update: atomic must be a list of actions (e.g. [User.visits.add(1)]), got {atomic!r}")
+    by_stored = {stored: name for name, stored in schema.stored_names.items()}
+    for action in atomic:
+        if not isinstance(action, AtomicOp):
+            raise TypeError(f"{schema.name}.update: atomic holds {action!r}, not an update action")
+        first = action.path.elements[0]
+        name = by_stored.get(first) if isinstance(first, str) else None
+        if name in (schema.hash_key, schema.range_key):
+            raise ValueError(f"{schema.name}.update: {name!r} is a key attribute and cannot be changed")
+    return list(atomic)
+
+
+def plan_update(
+    instance: Model,
+    atomic: list[AtomicOp] | None = None,
+    condition: Condition | None = None,
+    skip_hooks: bool | None = None,
+    **kwargs: Any,
+) -> Plan:
+    model = type(instance)
+    schema = schema_of(model)
+    client = client_of(model)
+    run_hooks(hooks_for(schema, HookType.BEFORE_UPDATE, skip_hooks, model), instance)
+    state = instance.__dict__
+    key = instance_key(schema, state)
+    actions, changes = _set_actions(schema, kwargs, "update")
+    actions.extend(_atomic_actions(schema, atomic))
+    if not actions:
+        raise ValueError(f"{schema.name}.update: nothing to update; pass attribute=value or atomic=[...]")
+    builder = ExpressionBuilder()
+    version_text = None
+    if schema.version is not None:
+        current = state.get(schema.version)
+        version_text = version_condition(schema, current, builder)
+        new_version = 1 if current is None else current + 1
+        version_attr = schema.attributes[schema.version]
+        actions.append(AtomicSet(Path((schema.stored_names[schema.version],), version_attr), new_version))
+        changes[schema.version] = new_version
+    args: dict[str, Any] = {"table": table_of(model), "key": key, "update_expression": compile_update(actions, builder)}
+    condition_text = join_conditions(user_condition(condition, builder, "condition", model), version_text)
+    if condition_text:
+        args["condition_expression"] = condition_text
+    args.update(builder.arguments())
+    return Plan(
+        client=client,
+        args=args,
+        model=model,
+        instance=instance,
+        changes=changes,
+        after_hooks=hooks_for(schema, HookType.AFTER_UPDATE, skip_hooks, model),
+        metric="update",
+    )
+
+
+def finish_update(plan: Plan, answer: OperationMetrics | None) -> None:
+    instance = plan.instance
+    assert instance is not None
+    if plan.changes:
+        instance.__dict__.update(plan.changes)
+    record(plan, answer)
+    run_hooks(plan.after_hooks, instance)
+
+
+def plan_update_by_key(model: type[Model], condition: Condition | None = None, **kwargs: Any) -> Plan:
+    schema = schema_of(model)
+    client = client_of(model)
+    values = dict(kwargs)
+    key = key_from_kwargs(schema, values, "update_by_key")
+    actions, _ = _set_actions(schema, values, "update_by_key")
+    if not actions:
+        raise ValueError(f"{schema.name}.update_by_key: nothing to update; pass attribute=value after the key")
+    if schema.version is not None:
+        # No instance, so no version to check; bumping it still makes every instance read
+        # before this write stale, so their saves fail instead of undoing it.
+        version_path = Path((schema.stored_names[schema.version],), schema.attributes[schema.version])
+        actions.append(version_path.add(1))
+    builder = ExpressionBuilder()
+    args: dict[str, Any] = {"table": table_of(model), "key": key, "update_expression": compile_update(actions, builder)}
+    condition_text = user_condition(condition, builder, "condition", model)
+    if condition_text:
+        args["condition_expression"] = condition_text
+    args.update(builder.arguments())
+    return Plan(client=client, args=args, model=model, metric="update")
+
+
+def finish_update_by_key(plan: Plan, answer: OperationMetrics | None) -> None:
+    record(plan, answer)
+
+
+def plan_delete_by_key(model: type[Model], condition: Condition | None = None, **kwargs: Any) -> Plan:
+    schema = schema_of(model)
+    client = client_of(model)
+    values = dict(kwargs)
+    key = key_from_kwargs(schema, values, "delete_by_key")
+    if values:
+        raise TypeError(f"{schema.name}.delete_by_key: takes only the key attributes, also got {sorted(values)}")
+    args: dict[str, Any] = {"table": table_of(model), "key": key}
+    builder = ExpressionBuilder()
+    condition_text = user_condition(condition, builder, "condition", model)
+    if condition_text:
+        args["condition_expression"] = condition_text
+        args.update(builder.arguments())
+    return Plan(client=client, args=args, model=model, metric="delete")
+
+
+def finish_delete_by_key(plan: Plan, answer: OperationMetrics | None) -> None:
+    record(plan, answer)
