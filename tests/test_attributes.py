@@ -157,6 +157,13 @@ def test_make_default_copies_mutable_values_and_calls_callables() -> None:
     assert Thing.age.has_default and not Thing.title.has_default
 
 
+def test_a_literal_default_of_the_wrong_type_fails_at_declaration() -> None:
+    with pytest.raises(TypeError, match=r"NumberAttribute\(default=\.\.\.\): expected a number, got 'x'"):
+        NumberAttribute(default="x")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"EnumAttribute\(default=\.\.\.\): expected a Color member, got 'red'"):
+        EnumAttribute(Color, default="red")  # type: ignore[arg-type]
+
+
 def test_auto_generate_default_is_not_a_literal_default() -> None:
     assert Thing.ident.auto_generate is AutoGenerate.ULID
     assert not Thing.ident.has_default
@@ -267,6 +274,14 @@ def test_validate_rejects_wrong_types_naming_model_and_attribute(attribute: str,
 def test_validate_rejects_bad_values(attribute: str, value: Any, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         getattr(Thing, attribute).validate(value, "Thing")
+
+
+def test_a_required_set_cannot_be_empty() -> None:
+    required = StringSetAttribute(null=False)
+    required.validate({"a"}, "Thing")
+    with pytest.raises(ValueError, match=r"Thing\.\?: is required \(null=False\), and DynamoDB cannot store an empty set"):
+        required.validate(set(), "Thing")
+    Thing.tags.validate(set(), "Thing")  # optional: an empty set is simply not stored
 
 
 def test_validate_uses_the_given_model_name() -> None:

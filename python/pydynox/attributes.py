@@ -131,6 +131,9 @@ class Attribute(_PathOps, Generic[T]):
         if isinstance(default, AutoGenerate) and default not in self._generates:
             fits = ", ".join(f"AutoGenerate.{s.name}" for s in AutoGenerate if s in self._generates) or "none"
             raise TypeError(f"{type(self).__name__} cannot hold AutoGenerate.{default.name} values (it takes: {fits})")
+        if default is not None and not callable(default) and not isinstance(default, AutoGenerate):
+            # A literal default of the wrong type would only fail at the first save.
+            self._check(default, f"{type(self).__name__}(default=...)")
 
     # -- descriptor protocol --
 
@@ -383,6 +386,8 @@ class _SetAttribute(Attribute[T]):
         for element in value:
             if not self._element_ok(element):
                 raise TypeError(f"{where}: every element must be {self._element}, got {_show(element)}")
+        if not value and self.required:
+            raise ValueError(f"{where}: is required (null=False), and DynamoDB cannot store an empty set")
 
     def check_element(self, value: Any, action: str) -> None:
         if not self._element_ok(value):
