@@ -260,11 +260,20 @@ def test_string_sets_stay_native_sets(client: Any, boto: Any, table: str, mode: 
     assert sorted(raw["tags"]["SS"]) == ["a", "b"]
 
 
-def test_adding_a_number_concurrently_loses_nothing(client: Any, boto: Any, table: str) -> None:
-    """ADD is applied by DynamoDB itself: twenty unread increments give exactly +20."""
+def test_concurrent_adds_lose_nothing(client: Any, boto: Any, table: str) -> None:
+    """ADD is applied by DynamoDB itself: twenty increments in flight at once give +20."""
+    import asyncio
+
     boto_put(boto, table, {**KEY, "count": 0})
-    for _ in range(20):
-        update(client, "sync", table, [Item.count.add(1)])
+    builder = ExpressionBuilder()
+    expression = compile_update([Item.count.add(1)], builder)
+
+    async def run() -> None:
+        await asyncio.gather(
+            *(client.async_update_item(table, KEY, update_expression=expression, **builder.arguments()) for _ in range(20))
+        )
+
+    asyncio.run(run())
     assert stored(boto, table)["count"] == 20
 
 
