@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Generic, overload
 
 from typing_extensions import TypeVar
 
-from pydynox._model.mixins import GlobalSecondaryIndexOperations, LocalSecondaryIndexOperations
+from pydynox._generated.model_ops import GlobalSecondaryIndexOperations, LocalSecondaryIndexOperations
 
 if TYPE_CHECKING:
     from typing import Self

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydynox._model.metrics import ModelMetricsStore, ModelTotals
-from pydynox._model.mixins import ModelOperations
+from pydynox._generated.model_ops import ModelOperations
 from pydynox._model.schema import ModelSchema, build_schema
 from pydynox.size import ItemSize, item_size
 
