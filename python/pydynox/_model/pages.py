@@ -121,7 +121,7 @@ def _key_condition(
 
 
 def plan_query(
-    model: type[Model],
+    model: Any,
     hash_key: Any,
     range_key_condition: Condition | None = None,
     filter_condition: Condition | None = None,
@@ -152,7 +152,7 @@ def plan_query(
 
 
 def plan_scan(
-    model: type[Model],
+    model: Any,
     filter_condition: Condition | None = None,
     limit: int | None = None,
     page_size: int | None = None,
@@ -184,7 +184,7 @@ def plan_scan(
 
 
 def plan_index_query(
-    index: GlobalSecondaryIndex[Any] | LocalSecondaryIndex[Any],
+    index: Any,
     range_key_condition: Condition | None = None,
     filter_condition: Condition | None = None,
     limit: int | None = None,

@@ -43,7 +43,7 @@ __all__ = [
 
 
 def plan_get(
-    model: type[Model],
+    model: Any,
     consistent_read: bool | None = None,
     as_dict: bool = False,
     fields: list[str] | None = None,
@@ -119,7 +119,7 @@ def finish_get(plan: Plan, answer: dict[str, Any] | None) -> Any:
 # --- count, parallel scan ------------------------------------------------------------------
 
 
-def plan_count(model: type[Model], filter_condition: Condition | None = None, consistent_read: bool | None = None) -> Plan:
+def plan_count(model: Any, filter_condition: Condition | None = None, consistent_read: bool | None = None) -> Plan:
     client = client_of(model)
     builder = ExpressionBuilder()
     args: dict[str, Any] = {"table": table_of(model), "consistent_read": consistent(model, consistent_read)}
@@ -130,13 +130,14 @@ def plan_count(model: type[Model], filter_condition: Condition | None = None, co
     return Plan(client=client, args=args, model=model, metric="scan")
 
 
-def finish_count(plan: Plan, answer: tuple[int, OperationMetrics]) -> tuple[int, OperationMetrics]:
+def finish_count(plan: Plan, answer: tuple[int, OperationMetrics] | None) -> tuple[int, OperationMetrics]:
+    assert answer is not None  # count always sends
     record(plan, answer[1])
     return answer
 
 
 def plan_parallel_scan(
-    model: type[Model],
+    model: Any,
     total_segments: int,
     filter_condition: Condition | None = None,
     consistent_read: bool | None = None,
@@ -157,7 +158,10 @@ def plan_parallel_scan(
     return read_plan(model, client, args, as_dict, "scan")
 
 
-def finish_parallel_scan(plan: Plan, answer: tuple[list[dict[str, Any]], OperationMetrics]) -> tuple[list[Any], OperationMetrics]:
+def finish_parallel_scan(
+    plan: Plan, answer: tuple[list[dict[str, Any]], OperationMetrics] | None
+) -> tuple[list[Any], OperationMetrics]:
+    assert answer is not None  # a parallel scan always sends
     items, metrics = answer
     record(plan, metrics)
     return [load_item(plan, raw) for raw in items], metrics
@@ -167,7 +171,7 @@ def finish_parallel_scan(plan: Plan, answer: tuple[list[dict[str, Any]], Operati
 
 
 def plan_batch_get(
-    model: type[Model], keys: list[dict[str, Any]], consistent_read: bool | None = None, as_dict: bool = False
+    model: Any, keys: list[dict[str, Any]], consistent_read: bool | None = None, as_dict: bool = False
 ) -> Plan:
     schema = schema_of(model)
     client = client_of(model)
@@ -198,7 +202,7 @@ def finish_batch_get(plan: Plan, answer: list[dict[str, Any]] | None) -> list[An
 
 
 def plan_execute_statement(
-    model: type[Model], statement: str, parameters: list[Any] | None = None, consistent_read: bool = False
+    model: Any, statement: str, parameters: list[Any] | None = None, consistent_read: bool = False
 ) -> Plan:
     client = client_of(model)
     if not isinstance(statement, str) or not statement.strip():

@@ -24,7 +24,7 @@ __all__ = [
 
 
 def plan_create_table(
-    model: type[Model],
+    model: Any,
     billing_mode: str = "PAY_PER_REQUEST",
     read_capacity: int | None = None,
     write_capacity: int | None = None,
@@ -67,15 +67,15 @@ def finish_create_table(plan: Plan, answer: None) -> None:
     return None
 
 
-def plan_table_exists(model: type[Model]) -> Plan:
+def plan_table_exists(model: Any) -> Plan:
     return Plan(client=client_of(model), args={"table_name": table_of(model)}, model=model)
 
 
-def finish_table_exists(plan: Plan, answer: bool) -> bool:
+def finish_table_exists(plan: Plan, answer: bool | None) -> bool:
     return bool(answer)
 
 
-def plan_delete_table(model: type[Model]) -> Plan:
+def plan_delete_table(model: Any) -> Plan:
     return Plan(client=client_of(model), args={"table_name": table_of(model)}, model=model)
 
 

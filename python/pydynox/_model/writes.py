@@ -52,7 +52,7 @@ __all__ = [
 # --- save ---------------------------------------------------------------------------------
 
 
-def plan_save(instance: Model, condition: Condition | None = None, skip_hooks: bool | None = None) -> Plan:
+def plan_save(instance: Any, condition: Condition | None = None, skip_hooks: bool | None = None) -> Plan:
     model = type(instance)
     schema = schema_of(model)
     client = client_of(model)
@@ -108,7 +108,7 @@ def finish_save(plan: Plan, answer: OperationMetrics | None) -> None:
 # --- delete ---------------------------------------------------------------------------------
 
 
-def plan_delete(instance: Model, condition: Condition | None = None, skip_hooks: bool | None = None) -> Plan:
+def plan_delete(instance: Any, condition: Condition | None = None, skip_hooks: bool | None = None) -> Plan:
     model = type(instance)
     schema = schema_of(model)
     client = client_of(model)
@@ -184,7 +184,7 @@ def _atomic_actions(schema: ModelSchema, atomic: Any) -> list[AtomicOp]:
 
 
 def plan_update(
-    instance: Model,
+    instance: Any,
     atomic: list[AtomicOp] | None = None,
     condition: Condition | None = None,
     skip_hooks: bool | None = None,
@@ -234,7 +234,7 @@ def finish_update(plan: Plan, answer: OperationMetrics | None) -> None:
     run_hooks(plan.after_hooks, instance)
 
 
-def plan_update_by_key(model: type[Model], condition: Condition | None = None, **kwargs: Any) -> Plan:
+def plan_update_by_key(model: Any, condition: Condition | None = None, **kwargs: Any) -> Plan:
     schema = schema_of(model)
     client = client_of(model)
     values = dict(kwargs)
@@ -260,7 +260,7 @@ def finish_update_by_key(plan: Plan, answer: OperationMetrics | None) -> None:
     record(plan, answer)
 
 
-def plan_delete_by_key(model: type[Model], condition: Condition | None = None, **kwargs: Any) -> Plan:
+def plan_delete_by_key(model: Any, condition: Condition | None = None, **kwargs: Any) -> Plan:
     schema = schema_of(model)
     client = client_of(model)
     values = dict(kwargs)
