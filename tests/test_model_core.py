@@ -646,3 +646,48 @@ def test_cursor_of_another_partition_is_rejected() -> None:
     assert core.plan_query(User, hash_key="tenant-a", cursor=cursor).args["last_evaluated_key"]["pk"] == "tenant-a"
     with pytest.raises(InvalidCursorError, match="partition"):
         core.plan_query(User, hash_key="tenant-b", cursor=cursor)
+
+
+def test_config_defaults_and_per_call_overrides() -> None:
+    class Quiet(Model):
+        model_config = ModelConfig(table="quiet", client=CLIENT, skip_hooks=True, consistent_read=True)
+        pk = StringAttribute(hash_key=True)
+        name = StringAttribute()
+
+        @before_save
+        def _shout(self) -> None:
+            self.name = "HOOKED"
+
+    item = Quiet(pk="a", name="x")
+    assert core.plan_save(item).args["item"]["name"] == "x"  # the config skips hooks
+    assert core.plan_save(item, skip_hooks=False).args["item"]["name"] == "HOOKED"
+    assert core.plan_get(Quiet, pk="a").args["consistent_read"] is True
+    assert core.plan_get(Quiet, consistent_read=False, pk="a").args["consistent_read"] is False
+    assert core.plan_scan(Quiet).args["consistent_read"] is True
+    assert core.plan_count(Quiet).args["consistent_read"] is True
+
+
+def test_include_projection_and_provisioned_indexes_in_create_table() -> None:
+    class Wide(Model):
+        model_config = ModelConfig(table="wide", client=CLIENT)
+        pk = StringAttribute(hash_key=True)
+        sk = StringAttribute(range_key=True)
+        email = StringAttribute(name="e")
+        note = StringAttribute()
+        by_email = GlobalSecondaryIndex(index_name="by-email", hash_key="email", projection=["note"])
+        by_note = LocalSecondaryIndex(index_name="by-note", range_key="note", projection=["email"])
+
+    args = core.plan_create_table(Wide, billing_mode="PROVISIONED", read_capacity=2, write_capacity=3).args
+    assert args["global_secondary_indexes"] == [
+        {
+            "index_name": "by-email",
+            "hash_key": ("e", "S"),
+            "projection": "INCLUDE",
+            "non_key_attributes": ["note"],
+            "read_capacity": 2,
+            "write_capacity": 3,
+        }
+    ]
+    assert args["local_secondary_indexes"] == [
+        {"index_name": "by-note", "range_key": ("note", "S"), "projection": "INCLUDE", "non_key_attributes": ["e"]}
+    ]

@@ -22,7 +22,7 @@ from pydynox.attributes import (
 )
 from pydynox.config import ModelConfig, clear_default_client
 from pydynox.exceptions import ConditionalCheckFailedException, InvalidCursorError, ItemTooLargeException
-from pydynox.hooks import after_load, after_save, before_save
+from pydynox.hooks import after_delete, after_load, after_save, after_update, before_delete, before_save, before_update
 from pydynox.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
 from pydynox.model import Model
 
@@ -415,3 +415,39 @@ def test_concurrent_async_twins(users: Any, boto: Any) -> None:
     loaded = asyncio.run(run())
     assert [u.age for u in loaded] == list(range(20))
     assert len(boto_scan(boto, users.model_config.table)) == 20
+
+
+def test_update_and_delete_hooks_through_the_twins(make_table: Any, client: Any, mode: str) -> None:
+    table = make_table()
+    seen: list[str] = []
+
+    class Note(Model):
+        model_config = ModelConfig(table=table, client=client)
+        pk = StringAttribute(hash_key=True)
+        sk = StringAttribute(range_key=True)
+        text = StringAttribute()
+
+        @before_update
+        def _before_update(self) -> None:
+            seen.append(f"before_update {self.text}")
+
+        @after_update
+        def _after_update(self) -> None:
+            seen.append(f"after_update {self.text}")
+
+        @before_delete
+        def _before_delete(self) -> None:
+            seen.append("before_delete")
+
+        @after_delete
+        def _after_delete(self) -> None:
+            seen.append("after_delete")
+
+    note = Note(pk="p", sk="s", text="a")
+    call(note, mode, "save")
+    call(note, mode, "update", text="b")
+    call(note, mode, "delete")
+    assert seen == ["before_update a", "after_update b", "before_delete", "after_delete"]
+    with pytest.raises(ConditionalCheckFailedException):
+        call(Note(pk="p", sk="t", text="x"), mode, "update", text="y", condition=Note.pk.exists())
+    assert seen[-1] == "before_update x"  # no after hook for a rejected write
