@@ -207,7 +207,8 @@ pub enum Receiver {
 #[serde(deny_unknown_fields)]
 pub struct ModelOperationSpec {
     pub name: String,
-    pub on: Receiver,
+    /// Spelled `receiver`, not `on`: YAML 1.1 readers (PyYAML) take a bare `on` key for `true`.
+    pub receiver: Receiver,
     pub core: String,
     /// The client operation the shells call (`put_item` / `async_put_item`).
     pub call: String,

@@ -471,6 +471,9 @@ pub struct ModelOpView {
     /// Client methods the sync and the async shell call.
     pub call: String,
     pub async_call: String,
+    /// The client call returns None: the shell passes None on rather than an `answer`
+    /// (type checkers reject assigning a None-returning call).
+    pub call_returns_none: bool,
     pub doc: String,
     pub is_classmethod: bool,
     /// `self` or `cls`: what the shell passes to `plan_<core>`.
@@ -512,10 +515,10 @@ fn model_class(c: &ModelClassSpec, client: &[ClassView], results: &[ModelResultV
         if !names.insert(o.name.clone()) {
             return err(format!("{at}: method `{}` is defined twice", o.name));
         }
-        generic |= o.on == Receiver::Index;
+        generic |= o.receiver == Receiver::Index;
         operations.push(model_operation(o, client, results, &op_at)?);
     }
-    if generic && c.operations.iter().any(|o| o.on != Receiver::Index) {
+    if generic && c.operations.iter().any(|o| o.receiver != Receiver::Index) {
         return err(format!("{at}: index operations and model operations cannot share a class"));
     }
     Ok(ModelClassView {
@@ -556,7 +559,7 @@ fn model_operation(
             o.call
         ));
     }
-    let generic_arg = if o.on == Receiver::Index { "M" } else { "Self" };
+    let generic_arg = if o.receiver == Receiver::Index { "M" } else { "Self" };
     let (returns, async_returns, result) = match (&o.returns, &o.result) {
         (Some(r), None) => (r.clone(), r.clone(), None),
         (None, Some(name)) => {
@@ -571,7 +574,7 @@ fn model_operation(
         }
         _ => return err(format!("{at}: set exactly one of `returns` and `result`")),
     };
-    let receiver = if o.on == Receiver::Class { "cls" } else { "self" };
+    let receiver = if o.receiver == Receiver::Class { "cls" } else { "self" };
     let mut seen_default = false;
     let mut parts = vec![receiver.to_string()];
     let mut forward = Vec::new();
@@ -634,8 +637,9 @@ fn model_operation(
         core: o.core.clone(),
         call: o.call.clone(),
         async_call: format!("{ASYNC_PREFIX}{}", o.call),
+        call_returns_none: target.returns == "None",
         doc: o.doc.trim().to_string(),
-        is_classmethod: o.on == Receiver::Class,
+        is_classmethod: o.receiver == Receiver::Class,
         receiver: receiver.to_string(),
         signature: parts.join(", "),
         forward: forward.join(", "),

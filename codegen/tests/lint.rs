@@ -121,7 +121,7 @@ model_classes:
     doc: A model.
     operations:
       - name: check
-        on: class
+        receiver: class
         core: check
         call: ping
         returns: "None"

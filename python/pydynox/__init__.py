@@ -1,11 +1,33 @@
-"""pydynox: a fast, async-first DynamoDB client for Python with a Rust core.
+"""pydynox: a fast, async-first DynamoDB client and ORM for Python with a Rust core.
 
 Every I/O method has an `async_` twin with the same parameters:
-`client.get_item(...)` and `await client.async_get_item(...)`.
+`client.get_item(...)` and `await client.async_get_item(...)`, `user.save()` and
+`await user.async_save()`, `User.query(...)` and `User.async_query(...)`.
 """
 
 from pydynox import exceptions
+from pydynox._generated.model_ops import (
+    AsyncGSIQueryResult,
+    AsyncLSIQueryResult,
+    AsyncModelQueryResult,
+    AsyncModelScanResult,
+    GSIQueryResult,
+    LSIQueryResult,
+    ModelQueryResult,
+    ModelScanResult,
+)
 from pydynox._results import ListWithMetrics
+from pydynox.conditions import And, Condition, Not, Or
+from pydynox.config import (
+    ModelConfig,
+    clear_default_client,
+    get_default_client,
+    set_cursor_secret,
+    set_default_client,
+)
+from pydynox.generators import AutoGenerate
+from pydynox.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
+from pydynox.model import Model
 from pydynox.pydynox_core import (
     AsyncQueryResult,
     AsyncScanResult,
@@ -21,15 +43,36 @@ __version__ = "0.22.0"
 VERSION = __version__
 
 __all__ = [
+    "And",
+    "AsyncGSIQueryResult",
+    "AsyncLSIQueryResult",
+    "AsyncModelQueryResult",
+    "AsyncModelScanResult",
     "AsyncQueryResult",
     "AsyncScanResult",
+    "AutoGenerate",
+    "Condition",
     "DynamoDBClient",
+    "GSIQueryResult",
+    "GlobalSecondaryIndex",
+    "LSIQueryResult",
     "ListWithMetrics",
+    "LocalSecondaryIndex",
+    "Model",
+    "ModelConfig",
     "ModelMetrics",
+    "ModelQueryResult",
+    "ModelScanResult",
+    "Not",
     "OperationMetrics",
+    "Or",
     "QueryResult",
     "ScanResult",
     "TimeToLiveDescription",
     "VERSION",
+    "clear_default_client",
     "exceptions",
+    "get_default_client",
+    "set_cursor_secret",
+    "set_default_client",
 ]

@@ -902,8 +902,8 @@ class ModelOperations:
         plan = _core.plan_create_table(cls, billing_mode=billing_mode, read_capacity=read_capacity, write_capacity=write_capacity, table_class=table_class, encryption=encryption, kms_key_id=kms_key_id, wait=wait)
         if plan.skip:
             return _core.finish_create_table(plan, None)  # type: ignore[no-any-return]
-        answer = plan.client.create_table(**plan.args)
-        return _core.finish_create_table(plan, answer)  # type: ignore[no-any-return]
+        plan.client.create_table(**plan.args)
+        return _core.finish_create_table(plan, None)  # type: ignore[no-any-return]
 
     @classmethod
     async def async_create_table(cls, billing_mode: str = 'PAY_PER_REQUEST', read_capacity: int | None = None, write_capacity: int | None = None, table_class: str | None = None, encryption: str | None = None, kms_key_id: str | None = None, wait: bool = False) -> None:
@@ -921,8 +921,8 @@ class ModelOperations:
         plan = _core.plan_create_table(cls, billing_mode=billing_mode, read_capacity=read_capacity, write_capacity=write_capacity, table_class=table_class, encryption=encryption, kms_key_id=kms_key_id, wait=wait)
         if plan.skip:
             return _core.finish_create_table(plan, None)  # type: ignore[no-any-return]
-        answer = await plan.client.async_create_table(**plan.args)
-        return _core.finish_create_table(plan, answer)  # type: ignore[no-any-return]
+        await plan.client.async_create_table(**plan.args)
+        return _core.finish_create_table(plan, None)  # type: ignore[no-any-return]
 
     @classmethod
     def table_exists(cls) -> bool:
@@ -951,8 +951,8 @@ class ModelOperations:
         plan = _core.plan_delete_table(cls, )
         if plan.skip:
             return _core.finish_delete_table(plan, None)  # type: ignore[no-any-return]
-        answer = plan.client.delete_table(**plan.args)
-        return _core.finish_delete_table(plan, answer)  # type: ignore[no-any-return]
+        plan.client.delete_table(**plan.args)
+        return _core.finish_delete_table(plan, None)  # type: ignore[no-any-return]
 
     @classmethod
     async def async_delete_table(cls) -> None:
@@ -961,8 +961,8 @@ class ModelOperations:
         plan = _core.plan_delete_table(cls, )
         if plan.skip:
             return _core.finish_delete_table(plan, None)  # type: ignore[no-any-return]
-        answer = await plan.client.async_delete_table(**plan.args)
-        return _core.finish_delete_table(plan, answer)  # type: ignore[no-any-return]
+        await plan.client.async_delete_table(**plan.args)
+        return _core.finish_delete_table(plan, None)  # type: ignore[no-any-return]
 
 
 class GlobalSecondaryIndexOperations(Generic[M]):
