@@ -245,9 +245,9 @@ class Attribute(_PathOps, Generic[T]):
         """The value as the client sends it (plain Python types). None stays None."""
         return value
 
-    def deserialize(self, stored: Any) -> T | None:
+    def deserialize(self, value: Any) -> T | None:
         """The Python value of what the client returned. None stays None."""
-        return stored  # type: ignore[no-any-return]
+        return value  # type: ignore[no-any-return]
 
     # -- paths --
 
@@ -456,10 +456,10 @@ class JSONAttribute(Attribute[Any]):
         except (TypeError, ValueError) as error:
             raise TypeError(f"{self.qualified_name}: expected {self._expected}: {error}") from None
 
-    def deserialize(self, stored: Any) -> Any:
-        if isinstance(stored, str):
-            return json.loads(stored)
-        return stored  # written by someone else as a native value: keep it
+    def deserialize(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return json.loads(value)
+        return value  # written by someone else as a native value: keep it
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -496,12 +496,12 @@ class DatetimeAttribute(Attribute[datetime]):
             return None
         return _as_utc(value).isoformat()
 
-    def deserialize(self, stored: Any) -> datetime | None:
-        if stored is None:
+    def deserialize(self, value: Any) -> datetime | None:
+        if value is None:
             return None
-        if not isinstance(stored, str):
-            raise TypeError(f"{self.qualified_name}: stored value {_show(stored)} is not ISO 8601 text")
-        return _as_utc(datetime.fromisoformat(stored))
+        if not isinstance(value, str):
+            raise TypeError(f"{self.qualified_name}: stored value {_show(value)} is not ISO 8601 text")
+        return _as_utc(datetime.fromisoformat(value))
 
 
 class EnumAttribute(Attribute[E], Generic[E]):
@@ -543,13 +543,13 @@ class EnumAttribute(Attribute[E], Generic[E]):
             return None
         return value.value
 
-    def deserialize(self, stored: Any) -> E | None:
-        if stored is None:
+    def deserialize(self, value: Any) -> E | None:
+        if value is None:
             return None
         try:
-            return self.enum_class(stored)
+            return self.enum_class(value)
         except ValueError:
-            raise ValueError(f"{self.qualified_name}: stored value {_show(stored)} is not a {self.enum_class.__name__}") from None
+            raise ValueError(f"{self.qualified_name}: stored value {_show(value)} is not a {self.enum_class.__name__}") from None
 
 
 # --- time to live ------------------------------------------------------------------------------
@@ -597,12 +597,12 @@ class TTLAttribute(Attribute[datetime]):
             return None
         return int(_as_utc(value).timestamp())
 
-    def deserialize(self, stored: Any) -> datetime | None:
-        if stored is None:
+    def deserialize(self, value: Any) -> datetime | None:
+        if value is None:
             return None
-        if not _is_number(stored):
-            raise TypeError(f"{self.qualified_name}: stored value {_show(stored)} is not epoch seconds")
-        return datetime.fromtimestamp(int(stored), tz=timezone.utc)
+        if not _is_number(value):
+            raise TypeError(f"{self.qualified_name}: stored value {_show(value)} is not epoch seconds")
+        return datetime.fromtimestamp(int(value), tz=timezone.utc)
 
 
 # --- optimistic locking ----------------------------------------------------------------------------

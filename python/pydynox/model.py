@@ -24,7 +24,13 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydynox._model.metrics import ModelMetricsStore, ModelTotals
-from pydynox._generated.model_ops import ModelOperations
+from pydynox._generated.model_ops import (  # the result classes also live here, as in 0.21.0
+    AsyncModelQueryResult,
+    AsyncModelScanResult,
+    ModelOperations,
+    ModelQueryResult,
+    ModelScanResult,
+)
 from pydynox._model.schema import ModelSchema, build_schema
 from pydynox.size import ItemSize, item_size
 
@@ -34,7 +40,7 @@ if TYPE_CHECKING:
     from pydynox.config import ModelConfig
     from pydynox.pydynox_core import OperationMetrics
 
-__all__ = ["Model"]
+__all__ = ["AsyncModelQueryResult", "AsyncModelScanResult", "Model", "ModelQueryResult", "ModelScanResult"]
 
 _RESERVED: frozenset[str] | None = None
 
@@ -62,7 +68,8 @@ class Model(ModelOperations):
         cls._schema = build_schema(cls, _reserved_names())
         cls._metrics = ModelMetricsStore()
 
-    def __init__(self, **values: Any) -> None:
+    def __init__(self, **kwargs: Any) -> None:
+        values = kwargs
         schema = self._schema
         unknown = values.keys() - schema.attributes.keys()
         if unknown:
