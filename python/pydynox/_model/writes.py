@@ -96,13 +96,19 @@ def plan_save(instance: Any, condition: Condition | None = None, skip_hooks: boo
     )
 
 
-def finish_save(plan: Plan, answer: OperationMetrics | None) -> None:
+def _apply_written(plan: Plan, answer: OperationMetrics | None) -> None:
+    """DynamoDB accepted the write: only now does the instance take the planned changes
+    (generated values, the new version), then the after-hooks run."""
     instance = plan.instance
     assert instance is not None
     if plan.changes:
         instance.__dict__.update(plan.changes)
     record(plan, answer)
     run_hooks(plan.after_hooks, instance)
+
+
+def finish_save(plan: Plan, answer: OperationMetrics | None) -> None:
+    _apply_written(plan, answer)
 
 
 # --- delete ---------------------------------------------------------------------------------
@@ -226,12 +232,7 @@ def plan_update(
 
 
 def finish_update(plan: Plan, answer: OperationMetrics | None) -> None:
-    instance = plan.instance
-    assert instance is not None
-    if plan.changes:
-        instance.__dict__.update(plan.changes)
-    record(plan, answer)
-    run_hooks(plan.after_hooks, instance)
+    _apply_written(plan, answer)
 
 
 def plan_update_by_key(model: Any, condition: Condition | None = None, **kwargs: Any) -> Plan:
