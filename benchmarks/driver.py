@@ -36,6 +36,7 @@ VENV_OF = {
     "boto3-resource": "boto3",
     "aioboto3": "aioboto3",
     "pynamodb": "pynamodb",
+    "ours-client": "ours",  # the model scenarios' baseline: our client, no model
 }
 PACKAGE_OF = {  # for the versions table
     "ours": "pydynox",
@@ -44,13 +45,15 @@ PACKAGE_OF = {  # for the versions table
     "boto3-resource": "boto3",
     "aioboto3": "aioboto3",
     "pynamodb": "pynamodb",
+    "ours-client": "pydynox",
 }
 
-# (h) TODO: model-level scenarios (Model.get / Model.save / Model.query against PynamoDB's
-# models and pydynox 0.21.0's Model) once pydynox's ORM exists; add them here and to
-# worker.py's adapters. Until then only the client layer is measured.
-
 SYNC = ["ours", "pydynox-0.21.0", "boto3-client", "boto3-resource", "pynamodb"]
+# (h) the model level (issue 8): each library's ORM, plus our client without a model as the
+# baseline the model layer adds to. Async iteration only where a library has it (PynamoDB
+# has no async API).
+MODELS = ["ours", "pydynox-0.21.0", "pynamodb", "ours-client"]
+ASYNC_MODELS = ["ours", "pydynox-0.21.0", "ours-client"]
 
 
 def query_items(quick: bool) -> int:
@@ -65,7 +68,7 @@ def plan(quick: bool) -> list[dict]:
         {
             "name": "import",
             "server": "dynalite",
-            "contenders": list(VENV_OF),
+            "contenders": [c for c in VENV_OF if c != "ours-client"],
             "job": {},
         },
         {
@@ -119,6 +122,30 @@ def plan(quick: bool) -> list[dict]:
             "server": "dynalite",
             "contenders": ["ours", "pydynox-0.21.0", "boto3-resource", "pynamodb"],
             "job": {"ops": 500 if q else 10000},
+        },
+        {
+            "name": "model-get",
+            "server": "dynalite",
+            "contenders": MODELS,
+            "job": {"ops": 200 if q else 2000, "warmup": 20 if q else 200},
+        },
+        {
+            "name": "model-save",
+            "server": "dynalite",
+            "contenders": MODELS,
+            "job": {"ops": 200 if q else 1500, "warmup": 20 if q else 100},
+        },
+        {
+            "name": "model-query",
+            "server": "dynalite",
+            "contenders": MODELS,
+            "job": {"ops": 2 if q else 5, "warmup": 1, "items": query_items(q)},
+        },
+        {
+            "name": "model-aquery",
+            "server": "dynalite",
+            "contenders": ASYNC_MODELS,
+            "job": {"ops": 2 if q else 5, "warmup": 1, "items": query_items(q)},
         },
     ]
 
@@ -415,7 +442,10 @@ def main() -> None:
     meta = {
         "command": "bash benchmarks/run.sh"
         + (" --quick" if args.quick else "")
-        + (f" --rounds {args.rounds}" if args.rounds else ""),
+        + (f" --rounds {args.rounds}" if args.rounds else "")
+        + (f" --only {args.only}" if args.only else "")
+        + (" --no-leak" if args.no_leak else ""),
+        "only": args.only,
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "quick": args.quick,
         "rounds": rounds,

@@ -23,6 +23,7 @@ LABEL = {
     "boto3-resource": "boto3 resource (Table)",
     "aioboto3": "aioboto3 client",
     "pynamodb": "PynamoDB",
+    "ours-client": "pydynox client, no model (this checkout)",
     "floor": "floor: Rust aws-sdk-dynamodb",
     "json.loads": "floor: `json.loads` of the page as plain JSON",
     "json.loads-wire": "`json.loads` of the page as DynamoDB JSON",
@@ -38,7 +39,19 @@ TITLES = {
     ),
     "fanout": ("(c) Async fan-out: 1,000 GetItem, 64 in flight, dynalite", "op"),
     "batch": ("(e) Batch write of 10,000 items, dynalite: per item", "item"),
+    "model-get": ("`Model.get`, sequential, dynalite", "op"),
+    "model-save": ("`model.save()`, sequential, dynalite", "op"),
+    "model-query": (
+        "`for` over `Model.query`, 1,000 items of ~1 KB, dynalite: per item",
+        "item",
+    ),
+    "model-aquery": (
+        "`async for` over `Model.async_query`, 1,000 items of ~1 KB, dynalite: per item",
+        "item",
+    ),
 }
+
+MODEL_SCENARIOS = ["model-get", "model-save", "model-query", "model-aquery"]
 
 NOTES = {
     "get": "One ~20-attribute item (strings, numbers, booleans, nested map and list, a string "
@@ -57,6 +70,18 @@ NOTES = {
     "gets a 64-connection pool (its default is 10) and returns typed JSON.",
     "batch": "pydynox: `client.batch_write(put_items=...)`; boto3: `Table.batch_writer()`; "
     "PynamoDB: `Model.batch_write()` (models built outside the timed part).",
+    "model-get": "The (a) item read through each library's ORM into a model instance of ~20 declared "
+    "attributes: `Item.get(pk=...)` for both pydynox versions (the same model declaration serves "
+    "both), `Item.get(hash_key)` for PynamoDB. The last row is this checkout's `client.get_item` "
+    "in the same round: the difference is what the model layer costs.",
+    "model-save": "`model.save()` of instances built before the timed loop (so `__init__` is not "
+    "counted), 200 rotating keys, no condition and no version attribute. pydynox 0.21.0 stores "
+    "the `StringSetAttribute` as a list (a bug issue 8 lists); the others store a string set.",
+    "model-query": "Iterating `Item.query(hash_key=..., page_size=1000)` one model at a time (PynamoDB: "
+    "`Item.query(hash_key, page_size=1000)`), the partition of (b), divided by the items. The "
+    "baseline row iterates this checkout's `client.query` the same way (one dict at a time).",
+    "model-aquery": "The same read with `async for` over `Item.async_query(...)` (PynamoDB has no async "
+    "API), on one event loop made before the timed part.",
 }
 
 
@@ -115,9 +140,9 @@ def ops(r):
     return r["units"] / r["wall_s"]
 
 
-def scenario_table(res, scenario):
+def scenario_table(res, scenario, level="###"):
     title, unit = TITLES[scenario]
-    lines = [f"### {title}", "", NOTES[scenario], ""]
+    lines = [f"{level} {title}", "", NOTES[scenario], ""]
     lines += [
         f"| contender | CPU µs/{unit} | wall µs/{unit} | {unit}s/s | peak RSS MB | CPU ratio (them ÷ us) | {unit}s/s ratio (us ÷ them) |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -251,7 +276,7 @@ def leak_lines(res):
 
 
 def target_rows(res):
-    """(target, measured text, met?) for each target of issue 3."""
+    """(target, measured text, met?) for each target of issues 3 (client) and 8 (models)."""
     out = []
 
     def cmp(scenario, other, limit, what, label=None):
@@ -287,6 +312,10 @@ def target_rows(res):
         "Query CPU per item",
         "`json.loads` of the same page",
     )
+    cmp("model-get", "pydynox-0.21.0", 0.6, "`Model.get` CPU")
+    cmp("model-get", "pynamodb", 0.15, "`Model.get` CPU")
+    cmp("model-query", "pydynox-0.21.0", 0.5, "`Model.query` CPU per item")
+    cmp("model-query", "pynamodb", 0.1, "`Model.query` CPU per item")
     if res.by.get(("fanout", "aioboto3")):
         r = res.ratio("fanout", "ours", "aioboto3", ops)
         out.append(("Async fan-out throughput ≥ 3× aioboto3", f"{r:.2f}×", r >= 3))
@@ -323,7 +352,7 @@ def chart(res, path):
 
     groups = [
         s
-        for s in ["get", "put", "query", "fanout", "batch"]
+        for s in ["get", "put", "query", "fanout", "batch", "model-get", "model-save", "model-query"]
         if any(k[0] == s for k in res.by)
     ]
     contenders = [c for c in LABEL if any((s, c) in res.by for s in groups)]
@@ -334,11 +363,12 @@ def chart(res, path):
         "boto3-resource": "#aec7e8",
         "aioboto3": "#17becf",
         "pynamodb": "#2ca02c",
+        "ours-client": "#8c564b",
         "floor": "#7f7f7f",
         "json.loads": "#c7c7c7",
         "json.loads-wire": "#e5e5e5",
     }
-    fig, ax = plt.subplots(figsize=(11, 6.5), dpi=110)
+    fig, ax = plt.subplots(figsize=(13, 6.5), dpi=110)
     width = 0.8 / max(1, len(contenders))
     for i, c in enumerate(contenders):
         xs, ys = [], []
@@ -372,6 +402,9 @@ def chart(res, path):
         "query": "Query\n(per item)",
         "fanout": "async GetItem fan-out\n(per op)",
         "batch": "batch write\n(per item)",
+        "model-get": "Model.get\n(per op)",
+        "model-save": "model.save\n(per op)",
+        "model-query": "Model.query\n(per item)",
     }
     ax.set_xticks(range(len(groups)), [names[g] for g in groups])
     ax.set_yscale("log")
@@ -414,8 +447,8 @@ def sizes_line(meta):
     parts = []
     for sc in meta["plan"]:
         j = sc["job"]
-        if sc["name"] == "query":
-            parts.append(f"query {j['ops']} reads of {meta['query_items']:,} items")
+        if "items" in j:  # query, model-query, model-aquery
+            parts.append(f"{sc['name']} {j['ops']} reads of {meta['query_items']:,} items")
         elif sc["name"] == "fanout":
             parts.append(f"fanout {j['bursts']} × {j['ops']:,} calls")
         elif sc["name"] == "threads":
@@ -438,7 +471,7 @@ def sizes_line(meta):
     )
 
 
-def markdown(res, png_rel, profile_text):
+def markdown(res, png_rel, profile_text, model_profile_text=""):
     m = res.meta
     mach = m["machine"]
     v = m["versions"]
@@ -498,8 +531,8 @@ def markdown(res, png_rel, profile_text):
         "",
         "## Targets",
         "",
-        "Targets of issue 3, each as measured in this run; a miss is reported as it is (the benchmark "
-        "was not adjusted to meet any of them).",
+        "Targets of issue 3 (client) and issue 8 (models), each as measured in this run; a miss is "
+        "reported as it is (the benchmark was not adjusted to meet any of them).",
         "",
         "| target | pydynox ÷ other (or measured) | |",
         "|---|---:|---|",
@@ -530,15 +563,42 @@ def markdown(res, png_rel, profile_text):
     if any(k[0] == "import" for k in res.by):
         lines += import_table(res) + [""]
     lines += leak_lines(res) + [""]
-    lines += [
-        "### (h) Model-level scenarios",
-        "",
-        "Not measured yet: pydynox's ORM does not exist yet (TODO in benchmarks/driver.py).",
-        "",
-    ]
+    lines += model_lines(res)
     if profile_text:
         lines += ["## Where pydynox's GetItem CPU goes", "", profile_text.strip(), ""]
+    if model_profile_text:
+        lines += ["## Where the model layer's CPU goes", "", model_profile_text.strip(), ""]
     return "\n".join(lines)
+
+
+def model_lines(res):
+    """(h): the ORM of each library, and what our model layer adds to our own client."""
+    present = [s for s in MODEL_SCENARIOS if any(k[0] == s for k in res.by)]
+    if not present:
+        return ["### (h) Model-level scenarios", "", "Not run.", ""]
+    lines = [
+        "### (h) Model level",
+        "",
+        "The same items as (a) and (b), read and written through each library's ORM "
+        "(`pydynox.model.Model`, PynamoDB's `Model`). Model instances are what the caller gets.",
+        "",
+    ]
+    for s in present:
+        lines += scenario_table(res, s, level="####") + [""]
+    overhead = []
+    for s in present:
+        if res.by.get((s, "ours")) and res.by.get((s, "ours-client")):
+            unit = TITLES[s][1]
+            diff = res.median(s, "ours", cpu_us) - res.median(s, "ours-client", cpu_us)
+            ratio = res.ratio(s, "ours", "ours-client", cpu_us)
+            overhead.append(f"{s} {diff:+.1f} µs/{unit} ({ratio:.2f}× the client's CPU)")
+    if overhead:
+        lines += [
+            "What the model layer adds to this checkout's own client call, CPU, medians "
+            "(difference of medians; ratio per round): " + "; ".join(overhead) + ".",
+            "",
+        ]
+    return lines
 
 
 def main():
@@ -551,16 +611,23 @@ def main():
         default=str(BENCH / "profile-notes.md"),
         help="hand-written profiling notes appended to the report when the file exists",
     )
+    ap.add_argument(
+        "--model-profile",
+        default=str(BENCH / "profile-model-notes.md"),
+        help="hand-written notes on the model layer's profile (profile-model.sh), appended likewise",
+    )
     args = ap.parse_args()
     res = Results(json.loads(Path(args.results).read_text()))
     md, png = Path(args.md), Path(args.png)
     md.parent.mkdir(parents=True, exist_ok=True)
     chart(res, png)
     profile = Path(args.profile).read_text() if Path(args.profile).exists() else ""
+    mp = Path(args.model_profile)
+    model_profile = mp.read_text() if mp.exists() else ""
     import os
 
     png_rel = os.path.relpath(png, md.parent)
-    md.write_text(markdown(res, png_rel, profile))
+    md.write_text(markdown(res, png_rel, profile, model_profile))
     print(f"wrote {md} and {png}")
 
 

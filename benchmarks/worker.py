@@ -378,6 +378,119 @@ class PynamoDB:
                 batch.save(model)
 
 
+# --- model level (issue 8): the same calls through each library's ORM ----------------------
+
+
+def _pydynox_models(client):
+    """The benchmark items as pydynox models. pydynox 0.21.0 and this checkout declare models
+    with the same names (`pydynox.model.Model`, `pydynox.config.ModelConfig`,
+    `pydynox.attributes.*`), so one declaration serves both contenders."""
+    from pydynox.attributes import (
+        BooleanAttribute,
+        ListAttribute,
+        MapAttribute,
+        NumberAttribute,
+        StringAttribute,
+        StringSetAttribute,
+    )
+    from pydynox.config import ModelConfig
+    from pydynox.model import Model
+
+    def fields():
+        # The attributes of items.base_item(), as PynamoDB's models declare them.
+        return {
+            "name": StringAttribute(),
+            "email": StringAttribute(),
+            "city": StringAttribute(),
+            "country": StringAttribute(),
+            "status": StringAttribute(),
+            "plan": StringAttribute(),
+            "created_at": StringAttribute(),
+            "bio": StringAttribute(),
+            "age": NumberAttribute(),
+            "score": NumberAttribute(),
+            "visits": NumberAttribute(),
+            "rank": NumberAttribute(),
+            "active": BooleanAttribute(),
+            "verified": BooleanAttribute(),
+            "tags": StringSetAttribute(),
+            "address": MapAttribute(),
+            "prefs": MapAttribute(),
+            "history": ListAttribute(),
+            "nums": ListAttribute(),
+            "blob": StringAttribute(null=True),
+        }
+
+    Item = type(
+        "Item",
+        (Model,),
+        {
+            "model_config": ModelConfig(table=TABLE_ITEMS, client=client),
+            "pk": StringAttribute(hash_key=True),
+            **fields(),
+        },
+    )
+    QItem = type(
+        "QItem",
+        (Model,),
+        {
+            "model_config": ModelConfig(table=TABLE_QUERY, client=client),
+            "pk": StringAttribute(hash_key=True),
+            "sk": NumberAttribute(range_key=True),
+            **fields(),
+        },
+    )
+    return Item, QItem
+
+
+class OursModels(Ours):
+    """pydynox's ORM (this checkout): Model.get / model.save / Model.query, and async_query."""
+
+    def __init__(self, endpoint: str):
+        super().__init__(endpoint)
+        self.Item, self.QItem = _pydynox_models(self.client)
+
+    def model_get(self):
+        return self.Item.get(pk=GET_KEY)
+
+    def model_save_prepare(self, n):
+        return [self.Item(**put_item(i)) for i in range(n)]
+
+    def model_save(self, model):
+        model.save()
+
+    def model_query_all(self):
+        # Plain iteration, as an application reads a query (and as PynamoDB is read here).
+        return sum(
+            1 for _ in self.QItem.query(hash_key=QUERY_PARTITION, page_size=1000)
+        )
+
+    async def model_aquery_all(self):
+        count = 0
+        async for _ in self.QItem.async_query(hash_key=QUERY_PARTITION, page_size=1000):
+            count += 1
+        return count
+
+
+class Pydynox021Models(OursModels):
+    """pydynox 0.21.0's ORM: the same model declarations and calls."""
+
+    def __init__(self, endpoint: str):
+        Pydynox021.__init__(self, endpoint)
+        self.Item, self.QItem = _pydynox_models(self.client)
+
+
+class PynamoDBModels(PynamoDB):
+    """PynamoDB: its reads already build models, so the model scenarios are its usual calls."""
+
+    def model_get(self):
+        return self.Item.get(GET_KEY)
+
+    model_save_prepare = PynamoDB.put_prepare
+    model_save = PynamoDB.put
+    model_query_all = PynamoDB.query_all
+
+
 CONTENDERS = {
     "ours": Ours,
     "pydynox-0.21.0": Pydynox021,
@@ -385,6 +498,48 @@ CONTENDERS = {
     "boto3-resource": Boto3Resource,
     "aioboto3": Aioboto3,
     "pynamodb": PynamoDB,
+}
+
+class OursClientRef(Ours):
+    """This checkout's client with no model: the model scenarios' baseline, read the same way
+    (iterated one item at a time) so the difference is the model layer alone."""
+
+    def model_get(self):
+        return self.get()
+
+    model_save_prepare = Ours.put_prepare
+    model_save = Ours.put
+
+    def model_query_all(self):
+        return sum(
+            1
+            for _ in self.client.query(
+                TABLE_QUERY,
+                "pk = :p",
+                expression_attribute_values={":p": QUERY_PARTITION},
+                page_size=1000,
+            )
+        )
+
+    async def model_aquery_all(self):
+        count = 0
+        async for _ in self.client.async_query(
+            TABLE_QUERY,
+            "pk = :p",
+            expression_attribute_values={":p": QUERY_PARTITION},
+            page_size=1000,
+        ):
+            count += 1
+        return count
+
+
+# The model scenarios' adapters, by contender; "ours-client" is our plain client call in the
+# same round, so the table shows what the model layer adds on top of it.
+MODEL_CONTENDERS = {
+    "ours": OursModels,
+    "ours-client": OursClientRef,
+    "pydynox-0.21.0": Pydynox021Models,
+    "pynamodb": PynamoDBModels,
 }
 
 IMPORTS = {
@@ -481,6 +636,88 @@ def sc_query(job):
     out["units"] = sum(found)  # per-item numbers
     out["queries"] = job["ops"]
     out["items_per_query"] = found[0]
+    return out
+
+
+def sc_model_get(job):
+    c = MODEL_CONTENDERS[job["contender"]](job["endpoint"])
+    get = c.model_get
+    for _ in range(job["warmup"]):
+        get()
+    assert get() is not None
+    n = job["ops"]
+
+    def loop():
+        for _ in range(n):
+            get()
+
+    return profiled(job, timed, loop, n)
+
+
+def sc_model_save(job):
+    c = MODEL_CONTENDERS[job["contender"]](job["endpoint"])
+    n, w = job["ops"], job["warmup"]
+    # Instances are built before the timed loop: the scenario measures save(), not __init__.
+    models = c.model_save_prepare(n + w)
+    save = c.model_save
+    for model in models[:w]:
+        save(model)
+    todo = models[w:]
+
+    def loop():
+        for model in todo:
+            save(model)
+
+    return profiled(job, timed, loop, n)
+
+
+def _per_item(job, read):
+    """Times `ops` whole reads of the query partition; per-item numbers."""
+    for _ in range(job["warmup"]):
+        read()
+    found = []
+
+    def loop():
+        for _ in range(job["ops"]):
+            found.append(read())
+
+    out = profiled(job, timed, loop, 0)
+    out["units"] = sum(found)
+    out["queries"] = job["ops"]
+    out["items_per_query"] = found[0]
+    return out
+
+
+def sc_model_query(job):
+    c = MODEL_CONTENDERS[job["contender"]](job["endpoint"])
+    return _per_item(job, c.model_query_all)
+
+
+def sc_model_aquery(job):
+    """`async for` over Model.async_query; one event loop for the whole job (made before the
+    timed part), so each read costs its awaits, not a loop's setup."""
+    import asyncio
+
+    c = MODEL_CONTENDERS[job["contender"]](job["endpoint"])
+    loop = asyncio.new_event_loop()
+    try:
+        return _per_item(job, lambda: loop.run_until_complete(c.model_aquery_all()))
+    finally:
+        loop.close()
+
+
+def profiled(job, measure, fn, units):
+    """measure(fn, units), under cProfile when the job asks for it (profile-model.sh), with
+    pstats written to job["profile_out"]. The profiler's clock is this process's CPU time,
+    as the benchmark counts it: wall time would mostly be the server's. The numbers of a
+    profiled job include cProfile's own per-call overhead; the benchmark never sets it."""
+    if not job.get("profile"):
+        return measure(fn, units)
+    import cProfile
+
+    prof = cProfile.Profile(time.process_time)
+    out = measure(lambda: prof.runcall(fn), units)
+    prof.dump_stats(job["profile_out"])
     return out
 
 
@@ -607,6 +844,10 @@ SCENARIOS = {
     "threads": sc_threads,
     "batch": sc_batch,
     "leak": sc_leak,
+    "model-get": sc_model_get,
+    "model-save": sc_model_save,
+    "model-query": sc_model_query,
+    "model-aquery": sc_model_aquery,
 }
 
 
