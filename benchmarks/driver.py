@@ -344,6 +344,16 @@ def run_job(
     return out
 
 
+def run_job_retrying(contender: str, scenario: str, job: dict, endpoint: str) -> dict:
+    """run_job, once more if it fails: on a loaded shared machine a server can stall past a
+    client's read timeout (botocore's is 60 s). A second failure is a real one."""
+    try:
+        return run_job(contender, scenario, job, endpoint)
+    except (RuntimeError, subprocess.TimeoutExpired) as error:
+        print(f"[bench] {contender}/{scenario} failed, retrying once: {str(error)[-300:]}", file=sys.stderr)
+        return run_job(contender, scenario, job, endpoint)
+
+
 def versions(servers: Servers) -> dict:
     v = {}
     for contender, venv in VENV_OF.items():
@@ -467,7 +477,7 @@ def main() -> None:
                 )
                 for contender in order:
                     t0 = time.monotonic()
-                    out = run_job(
+                    out = run_job_retrying(
                         contender,
                         sc.get("scenario", sc["name"]),
                         sc["job"],
@@ -496,6 +506,12 @@ def main() -> None:
                 f"[bench] leak check ({lp['large']} ops) {time.monotonic() - t0:.1f}s",
                 file=sys.stderr,
             )
+    except BaseException:
+        # Keep what was measured: a failure in round 5 should not throw away rounds 1-4.
+        partial = Path(args.out).with_suffix(".partial.json")
+        partial.write_text(json.dumps({"meta": meta, "results": results}, indent=1))
+        print(f"[bench] failed; {len(results)} results so far in {partial}", file=sys.stderr)
+        raise
     finally:
         servers.stop()
     meta["elapsed_s"] = round(time.monotonic() - started, 1)

@@ -281,6 +281,8 @@ def target_rows(res):
 
     def cmp(scenario, other, limit, what, label=None):
         if not res.by.get((scenario, "ours")) or not res.by.get((scenario, other)):
+            if res.meta.get("only"):
+                return  # a subset run: say nothing of scenarios it did not run
             out.append(
                 (
                     f"{what} ≤ {limit}× {label or LABEL.get(other, other)}",
@@ -495,6 +497,13 @@ def markdown(res, png_rel, profile_text, model_profile_text=""):
         + "The client, the server and other engineers' compilers shared these 2 cores, so absolute times "
         "are noisy: read the ratios (measured in the same round) rather than the microseconds.",
         sizes_line(m),
+    ]
+    if m.get("only"):
+        lines.append(
+            f"- **Subset run** (`--only {m['only']}`): only these scenarios were run; the others' "
+            "last results are in this file's git history."
+        )
+    lines += [
         servers_line(res),
         "- **What CPU means**: user + system CPU of the whole client process (every thread, so pydynox's "
         "tokio threads count), from `getrusage(RUSAGE_SELF)` around the timed loop. The servers' CPU is not included.",
@@ -562,7 +571,8 @@ def markdown(res, png_rel, profile_text, model_profile_text=""):
         lines += scenario_table(res, "batch") + [""]
     if any(k[0] == "import" for k in res.by):
         lines += import_table(res) + [""]
-    lines += leak_lines(res) + [""]
+    if not m.get("only") or any(r["scenario"] == "leak" for r in res.rows):
+        lines += leak_lines(res) + [""]
     lines += model_lines(res)
     if profile_text:
         lines += ["## Where pydynox's GetItem CPU goes", "", profile_text.strip(), ""]
