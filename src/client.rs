@@ -1,27 +1,39 @@
-//! `DynamoDBClient`: configuration, the fork-aware SDK client, and per-client metrics.
+//! `DynamoDBClient`: configuration, the fork-aware SDK clients, and per-client metrics.
 //! Its Python methods are generated (see spec/client.yaml); this module holds what they
 //! call besides the operations: the constructor, `repr` and the local accessors.
+//!
+//! The configuration (region, credentials chain, identity cache, timeouts, retries) is
+//! resolved once per client and process; every SDK client of the client (one per thread
+//! making sync calls, one for async calls) is built from it, so they share credentials
+//! and an assumed role is assumed once.
+
+mod credentials;
 
 use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, Region};
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::IntoPyObjectExt;
 
 use crate::bindings::{ModelMetrics, OperationMetrics};
 use crate::convert::ReadOptions;
-use crate::errors::Error;
+use crate::errors::{invalid, Error};
 use crate::runtime;
 
 const DEFAULT_REGION: &str = "us-east-1";
 
-/// What the constructor was given, kept to rebuild the SDK client in a forked child.
-#[derive(Clone, Debug, Default)]
+/// The longest timeout accepted (one year): longer is "never" in practice, and bounding
+/// it keeps deadline arithmetic from overflowing.
+pub const MAX_TIMEOUT_SECONDS: f64 = 365.0 * 24.0 * 3600.0;
+
+/// What the constructor was given, kept to resolve the configuration again in a forked
+/// child. `Debug` never shows the secret key or the session token.
+#[derive(Clone, Default)]
 pub struct ClientOptions {
     pub region: Option<String>,
     pub access_key: Option<String>,
@@ -32,9 +44,44 @@ pub struct ClientOptions {
     pub role_arn: Option<String>,
     pub role_session_name: Option<String>,
     pub external_id: Option<String>,
-    pub connect_timeout: Option<f64>,
-    pub read_timeout: Option<f64>,
+    pub connect_timeout: Option<Duration>,
+    pub read_timeout: Option<Duration>,
+    pub operation_timeout: Option<Duration>,
     pub max_retries: Option<i64>,
+}
+
+impl std::fmt::Debug for ClientOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |v: &Option<String>| v.as_ref().map(|_| "<redacted>");
+        f.debug_struct("ClientOptions")
+            .field("region", &self.region)
+            .field("access_key", &self.access_key)
+            .field("secret_key", &hidden(&self.secret_key))
+            .field("session_token", &hidden(&self.session_token))
+            .field("profile", &self.profile)
+            .field("endpoint_url", &self.endpoint_url.as_deref().map(redact_endpoint))
+            .field("role_arn", &self.role_arn)
+            .field("role_session_name", &self.role_session_name)
+            .field("external_id", &self.external_id)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("read_timeout", &self.read_timeout)
+            .field("operation_timeout", &self.operation_timeout)
+            .field("max_retries", &self.max_retries)
+            .finish()
+    }
+}
+
+/// `endpoint` without a `user:password@` part, for repr and error messages.
+pub fn redact_endpoint(endpoint: &str) -> String {
+    let (scheme, rest) = match endpoint.find("://") {
+        Some(i) => endpoint.split_at(i + 3),
+        None => ("", endpoint),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}{}", &rest[at + 1..]),
+        None => endpoint.to_string(),
+    }
 }
 
 /// Which counter of `ModelMetrics` a call adds to.
@@ -60,7 +107,11 @@ struct MetricsState {
 pub struct ClientShared {
     options: ClientOptions,
     region: String,
-    /// The SDK client and the process it was built in.
+    /// Where requests go, credentials stripped: named by connection errors.
+    pub endpoint: String,
+    /// The resolved configuration and the process it was resolved in.
+    config: RwLock<(u32, aws_sdk_dynamodb::Config)>,
+    /// The SDK client of async calls and the process it was built in.
     sdk: RwLock<(u32, aws_sdk_dynamodb::Client)>,
     pub read: ReadOptions,
     metrics: Mutex<MetricsState>,
@@ -76,7 +127,8 @@ thread_local! {
 
 impl ClientShared {
     /// The SDK client to send with from where this future runs: the calling thread's own
-    /// inside a sync call, the shared one on the async runtime. Either is rebuilt on first
+    /// inside a sync call, the shared one on the async runtime. Each has its own
+    /// connection pool and shares the client's configuration. Both are rebuilt on first
     /// use in a forked child, whose copies of the parent's connections are unusable.
     pub async fn sdk_here(self: &Arc<Self>) -> Result<aws_sdk_dynamodb::Client, Error> {
         let pid = runtime::process_id();
@@ -91,7 +143,7 @@ impl ClientShared {
             if let Some(client) = found {
                 return Ok(client);
             }
-            let client = self.build_sdk().await;
+            let client = aws_sdk_dynamodb::Client::from_conf(self.config_here().await);
             THREAD_CLIENTS.with(|clients| {
                 let mut clients = clients.borrow_mut();
                 clients.retain(|(owner, p, _)| *p == pid && owner.strong_count() > 0);
@@ -105,14 +157,27 @@ impl ClientShared {
                 return Ok(guard.1.clone());
             }
         }
-        let fresh = self.build_sdk().await;
+        let fresh = aws_sdk_dynamodb::Client::from_conf(self.config_here().await);
         *self.sdk.write().unwrap_or_else(|e| e.into_inner()) = (pid, fresh.clone());
         Ok(fresh)
     }
 
-    /// A new SDK client from the same configuration, with its own connection pool.
-    async fn build_sdk(&self) -> aws_sdk_dynamodb::Client {
-        build_sdk_client(&self.options).await.0
+    /// The configuration resolved in this process: in a forked child, resolved again
+    /// once (the parent's credentials provider may hold connections of the parent).
+    async fn config_here(&self) -> aws_sdk_dynamodb::Config {
+        let pid = runtime::process_id();
+        {
+            let guard = self.config.read().unwrap_or_else(|e| e.into_inner());
+            if guard.0 == pid {
+                return guard.1.clone();
+            }
+        }
+        let (fresh, _) = resolve_config(&self.options).await;
+        let mut slot = self.config.write().unwrap_or_else(|e| e.into_inner());
+        if slot.0 != pid {
+            *slot = (pid, fresh);
+        }
+        slot.1.clone()
     }
 
     /// Records one call's metrics as the last and adds them to the totals.
@@ -141,7 +206,10 @@ pub struct DynamoDBClient {
     pub shared: Arc<ClientShared>,
 }
 
-async fn build_sdk_client(o: &ClientOptions) -> (aws_sdk_dynamodb::Client, String) {
+/// Runs the AWS configuration chain once: region, profile, endpoint, credentials (an
+/// assumed role included), timeouts and retries. Returns the DynamoDB configuration every
+/// SDK client of one `DynamoDBClient` is built from, and the shared config it came from.
+async fn resolve_config(o: &ClientOptions) -> (aws_sdk_dynamodb::Config, SdkConfig) {
     let mut loader = aws_config::defaults(BehaviorVersion::latest());
     if let Some(region) = &o.region {
         loader = loader.region(Region::new(region.clone()));
@@ -157,35 +225,52 @@ async fn build_sdk_client(o: &ClientOptions) -> (aws_sdk_dynamodb::Client, Strin
         loader = loader.credentials_provider(creds);
     }
     let mut timeouts = TimeoutConfig::builder();
-    if let Some(s) = o.connect_timeout {
-        timeouts = timeouts.connect_timeout(Duration::from_secs_f64(s));
-    }
-    if let Some(s) = o.read_timeout {
-        timeouts = timeouts.read_timeout(Duration::from_secs_f64(s));
-    }
+    timeouts = match o.connect_timeout {
+        Some(d) => timeouts.connect_timeout(d),
+        None => timeouts.disable_connect_timeout(),
+    };
+    timeouts = match o.read_timeout {
+        Some(d) => timeouts.read_timeout(d),
+        None => timeouts.disable_read_timeout(),
+    };
+    timeouts = match o.operation_timeout {
+        Some(d) => timeouts.operation_timeout(d),
+        None => timeouts.disable_operation_timeout(),
+    };
     loader = loader.timeout_config(timeouts.build());
     if let Some(n) = o.max_retries {
+        // 0..=100, checked by `new`.
         loader = loader.retry_config(RetryConfig::standard().with_max_attempts(n as u32 + 1));
     }
     let sdk_config = loader.load().await;
     let region = sdk_config.region().map(|r| r.to_string()).unwrap_or_else(|| DEFAULT_REGION.to_string());
     let mut conf = aws_sdk_dynamodb::config::Builder::from(&sdk_config).region(Region::new(region.clone()));
-    if let Some(role) = &o.role_arn {
-        let mut assume = aws_config::sts::AssumeRoleProvider::builder(role)
-            .session_name(o.role_session_name.clone().unwrap_or_else(|| "pydynox".to_string()))
-            .region(Region::new(region.clone()));
-        if let Some(id) = &o.external_id {
-            assume = assume.external_id(id);
+    let provider = match &o.role_arn {
+        Some(role) => {
+            let mut assume = aws_config::sts::AssumeRoleProvider::builder(role)
+                .session_name(o.role_session_name.clone().unwrap_or_else(|| "pydynox".to_string()))
+                .region(Region::new(region.clone()));
+            if let Some(id) = &o.external_id {
+                assume = assume.external_id(id);
+            }
+            Some(SharedCredentialsProvider::new(assume.configure(&sdk_config).build().await))
         }
-        conf = conf.credentials_provider(assume.configure(&sdk_config).build().await);
+        None => sdk_config.credentials_provider(),
+    };
+    if let Some(provider) = provider {
+        conf = conf.credentials_provider(credentials::OnSharedRuntime(provider));
     }
-    (aws_sdk_dynamodb::Client::from_conf(conf.build()), region)
+    (conf.build(), sdk_config)
 }
 
-fn positive(name: &str, value: Option<f64>) -> PyResult<()> {
+/// A timeout argument: positive seconds up to a year, or None for no timeout.
+fn timeout(name: &str, value: Option<f64>) -> PyResult<Option<Duration>> {
     match value {
-        Some(v) if !(v.is_finite() && v > 0.0) => Err(PyValueError::new_err(format!("{name} must be a positive number of seconds, got {v}"))),
-        _ => Ok(()),
+        None => Ok(None),
+        Some(v) if v.is_finite() && v > 0.0 && v <= MAX_TIMEOUT_SECONDS => Ok(Duration::try_from_secs_f64(v).ok()),
+        Some(v) => Err(invalid(format!(
+            "{name} must be a positive number of seconds up to {MAX_TIMEOUT_SECONDS} (one year), or None for no timeout; got {v}"
+        ))),
     }
 }
 
@@ -204,26 +289,28 @@ pub fn new(
     external_id: Option<String>,
     connect_timeout: Option<f64>,
     read_timeout: Option<f64>,
+    operation_timeout: Option<f64>,
     max_retries: Option<i64>,
     proxy_url: Option<String>,
     exact_numbers: bool,
 ) -> PyResult<DynamoDBClient> {
     if access_key.is_some() != secret_key.is_some() {
-        return Err(PyValueError::new_err("access_key and secret_key must be given together"));
+        return Err(crate::errors::invalid("access_key and secret_key must be given together"));
     }
     if session_token.is_some() && access_key.is_none() {
-        return Err(PyValueError::new_err("session_token needs access_key and secret_key"));
+        return Err(crate::errors::invalid("session_token needs access_key and secret_key"));
     }
     if proxy_url.is_some() {
-        return Err(PyValueError::new_err(
+        return Err(crate::errors::invalid(
             "proxy_url is not supported yet; set HTTPS_PROXY for the process instead",
         ));
     }
-    positive("connect_timeout", connect_timeout)?;
-    positive("read_timeout", read_timeout)?;
+    let connect_timeout = timeout("connect_timeout", connect_timeout)?;
+    let read_timeout = timeout("read_timeout", read_timeout)?;
+    let operation_timeout = timeout("operation_timeout", operation_timeout)?;
     if let Some(n) = max_retries {
         if !(0..=100).contains(&n) {
-            return Err(PyValueError::new_err(format!("max_retries must be between 0 and 100, got {n}")));
+            return Err(crate::errors::invalid(format!("max_retries must be between 0 and 100, got {n}")));
         }
     }
     let options = ClientOptions {
@@ -238,27 +325,37 @@ pub fn new(
         external_id,
         connect_timeout,
         read_timeout,
+        operation_timeout,
         max_retries,
     };
     // Loading the config may read profile files: do it without the GIL, and on the shared
     // runtime, which is where this (async) client's connections will live.
-    let (sdk, region) = py.detach(|| runtime::runtime().block_on(build_sdk_client(&options)));
+    let (config, sdk_config) = py.detach(|| runtime::runtime().block_on(resolve_config(&options)));
+    let region = config.region().map(|r| r.to_string()).unwrap_or_else(|| DEFAULT_REGION.to_string());
+    let endpoint = match sdk_config.endpoint_url() {
+        Some(url) => redact_endpoint(url),
+        None => format!("https://dynamodb.{region}.amazonaws.com"),
+    };
+    let pid = runtime::process_id();
     Ok(DynamoDBClient {
         shared: Arc::new(ClientShared {
             options,
             region,
-            sdk: RwLock::new((runtime::process_id(), sdk)),
+            endpoint,
+            sdk: RwLock::new((pid, aws_sdk_dynamodb::Client::from_conf(config.clone()))),
+            config: RwLock::new((pid, config)),
             read: ReadOptions { exact_numbers },
             metrics: Mutex::new(MetricsState::default()),
         }),
     })
 }
 
-/// `repr()` shows where the client points, never credentials.
+/// `repr()` shows where the client points, never credentials (nor a `user:password@`
+/// part of the endpoint).
 pub fn repr(client: &DynamoDBClient) -> String {
     let s = &client.shared;
     match &s.options.endpoint_url {
-        Some(url) => format!("DynamoDBClient(region='{}', endpoint_url='{}')", s.region, url),
+        Some(url) => format!("DynamoDBClient(region='{}', endpoint_url='{}')", s.region, redact_endpoint(url)),
         None => format!("DynamoDBClient(region='{}')", s.region),
     }
 }
@@ -280,4 +377,34 @@ pub fn get_total_metrics(client: &DynamoDBClient, py: Python<'_>) -> PyResult<Py
 pub fn reset_metrics(client: &DynamoDBClient, py: Python<'_>) -> PyResult<Py<PyAny>> {
     *client.shared.metrics.lock().unwrap_or_else(|e| e.into_inner()) = MetricsState::default();
     Ok(py.None())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        let options = ClientOptions {
+            access_key: Some("AKIDEXAMPLE".into()),
+            secret_key: Some("very-secret-key".into()),
+            session_token: Some("very-secret-token".into()),
+            endpoint_url: Some("http://user:hunter2@localhost:8000".into()),
+            ..Default::default()
+        };
+        let text = format!("{options:?}");
+        assert!(text.contains("AKIDEXAMPLE"), "{text}");
+        for secret in ["very-secret-key", "very-secret-token", "hunter2"] {
+            assert!(!text.contains(secret), "{text}");
+        }
+    }
+
+    #[test]
+    fn endpoints_lose_their_user_info() {
+        assert_eq!(redact_endpoint("http://user:pw@host:8000/path"), "http://host:8000/path");
+        assert_eq!(redact_endpoint("https://host"), "https://host");
+        assert_eq!(redact_endpoint("http://host/a@b"), "http://host/a@b");
+        assert_eq!(redact_endpoint("user@host"), "host");
+        assert_eq!(redact_endpoint("http://a@b@host?x=@"), "http://host?x=@");
+    }
 }

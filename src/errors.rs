@@ -3,18 +3,29 @@
 //!
 //! Service errors are classified by the error code the protocol carries
 //! (`ProvideErrorMetadata::code`), transport errors by the SDK's typed variants and the
-//! typed source chain: never by searching debug text.
+//! typed source chain: never by searching debug text. The conversion is generic over the
+//! SDK's error type, so a new operation's `?` compiles without listing its error here;
+//! the few typed details (a failed condition's item, a transaction's reasons) are read by
+//! downcasting to the operation errors that carry them.
+//!
+//! Every message names what failed (`get_item on table 'orders'`, set by the operation
+//! with [`Error::during`]) and keeps DynamoDB's own message and request id.
 
+use std::any::Any;
 use std::error::Error as StdError;
+use std::fmt::Debug;
 
 use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::RequestId;
 use aws_sdk_dynamodb::types::CancellationReason;
 use pyo3::exceptions::{PyTimeoutError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyList, PyType};
 
 use crate::bindings as exc;
+use crate::client::ClientShared;
 use crate::convert::{item_to_py, Item, ReadOptions};
 
 /// Which Python exception an error becomes.
@@ -29,33 +40,91 @@ pub enum ErrorKind {
     AccessDenied,
     Credentials,
     Connection,
+    /// The SDK's connect, read or operation timeout ran out
+    /// (`RequestTimeoutException`: a `ConnectionException` and a `TimeoutError`).
+    RequestTimeout,
     Serialization,
     /// A service error pydynox has no dedicated class for.
     Service,
     /// Waiting for something took longer than the caller allowed (Python `TimeoutError`).
     Timeout,
-    /// A client-side argument problem found only while executing (Python `ValueError`).
+    /// A client-side argument problem found only while executing
+    /// (`ParamValidationException`: a `ValidationException` and a `ValueError`).
     Value,
 }
 
 #[derive(Debug)]
 pub struct Error {
     pub kind: ErrorKind,
+    /// What went wrong: DynamoDB's own message, or the transport failure.
     pub message: String,
+    /// DynamoDB's request id, when a response arrived.
+    pub request_id: Option<String>,
+    /// What was being done, e.g. `get_item on table 'orders'` (see [`Error::during`]).
+    pub context: Option<String>,
+    /// Where the client sends requests (credentials stripped), for connection failures.
+    pub endpoint: Option<String>,
     /// The stored item of a failed condition, when the call asked for it.
     pub item: Option<Item>,
     /// Per-operation reasons of a cancelled transaction.
     pub reasons: Vec<CancellationReason>,
+    /// How attached items are decoded (the client's `exact_numbers`).
+    pub read: ReadOptions,
 }
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into(), item: None, reasons: Vec::new() }
+        Self {
+            kind,
+            message: message.into(),
+            request_id: None,
+            context: None,
+            endpoint: None,
+            item: None,
+            reasons: Vec::new(),
+            read: ReadOptions::default(),
+        }
     }
 
-    /// The Python exception for this error. Attached items are decoded with `read`.
-    pub fn into_pyerr_with(self, py: Python<'_>, read: ReadOptions) -> PyErr {
-        let msg = self.message;
+    /// Names the call that failed and takes the client's endpoint and read options.
+    /// An outer call's name replaces an inner step's (`count on table 'x'`, not the
+    /// `scan` it is made of).
+    pub fn during(mut self, shared: &ClientShared, context: impl FnOnce() -> String) -> Self {
+        self.context = Some(context());
+        if self.endpoint.is_none() {
+            self.endpoint = Some(shared.endpoint.clone());
+        }
+        self.read = shared.read;
+        self
+    }
+
+    /// The text the exception carries.
+    pub fn render(&self) -> String {
+        let mut text = match (self.kind, &self.endpoint, &self.context) {
+            // "Connection failed" is 0.21.0's wording, which users' code matches.
+            (ErrorKind::Connection, Some(endpoint), Some(context)) => {
+                format!("Connection failed to DynamoDB at {endpoint} ({context}): {}", self.message)
+            }
+            (ErrorKind::Connection, Some(endpoint), None) => {
+                format!("Connection failed to DynamoDB at {endpoint}: {}", self.message)
+            }
+            (ErrorKind::Connection, None, Some(context)) => format!("Connection failed ({context}): {}", self.message),
+            (ErrorKind::Connection, None, None) => format!("Connection failed: {}", self.message),
+            (ErrorKind::RequestTimeout, Some(endpoint), Some(context)) => {
+                format!("{context}: DynamoDB at {endpoint} did not answer in time: {}", self.message)
+            }
+            (_, _, Some(context)) => format!("{context}: {}", self.message),
+            (_, _, None) => self.message.clone(),
+        };
+        if let Some(id) = &self.request_id {
+            text.push_str(&format!(" (request id: {id})"));
+        }
+        text
+    }
+
+    /// The Python exception for this error.
+    pub fn into_pyerr(self, py: Python<'_>) -> PyErr {
+        let msg = self.render();
         let err = match self.kind {
             ErrorKind::Validation => exc::ValidationException::new_err(msg),
             ErrorKind::ConditionalCheckFailed => exc::ConditionalCheckFailedException::new_err(msg),
@@ -66,12 +135,14 @@ impl Error {
             ErrorKind::AccessDenied => exc::AccessDeniedException::new_err(msg),
             ErrorKind::Credentials => exc::CredentialsException::new_err(msg),
             ErrorKind::Connection => exc::ConnectionException::new_err(msg),
+            ErrorKind::RequestTimeout => request_timeout(py, msg),
             ErrorKind::Serialization => exc::SerializationException::new_err(msg),
             ErrorKind::Service => exc::PydynoxException::new_err(msg),
             ErrorKind::Timeout => PyTimeoutError::new_err(msg),
-            ErrorKind::Value => PyValueError::new_err(msg),
+            ErrorKind::Value => invalid_in(py, msg),
         };
         // Attributes the spec declares for these classes are always present (None or []).
+        let read = self.read;
         let attach = || -> PyResult<()> {
             let value = err.value(py);
             match self.kind {
@@ -91,9 +162,43 @@ impl Error {
             Err(decode_error) => decode_error,
         }
     }
+}
 
-    pub fn into_pyerr(self, py: Python<'_>) -> PyErr {
-        self.into_pyerr_with(py, ReadOptions::default())
+/// `"get_item on table 'orders'"`, `"query on index 'by_email' of table 'users'"`.
+pub fn on_table(operation: &str, table: &str, index: Option<&str>) -> String {
+    match index {
+        Some(index) => format!("{operation} on index '{index}' of table '{table}'"),
+        None => format!("{operation} on table '{table}'"),
+    }
+}
+
+/// One of the exception classes written in Python (`pydynox.exceptions`), imported once.
+fn python_class<'py>(py: Python<'py>, cell: &'static PyOnceLock<Py<PyType>>, name: &str) -> Option<&'py Bound<'py, PyType>> {
+    cell.import(py, "pydynox.exceptions", name).ok()
+}
+
+/// The exception for an argument rejected before anything was sent:
+/// `ParamValidationException`, both a `ValidationException` (what 0.21.0 raised) and a
+/// `ValueError`. Call with the GIL held (it is, wherever arguments are checked).
+pub fn invalid(message: impl Into<String>) -> PyErr {
+    let message = message.into();
+    Python::attach(|py| invalid_in(py, message))
+}
+
+fn invalid_in(py: Python<'_>, message: String) -> PyErr {
+    static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    match python_class(py, &CLASS, "ParamValidationException") {
+        Some(class) => PyErr::from_type(class.clone(), message),
+        // Only if the pure-Python half of the package is broken; still a ValueError.
+        None => PyValueError::new_err(message),
+    }
+}
+
+fn request_timeout(py: Python<'_>, message: String) -> PyErr {
+    static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    match python_class(py, &CLASS, "RequestTimeoutException") {
+        Some(class) => PyErr::from_type(class.clone(), message),
+        None => exc::ConnectionException::new_err(message),
     }
 }
 
@@ -142,7 +247,7 @@ fn caused_by_credentials(err: &(dyn StdError + 'static)) -> bool {
     false
 }
 
-/// Renders an error and its causes, which is where the SDK puts the useful part.
+/// Renders an error's causes, which is where the SDK puts the useful part.
 fn chain_message(err: &(dyn StdError + 'static)) -> String {
     let mut parts = vec![err.to_string()];
     let mut cur = err.source();
@@ -156,83 +261,49 @@ fn chain_message(err: &(dyn StdError + 'static)) -> String {
     parts.join(": ")
 }
 
-/// Typed details some operation errors carry beyond code and message.
-pub trait ErrorDetails {
-    fn condition_item(&self) -> Option<&Item> {
-        None
+/// The stored item a failed condition returned, for the operations that can carry one.
+fn condition_item(err: &dyn Any) -> Option<&Item> {
+    use aws_sdk_dynamodb::operation::{delete_item::DeleteItemError, put_item::PutItemError, update_item::UpdateItemError};
+    if let Some(PutItemError::ConditionalCheckFailedException(e)) = err.downcast_ref::<PutItemError>() {
+        return e.item();
     }
-    fn cancellation_reasons(&self) -> &[CancellationReason] {
-        &[]
+    if let Some(DeleteItemError::ConditionalCheckFailedException(e)) = err.downcast_ref::<DeleteItemError>() {
+        return e.item();
     }
+    if let Some(UpdateItemError::ConditionalCheckFailedException(e)) = err.downcast_ref::<UpdateItemError>() {
+        return e.item();
+    }
+    None
 }
 
-macro_rules! no_details {
-    ($($ty:path),* $(,)?) => { $(impl ErrorDetails for $ty {})* };
-}
-
-macro_rules! condition_item {
-    ($($ty:ident),* $(,)?) => {
-        $(impl ErrorDetails for $ty {
-            fn condition_item(&self) -> Option<&Item> {
-                match self {
-                    $ty::ConditionalCheckFailedException(e) => e.item(),
-                    _ => None,
-                }
-            }
-        })*
-    };
-}
-
-use aws_sdk_dynamodb::operation::{
-    batch_get_item::BatchGetItemError, batch_write_item::BatchWriteItemError, create_table::CreateTableError,
-    delete_item::DeleteItemError, delete_table::DeleteTableError, describe_table::DescribeTableError,
-    describe_time_to_live::DescribeTimeToLiveError, execute_statement::ExecuteStatementError, get_item::GetItemError,
-    list_tables::ListTablesError, put_item::PutItemError, query::QueryError, scan::ScanError,
-    transact_get_items::TransactGetItemsError, transact_write_items::TransactWriteItemsError,
-    update_item::UpdateItemError, update_time_to_live::UpdateTimeToLiveError,
-};
-
-condition_item!(PutItemError, DeleteItemError, UpdateItemError);
-no_details!(
-    GetItemError,
-    QueryError,
-    ScanError,
-    BatchGetItemError,
-    BatchWriteItemError,
-    CreateTableError,
-    DeleteTableError,
-    DescribeTableError,
-    DescribeTimeToLiveError,
-    UpdateTimeToLiveError,
-    ExecuteStatementError,
-    ListTablesError,
-);
-
-impl ErrorDetails for TransactWriteItemsError {
-    fn cancellation_reasons(&self) -> &[CancellationReason] {
-        match self {
-            Self::TransactionCanceledException(e) => e.cancellation_reasons(),
-            _ => &[],
-        }
+/// The per-operation reasons of a cancelled transaction.
+fn cancellation_reasons(err: &dyn Any) -> &[CancellationReason] {
+    use aws_sdk_dynamodb::operation::{transact_get_items::TransactGetItemsError, transact_write_items::TransactWriteItemsError};
+    if let Some(TransactWriteItemsError::TransactionCanceledException(e)) = err.downcast_ref::<TransactWriteItemsError>() {
+        return e.cancellation_reasons();
     }
+    if let Some(TransactGetItemsError::TransactionCanceledException(e)) = err.downcast_ref::<TransactGetItemsError>() {
+        return e.cancellation_reasons();
+    }
+    &[]
 }
 
-impl ErrorDetails for TransactGetItemsError {
-    fn cancellation_reasons(&self) -> &[CancellationReason] {
-        match self {
-            Self::TransactionCanceledException(e) => e.cancellation_reasons(),
-            _ => &[],
-        }
-    }
+/// DynamoDB's request id from a raw response, when the response type is the SDK's.
+fn response_request_id<R: 'static>(raw: Option<&R>) -> Option<String> {
+    let raw = raw? as &dyn Any;
+    raw.downcast_ref::<aws_smithy_runtime_api::http::Response>()
+        .and_then(|r| r.request_id())
+        .map(str::to_owned)
 }
 
 impl<E, R> From<SdkError<E, R>> for Error
 where
-    E: ProvideErrorMetadata + ErrorDetails + StdError + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
+    E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
+    R: Debug + Send + Sync + 'static,
 {
     fn from(err: SdkError<E, R>) -> Self {
-        match &err {
+        let request_id = response_request_id(err.raw_response());
+        let mut out = match &err {
             SdkError::ServiceError(service) => {
                 let e = service.err();
                 let code = e.code().unwrap_or("UnknownError");
@@ -244,17 +315,38 @@ where
                 if out.kind == ErrorKind::Service {
                     out.message = format!("{code}: {}", out.message);
                 }
-                out.item = e.condition_item().cloned();
-                out.reasons = e.cancellation_reasons().to_vec();
+                out.item = condition_item(e).cloned();
+                out.reasons = cancellation_reasons(e).to_vec();
+                out.request_id = e.meta().request_id().map(str::to_owned);
                 out
             }
-            SdkError::TimeoutError(_) => Error::new(ErrorKind::Connection, format!("DynamoDB did not answer in time: {}", chain_message(&err))),
+            SdkError::TimeoutError(_) => Error::new(ErrorKind::RequestTimeout, chain_message(&err)),
             SdkError::DispatchFailure(_) | SdkError::ConstructionFailure(_) if caused_by_credentials(&err) => {
                 Error::new(ErrorKind::Credentials, chain_message(&err))
             }
-            SdkError::DispatchFailure(_) => Error::new(ErrorKind::Connection, format!("could not reach DynamoDB: {}", chain_message(&err))),
+            SdkError::DispatchFailure(d) if d.is_timeout() => Error::new(ErrorKind::RequestTimeout, chain_message(&err)),
+            SdkError::DispatchFailure(_) => Error::new(ErrorKind::Connection, chain_message(&err)),
             SdkError::ResponseError(_) => Error::new(ErrorKind::Service, format!("unreadable response from DynamoDB: {}", chain_message(&err))),
             _ => Error::new(ErrorKind::Service, chain_message(&err)),
+        };
+        if out.request_id.is_none() {
+            out.request_id = request_id;
         }
+        out
+    }
+}
+
+/// `"table 'a'"` or `"tables 'a', 'b'"`: the tables a multi-table call touches, each once.
+pub fn tables<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for name in names {
+        if !seen.contains(&name) {
+            seen.push(name);
+        }
+    }
+    let quoted: Vec<String> = seen.iter().map(|n| format!("'{n}'")).collect();
+    match quoted.len() {
+        1 => format!("table {}", quoted[0]),
+        _ => format!("tables {}", quoted.join(", ")),
     }
 }

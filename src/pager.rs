@@ -36,6 +36,27 @@ pub struct Page {
 impl PageRequest {
     /// Fetches one page starting after `start`, asking DynamoDB for at most `limit` items.
     pub async fn fetch(&self, shared: &Arc<ClientShared>, start: Option<Item>, limit: Option<i32>) -> Result<Page, Error> {
+        self.fetch_page(shared, start, limit).await.map_err(|e| e.during(shared, || self.describe()))
+    }
+
+    /// `scan on table 'orders'`, for error messages.
+    fn describe(&self) -> String {
+        match self {
+            PageRequest::Query(_) => self.describe_as("query"),
+            PageRequest::Scan(_) => self.describe_as("scan"),
+        }
+    }
+
+    /// `<operation> on table 'orders'` (or on an index of it), for error messages.
+    pub fn describe_as(&self, operation: &str) -> String {
+        let (table, index) = match self {
+            PageRequest::Query(q) => (q.get_table_name(), q.get_index_name()),
+            PageRequest::Scan(s) => (s.get_table_name(), s.get_index_name()),
+        };
+        crate::errors::on_table(operation, table.as_deref().unwrap_or("?"), index.as_deref())
+    }
+
+    async fn fetch_page(&self, shared: &Arc<ClientShared>, start: Option<Item>, limit: Option<i32>) -> Result<Page, Error> {
         let sdk = shared.sdk_here().await?;
         let started = Instant::now();
         let (page, kind) = match self {
@@ -125,7 +146,9 @@ impl Pager {
                 st.exhausted = true;
                 return Ok(None);
             }
-            let start = st.next_start.take();
+            // The key stays in the state until its page has arrived: if this fetch fails
+            // or this future is dropped (a cancelled task), the next call asks again.
+            let start = st.next_start.clone();
             let page = self.request.fetch(&self.shared, start, self.request_limit(st.yielded)).await?;
             st.fetched_any = true;
             st.next_start = page.last_evaluated_key.clone();

@@ -18,10 +18,11 @@
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3_async_runtimes::generic::{self, ContextExt};
 use pyo3_async_runtimes::TaskLocals;
@@ -74,9 +75,12 @@ fn build_local() -> Runtime {
 }
 
 /// Runs a future to completion on the calling thread's own runtime. Call with the GIL
-/// released, from a thread that is not already inside a runtime.
+/// released, from a thread that is not already inside a runtime (sync methods go through
+/// [`wait`], which checks that).
 pub fn block_on<F: Future>(fut: F) -> F::Output {
     LOCAL.with(|cell| {
+        // Cannot fail: `wait` refuses to start while this thread is inside a runtime, the
+        // only state in which the cell is already borrowed.
         let mut slot = cell.borrow_mut();
         let pid = std::process::id();
         if slot.as_ref().is_none_or(|(owner, _)| *owner != pid) {
@@ -88,6 +92,73 @@ pub fn block_on<F: Future>(fut: F) -> F::Output {
         let (_, rt) = slot.as_ref().expect("set just above");
         rt.block_on(fut)
     })
+}
+
+/// How often a sync call on the main thread lets Python run its signal handlers while it
+/// waits, so Ctrl-C (or any handler that raises) ends the wait within about this long.
+const SIGNAL_POLL: Duration = Duration::from_millis(50);
+
+/// What a sync method does with its future: runs it on the calling thread's runtime with
+/// the GIL released, and returns its output. On the main thread, signal handlers run every
+/// [`SIGNAL_POLL`] meanwhile; if one raises (`KeyboardInterrupt`), the future is dropped,
+/// which cancels the request, and the exception is returned.
+///
+/// A sync call made from a thread that is already inside a runtime (Python code run by
+/// one of our tasks, e.g. a finaliser triggered while a twin converts its result, or a
+/// signal handler run during another sync call) gets a `RuntimeError`: blocking there
+/// would deadlock or panic.
+pub fn wait<F>(py: Python<'_>, fut: F) -> PyResult<F::Output>
+where
+    F: Future + Send,
+    F::Output: Send,
+{
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(PyRuntimeError::new_err(
+            "a sync pydynox method was called from code running inside pydynox's runtime (for example a \
+             finaliser or signal handler that ran during another pydynox call); use the async_ twin there, \
+             or make the call elsewhere",
+        ));
+    }
+    if !on_main_thread(py) {
+        return Ok(py.detach(|| block_on(fut)));
+    }
+    py.detach(|| {
+        block_on(async move {
+            let mut fut = std::pin::pin!(fut);
+            loop {
+                tokio::select! {
+                    biased;
+                    out = &mut fut => return Ok(out),
+                    () = tokio::time::sleep(SIGNAL_POLL) => Python::attach(|py| py.check_signals())?,
+                }
+            }
+        })
+    })
+}
+
+thread_local! {
+    /// Whether this thread is Python's main thread (the only one that runs signal
+    /// handlers), and the process that was found in: the thread that forks is the main
+    /// thread of the child.
+    static MAIN_THREAD: std::cell::Cell<Option<(u32, bool)>> = const { std::cell::Cell::new(None) };
+}
+
+fn on_main_thread(py: Python<'_>) -> bool {
+    let pid = std::process::id();
+    if let Some((owner, main)) = MAIN_THREAD.get() {
+        if owner == pid {
+            return main;
+        }
+    }
+    let main = (|| -> PyResult<bool> {
+        let threading = py.import("threading")?;
+        let main_ident = threading.call_method0("main_thread")?.getattr("ident")?;
+        let ident = threading.call_method0("get_ident")?;
+        main_ident.eq(ident)
+    })()
+    .unwrap_or(false);
+    MAIN_THREAD.set(Some((pid, main)));
+    main
 }
 
 /// True inside a sync call's `block_on` (a current-thread runtime), false on the shared
@@ -107,22 +178,42 @@ where
 }
 
 /// Tasks spawned for async twins (and the blocking tasks that hand their results to
-/// Python) that have not finished yet.
-static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+/// Python) that have not finished yet, with the process they were counted in: the high 32
+/// bits hold the process id, the low 32 the count. A forked child inherits the parent's
+/// count but none of its tasks; a count of another process reads as zero there.
+static IN_FLIGHT: AtomicU64 = AtomicU64::new(0);
+
+fn in_flight() -> u64 {
+    let pid = u64::from(std::process::id());
+    let current = IN_FLIGHT.load(Ordering::SeqCst);
+    if current >> 32 == pid {
+        current & u64::from(u32::MAX)
+    } else {
+        0
+    }
+}
 
 /// Counts one spawned task from start to end (drop), however it ends.
-struct InFlight;
+struct InFlight {
+    pid: u64,
+}
 
 impl InFlight {
     fn start() -> Self {
-        IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
-        InFlight
+        let pid = u64::from(std::process::id());
+        let _ = IN_FLIGHT.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |current| {
+            Some(if current >> 32 == pid { current + 1 } else { (pid << 32) | 1 })
+        });
+        InFlight { pid }
     }
 }
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+        let pid = self.pid;
+        let _ = IN_FLIGHT.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |current| {
+            (current >> 32 == pid && current & u64::from(u32::MAX) > 0).then(|| current - 1)
+        });
     }
 }
 
@@ -137,7 +228,7 @@ const EXIT_GRACE: Duration = Duration::from_secs(5);
 pub fn wait_for_async_tasks(py: Python<'_>) {
     py.detach(|| {
         let deadline = Instant::now() + EXIT_GRACE;
-        while IN_FLIGHT.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+        while in_flight() > 0 && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(1));
         }
     });

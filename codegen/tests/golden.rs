@@ -56,7 +56,7 @@ fn every_operation_gets_a_sync_method_and_an_async_twin() {
     assert!(stubs.contains("def async_query(self, table: str, limit: int | None = None) -> AsyncMiniQueryResult:"));
     // The sync twin releases the GIL; the async one goes through the runtime.
     let compact: String = rust.split_whitespace().collect();
-    assert!(compact.contains("py.detach(||crate::runtime::block_on(crate::ops::get_item::execute(prepared),))"), "{rust}");
+    assert!(compact.contains("crate::runtime::wait(py,crate::ops::get_item::execute(prepared))?"), "{rust}");
     assert!(compact.contains("crate::runtime::future_into_py(py,asyncmove{letoutput=crate::ops::get_item::execute(prepared).await;"));
 }
 

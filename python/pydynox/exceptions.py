@@ -14,7 +14,27 @@ from pydynox.pydynox_core import (
     ValidationException,
 )
 
+
+class ParamValidationException(ValidationException, ValueError):
+    """An argument was rejected before anything was sent (a bad key type, an unknown
+    billing mode, NaN, an empty set...).
+
+    It is both a `ValidationException` (what pydynox 0.21.0 raised there) and a
+    `ValueError` (what Python code expects for a bad argument), so either `except` works.
+    """
+
+
+class RequestTimeoutException(ConnectionException, TimeoutError):
+    """DynamoDB did not answer within the client's connect, read or operation timeout.
+
+    A `ConnectionException` and a `TimeoutError`. The request may still have been applied:
+    see docs/timeouts-retries-cancellation.md.
+    """
+
+
 __all__ = [
+    "ParamValidationException",
+    "RequestTimeoutException",
     "AccessDeniedException",
     "ConditionalCheckFailedException",
     "ConnectionException",

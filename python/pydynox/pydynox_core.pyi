@@ -164,7 +164,7 @@ class QueryResult:
 
     @property
     def last_evaluated_key(self) -> dict[str, Any] | None:
-        """Key to resume after the last page fetched so far; None once the query is exhausted."""
+        """DynamoDB's LastEvaluatedKey of the last page fetched so far (None before the first page and once the query is exhausted); pass it as `last_evaluated_key` to resume. It is exact, resuming with exactly the items not yet handed out, when iteration stopped at `limit` (requests never ask for more than `limit` needs) or after every item of the fetched pages; if you stop in the middle of a page, resuming from it skips the rest of that page, so build the key from the last item you handled instead (its table key attributes, plus the index key attributes for an index), as the Model layer does. A fetch that fails or is cancelled leaves it unchanged, and the next iteration asks for the same page again."""
 
     @property
     def metrics(self) -> OperationMetrics | None:
@@ -181,7 +181,7 @@ class AsyncQueryResult:
 
     @property
     def last_evaluated_key(self) -> dict[str, Any] | None:
-        """Key to resume after the last page fetched so far; None once the query is exhausted."""
+        """DynamoDB's LastEvaluatedKey of the last page fetched so far (None before the first page and once the query is exhausted); pass it as `last_evaluated_key` to resume. It is exact, resuming with exactly the items not yet handed out, when iteration stopped at `limit` (requests never ask for more than `limit` needs) or after every item of the fetched pages; if you stop in the middle of a page, resuming from it skips the rest of that page, so build the key from the last item you handled instead (its table key attributes, plus the index key attributes for an index), as the Model layer does. A fetch that fails or is cancelled leaves it unchanged, and the next iteration asks for the same page again."""
 
     @property
     def metrics(self) -> OperationMetrics | None:
@@ -198,7 +198,7 @@ class ScanResult:
 
     @property
     def last_evaluated_key(self) -> dict[str, Any] | None:
-        """Key to resume after the last page fetched so far; None once the scan is exhausted."""
+        """DynamoDB's LastEvaluatedKey of the last page fetched so far (None before the first page and once the scan is exhausted); pass it as `last_evaluated_key` to resume. It is exact, resuming with exactly the items not yet handed out, when iteration stopped at `limit` (requests never ask for more than `limit` needs) or after every item of the fetched pages; if you stop in the middle of a page, resuming from it skips the rest of that page, so build the key from the last item you handled instead (its table key attributes, plus the index key attributes for an index), as the Model layer does. A fetch that fails or is cancelled leaves it unchanged, and the next iteration asks for the same page again."""
 
     @property
     def metrics(self) -> OperationMetrics | None:
@@ -215,7 +215,7 @@ class AsyncScanResult:
 
     @property
     def last_evaluated_key(self) -> dict[str, Any] | None:
-        """Key to resume after the last page fetched so far; None once the scan is exhausted."""
+        """DynamoDB's LastEvaluatedKey of the last page fetched so far (None before the first page and once the scan is exhausted); pass it as `last_evaluated_key` to resume. It is exact, resuming with exactly the items not yet handed out, when iteration stopped at `limit` (requests never ask for more than `limit` needs) or after every item of the fetched pages; if you stop in the middle of a page, resuming from it skips the rest of that page, so build the key from the last item you handled instead (its table key attributes, plus the index key attributes for an index), as the Model layer does. A fetch that fails or is cancelled leaves it unchanged, and the next iteration asks for the same page again."""
 
     @property
     def metrics(self) -> OperationMetrics | None:
@@ -225,7 +225,7 @@ class AsyncScanResult:
 class DynamoDBClient:
     """A connection to DynamoDB. Every I/O method has an `async_` twin taking the same parameters. Configuration falls back to the standard AWS chain (AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB, AWS_PROFILE, environment credentials, ...)."""
 
-    def __new__(cls, region: str | None = None, access_key: str | None = None, secret_key: str | None = None, session_token: str | None = None, profile: str | None = None, endpoint_url: str | None = None, role_arn: str | None = None, role_session_name: str | None = None, external_id: str | None = None, connect_timeout: float | None = None, read_timeout: float | None = None, max_retries: int | None = None, proxy_url: str | None = None, exact_numbers: bool = False) -> DynamoDBClient:
+    def __new__(cls, region: str | None = None, access_key: str | None = None, secret_key: str | None = None, session_token: str | None = None, profile: str | None = None, endpoint_url: str | None = None, role_arn: str | None = None, role_session_name: str | None = None, external_id: str | None = None, connect_timeout: float | None = 5.0, read_timeout: float | None = 30.0, operation_timeout: float | None = 60.0, max_retries: int | None = None, proxy_url: str | None = None, exact_numbers: bool = False) -> DynamoDBClient:
         """Configures the client. Nothing is sent until the first call.
 
         Args:
@@ -238,8 +238,9 @@ class DynamoDBClient:
             role_arn: Role to assume with STS before calling DynamoDB.
             role_session_name: Session name for the assumed role.
             external_id: External id for the assumed role.
-            connect_timeout: Seconds to wait for a connection.
-            read_timeout: Seconds to wait for each response.
+            connect_timeout: Seconds to wait for a connection; None waits forever.
+            read_timeout: Seconds to wait for each response to start arriving (and between its chunks); None waits forever.
+            operation_timeout: Seconds one request may take, retries included; None for no limit. A call that sends several requests (pages, batches) applies it to each.
             max_retries: Attempts after the first for retryable errors (throttling, 5xx).
             proxy_url: Not supported yet: passing a value raises ValueError rather than being silently ignored.
             exact_numbers: Return non-integral numbers as decimal.Decimal (exact) instead of float.
@@ -486,32 +487,34 @@ class DynamoDBClient:
 
 
 
-    def parallel_scan(self, table: str, total_segments: int, filter_expression: str | None = None, projection_expression: str | None = None, expression_attribute_names: dict[str, str] | None = None, expression_attribute_values: dict[str, Any] | None = None, consistent_read: bool = False) -> tuple[list[dict[str, Any]], OperationMetrics]:
-        """Scans all segments concurrently and returns every item at once.
+    def parallel_scan(self, table: str, total_segments: int, filter_expression: str | None = None, projection_expression: str | None = None, expression_attribute_names: dict[str, str] | None = None, expression_attribute_values: dict[str, Any] | None = None, consistent_read: bool = False, max_concurrency: int | None = None) -> tuple[list[dict[str, Any]], OperationMetrics]:
+        """Scans the segments concurrently (at most max_concurrency at a time) and returns every item at once.
 
         Args:
             table: Table name.
-            total_segments: How many segments to scan concurrently.
+            total_segments: How many segments to split the table into.
             filter_expression: Condition applied after reading; filtered items still consume capacity.
             projection_expression: Attributes to return.
             expression_attribute_names: Placeholders for attribute names (#name -> name).
             expression_attribute_values: Placeholders for values (:value -> value).
             consistent_read: Use a strongly consistent read.
+            max_concurrency: Segments scanned at the same time (default min(total_segments, 16)); the rest wait their turn.
         """
 
 
 
-    async def async_parallel_scan(self, table: str, total_segments: int, filter_expression: str | None = None, projection_expression: str | None = None, expression_attribute_names: dict[str, str] | None = None, expression_attribute_values: dict[str, Any] | None = None, consistent_read: bool = False) -> tuple[list[dict[str, Any]], OperationMetrics]:
-        """Scans all segments concurrently and returns every item at once.
+    async def async_parallel_scan(self, table: str, total_segments: int, filter_expression: str | None = None, projection_expression: str | None = None, expression_attribute_names: dict[str, str] | None = None, expression_attribute_values: dict[str, Any] | None = None, consistent_read: bool = False, max_concurrency: int | None = None) -> tuple[list[dict[str, Any]], OperationMetrics]:
+        """Scans the segments concurrently (at most max_concurrency at a time) and returns every item at once.
 
         Args:
             table: Table name.
-            total_segments: How many segments to scan concurrently.
+            total_segments: How many segments to split the table into.
             filter_expression: Condition applied after reading; filtered items still consume capacity.
             projection_expression: Attributes to return.
             expression_attribute_names: Placeholders for attribute names (#name -> name).
             expression_attribute_values: Placeholders for values (:value -> value).
             consistent_read: Use a strongly consistent read.
+            max_concurrency: Segments scanned at the same time (default min(total_segments, 16)); the rest wait their turn.
         """
 
 

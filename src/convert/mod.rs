@@ -25,6 +25,7 @@
 //! Layout: `to_wire.rs` (Python -> DynamoDB), `from_wire.rs` (DynamoDB -> Python),
 //! `number.rs` (number text, pure Rust), `path.rs` (lazy error paths).
 
+mod entries;
 mod from_wire;
 mod number;
 mod path;
@@ -37,6 +38,8 @@ use pyo3::types::{PyDict, PyType};
 pub use aws_sdk_dynamodb::types::AttributeValue;
 
 use path::Path;
+
+pub(crate) use entries::entries;
 
 /// A DynamoDB item (or key): attribute name -> value.
 pub type Item = std::collections::HashMap<String, AttributeValue>;

@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
 #[derive(Clone, Copy)]
@@ -37,18 +37,18 @@ impl<'a> Path<'a> {
         PyTypeError::new_err(format!("{self}: {msg}"))
     }
 
-    /// `ValueError: <path>: <msg>`
+    /// `ParamValidationException` (a `ValueError`): `<path>: <msg>`
     #[cold]
     pub(crate) fn value_error(&self, msg: impl fmt::Display) -> PyErr {
-        PyValueError::new_err(format!("{self}: {msg}"))
+        crate::errors::invalid(format!("{self}: {msg}"))
     }
 
     /// Re-raise an error that came out of Python (e.g. a `UnicodeEncodeError` for a lone
-    /// surrogate) as a ValueError that names the path, keeping the original as `__cause__`
+    /// surrogate) as a `ParamValidationException` (a ValueError) that names the path, keeping the original as `__cause__`
     /// so nothing is lost when debugging.
     #[cold]
     pub(crate) fn wrap(&self, py: Python<'_>, err: PyErr) -> PyErr {
-        let wrapped = PyValueError::new_err(format!("{self}: {err}"));
+        let wrapped = crate::errors::invalid(format!("{self}: {err}"));
         wrapped.set_cause(py, Some(err));
         wrapped
     }

@@ -31,7 +31,8 @@ pub(super) fn dict_entries(
     depth: usize,
 ) -> PyResult<HashMap<String, AttributeValue>> {
     let mut out = HashMap::with_capacity(dict.len());
-    for (key, value) in dict.iter() {
+    for entry in super::entries(dict) {
+        let (key, value) = entry.map_err(|changed| changed.at(path))?;
         let Ok(key) = key.cast::<PyString>() else {
             return Err(path.type_error(format_args!(
                 "attribute names must be str, got a key of type '{}'",
@@ -287,15 +288,23 @@ impl SetKind {
 /// set / frozenset -> SS, NS or BS. Set members carry no path of their own (sets are
 /// unordered), so errors name the set.
 fn set(value: &Bound<'_, PyAny>, path: &Path<'_>) -> PyResult<AttributeValue> {
-    let len = value.len()?;
+    // The size the set really holds: a subclass's `__len__` may say anything (a huge
+    // number would make the reservations below abort the process).
+    // SAFETY: `value` is a live set or frozenset (or subclass): the caller checked.
+    let len = unsafe { ffi::PySet_Size(value.as_ptr()) };
+    let len = usize::try_from(len).map_err(|_| path.wrap(value.py(), PyErr::fetch(value.py())))?;
     if len == 0 {
         return Err(path.value_error("empty sets cannot be stored in DynamoDB (store None or omit the attribute)"));
     }
     let mut kind: Option<SetKind> = None;
     let mut strings: Vec<String> = Vec::new();
     let mut blobs: Vec<Blob> = Vec::new();
-    for member in value.try_iter()? {
+    // A subclass's `__iter__` may yield more than the set holds (or never stop): bound it.
+    for (count, member) in value.try_iter()?.enumerate() {
         let member = member?;
+        if count >= len {
+            return Err(path.value_error("the set's iterator yields more members than the set holds"));
+        }
         let (this_kind, text_or_bytes) = set_member(&member, path)?;
         match kind {
             None => {

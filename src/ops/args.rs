@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
@@ -36,7 +36,7 @@ pub fn values(d: Option<Bound<'_, PyDict>>) -> PyResult<Option<Item>> {
 pub fn required<'py>(d: &Bound<'py, PyDict>, key: &str, at: &str) -> PyResult<Bound<'py, PyAny>> {
     d.get_item(key)?
         .filter(|v| !v.is_none())
-        .ok_or_else(|| PyValueError::new_err(format!("{at} is missing '{key}'")))
+        .ok_or_else(|| crate::errors::invalid(format!("{at} is missing '{key}'")))
 }
 
 /// A dict entry that may be absent or None.
@@ -61,7 +61,7 @@ pub fn only_keys(d: &Bound<'_, PyDict>, allowed: &[&str], at: &str) -> PyResult<
     for k in d.keys() {
         let k = k.extract::<String>().unwrap_or_default();
         if !allowed.contains(&k.as_str()) {
-            return Err(PyValueError::new_err(format!("{at} has an unknown key '{k}' (expected one of: {})", allowed.join(", "))));
+            return Err(crate::errors::invalid(format!("{at} has an unknown key '{k}' (expected one of: {})", allowed.join(", "))));
         }
     }
     Ok(())
@@ -72,8 +72,70 @@ pub fn count_arg(v: Option<i64>, name: &str, min: i64) -> PyResult<Option<i32>> 
     match v {
         None => Ok(None),
         Some(n) if n < min || n > i32::MAX as i64 => {
-            Err(PyValueError::new_err(format!("{name} must be between {min} and {}, got {n}", i32::MAX)))
+            Err(crate::errors::invalid(format!("{name} must be between {min} and {}, got {n}", i32::MAX)))
         }
         Some(n) => Ok(Some(n as i32)),
+    }
+}
+
+/// A list argument, extracted like PyO3's `Vec<T>` but without trusting the argument's
+/// `__len__`: PyO3 reserves whatever a sequence's `__len__` claims, and a subclass that
+/// claims 2**40 items makes that allocation abort the process. Lists and tuples (and their
+/// subclasses) are read from their storage; other sequences through their iterator.
+#[derive(Debug)]
+pub struct Seq<T>(pub Vec<T>);
+
+impl<T> Default for Seq<T> {
+    fn default() -> Self {
+        Seq(Vec::new())
+    }
+}
+
+impl<T> std::ops::Deref for Seq<T> {
+    type Target = Vec<T>;
+
+    fn deref(&self) -> &Vec<T> {
+        &self.0
+    }
+}
+
+impl<T> IntoIterator for Seq<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'py, T> FromPyObject<'_, 'py> for Seq<T>
+where
+    T: pyo3::conversion::FromPyObjectOwned<'py>,
+{
+    type Error = PyErr;
+
+    fn extract(obj: pyo3::Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        use pyo3::types::{PyList, PyTuple};
+        let extract = |item: Bound<'py, PyAny>| item.extract::<T>().map_err(Into::into);
+        if let Ok(list) = obj.cast::<PyList>() {
+            // `iter` re-reads the real length at every step, so a list changed meanwhile is
+            // read safely too.
+            return list.iter().map(extract).collect::<PyResult<Vec<T>>>().map(Seq);
+        }
+        if let Ok(tuple) = obj.cast::<PyTuple>() {
+            return tuple.iter().map(extract).collect::<PyResult<Vec<T>>>().map(Seq);
+        }
+        if obj.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err("Can't extract `str` to `Vec`"));
+        }
+        // SAFETY: a valid object pointer.
+        if unsafe { pyo3::ffi::PySequence_Check(obj.as_ptr()) } == 0 {
+            return Err(PyTypeError::new_err(format!("'{}' object is not a sequence (a list was expected)", type_name(&obj))));
+        }
+        let mut out = Vec::new();
+        for item in obj.try_iter()? {
+            out.push(extract(item?)?);
+        }
+        Ok(Seq(out))
     }
 }

@@ -11,7 +11,7 @@ use pyo3::types::{PyDict, PyList};
 use crate::bindings::OperationMetrics;
 use crate::client::{ClientShared, DynamoDBClient, OpKind};
 use crate::convert::{dict_to_item, item_to_py, Item, ReadOptions};
-use crate::errors::{Error, ErrorKind};
+use crate::errors::{on_table, Error, ErrorKind};
 use crate::ops::{metrics, retry};
 
 const CHUNK: usize = 100;
@@ -27,12 +27,12 @@ pub struct Output {
     read: ReadOptions,
 }
 
-pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, table: String, keys: Vec<Bound<'_, PyDict>>) -> PyResult<Prepared> {
+pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, table: String, keys: crate::ops::args::Seq<Bound<'_, PyDict>>) -> PyResult<Prepared> {
     let keys = keys.iter().enumerate().map(|(i, k)| dict_to_item(k, &format!("keys[{i}]"))).collect::<PyResult<Vec<_>>>()?;
     Ok(Prepared { shared: client.shared.clone(), table, keys })
 }
 
-pub async fn execute(p: Prepared) -> Result<Output, Error> {
+async fn run(p: Prepared) -> Result<Output, Error> {
     let sdk = p.shared.sdk_here().await?;
     let started = Instant::now();
     let mut rcu = None::<f64>;
@@ -72,6 +72,13 @@ pub async fn execute(p: Prepared) -> Result<Output, Error> {
     };
     p.shared.record(OpKind::Other, &m);
     Ok(Output { items, read: p.shared.read })
+}
+
+/// Runs the call; an error names the operation and what it was about.
+pub async fn execute(p: Prepared) -> Result<Output, Error> {
+    let shared = p.shared.clone();
+    let what = p.table.clone();
+    run(p).await.map_err(|e| e.during(&shared, || on_table("batch_get", &what, None)))
 }
 
 pub fn convert(py: Python<'_>, out: Output) -> PyResult<Py<PyAny>> {

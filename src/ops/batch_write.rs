@@ -12,7 +12,7 @@ use pyo3::types::PyDict;
 use crate::bindings::OperationMetrics;
 use crate::client::{ClientShared, DynamoDBClient, OpKind};
 use crate::convert::dict_to_item;
-use crate::errors::{Error, ErrorKind};
+use crate::errors::{on_table, Error, ErrorKind};
 use crate::ops::{metrics, retry};
 
 const CHUNK: usize = 25;
@@ -27,8 +27,8 @@ pub fn prepare(
     client: &DynamoDBClient,
     _py: Python<'_>,
     table: String,
-    put_items: Option<Vec<Bound<'_, PyDict>>>,
-    delete_keys: Option<Vec<Bound<'_, PyDict>>>,
+    put_items: Option<crate::ops::args::Seq<Bound<'_, PyDict>>>,
+    delete_keys: Option<crate::ops::args::Seq<Bound<'_, PyDict>>>,
 ) -> PyResult<Prepared> {
     let puts = put_items.unwrap_or_default();
     let deletes = delete_keys.unwrap_or_default();
@@ -44,7 +44,7 @@ pub fn prepare(
     Ok(Prepared { shared: client.shared.clone(), table, writes })
 }
 
-pub async fn execute(p: Prepared) -> Result<(), Error> {
+async fn run(p: Prepared) -> Result<(), Error> {
     let sdk = p.shared.sdk_here().await?;
     let started = Instant::now();
     let mut wcu = None::<f64>;
@@ -88,6 +88,13 @@ pub async fn execute(p: Prepared) -> Result<(), Error> {
     let m = OperationMetrics { duration_ms: metrics::elapsed_ms(started), consumed_wcu: wcu, ..Default::default() };
     p.shared.record(OpKind::Other, &m);
     Ok(())
+}
+
+/// Runs the call; an error names the operation and what it was about.
+pub async fn execute(p: Prepared) -> Result<(), Error> {
+    let shared = p.shared.clone();
+    let what = p.table.clone();
+    run(p).await.map_err(|e| e.during(&shared, || on_table("batch_write", &what, None)))
 }
 
 pub fn convert(py: Python<'_>, _: ()) -> PyResult<Py<PyAny>> {

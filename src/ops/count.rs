@@ -55,7 +55,7 @@ pub fn accumulate(total: &mut OperationMetrics, page: &OperationMetrics) {
     }
 }
 
-pub async fn execute(p: Prepared) -> Result<(i64, OperationMetrics), Error> {
+async fn run(p: Prepared) -> Result<(i64, OperationMetrics), Error> {
     let started = Instant::now();
     let mut total = OperationMetrics::default();
     let mut count: i64 = 0;
@@ -71,6 +71,13 @@ pub async fn execute(p: Prepared) -> Result<(i64, OperationMetrics), Error> {
     }
     total.duration_ms = metrics::elapsed_ms(started);
     Ok((count, total))
+}
+
+/// Runs the call; an error names the operation and the table (or index).
+pub async fn execute(p: Prepared) -> Result<(i64, OperationMetrics), Error> {
+    let shared = p.shared.clone();
+    let what = p.request.describe_as("count");
+    run(p).await.map_err(|e| e.during(&shared, || what))
 }
 
 pub fn convert(py: Python<'_>, out: (i64, OperationMetrics)) -> PyResult<Py<PyAny>> {

@@ -10,12 +10,11 @@ use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, LocalSecondaryIndex,
     Projection, ProjectionType, ProvisionedThroughput, ScalarAttributeType, SseSpecification, SseType, TableClass,
 };
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::client::{ClientShared, DynamoDBClient};
-use crate::errors::Error;
+use crate::errors::{on_table, Error};
 use crate::ops::args;
 use crate::ops::wait_for_table_active::wait_active;
 
@@ -31,7 +30,7 @@ pub struct Prepared {
 }
 
 fn bad(msg: String) -> PyErr {
-    PyValueError::new_err(msg)
+    crate::errors::invalid(msg)
 }
 
 /// Key attributes, each declared once even when several indexes use it.
@@ -107,8 +106,8 @@ pub fn prepare(
     table_class: Option<String>,
     encryption: Option<String>,
     kms_key_id: Option<String>,
-    global_secondary_indexes: Option<Vec<Bound<'_, PyDict>>>,
-    local_secondary_indexes: Option<Vec<Bound<'_, PyDict>>>,
+    global_secondary_indexes: Option<crate::ops::args::Seq<Bound<'_, PyDict>>>,
+    local_secondary_indexes: Option<crate::ops::args::Seq<Bound<'_, PyDict>>>,
     wait: bool,
 ) -> PyResult<Prepared> {
     let provisioned = match billing_mode.to_ascii_uppercase().as_str() {
@@ -179,13 +178,20 @@ pub fn prepare(
     Ok(Prepared { shared: client.shared.clone(), table_name, request, wait })
 }
 
-pub async fn execute(p: Prepared) -> Result<(), Error> {
+async fn run(p: Prepared) -> Result<(), Error> {
     let sdk = p.shared.sdk_here().await?;
     p.request.send_with(&sdk).await?;
     if p.wait {
         wait_active(&sdk, &p.table_name, WAIT_TIMEOUT).await?;
     }
     Ok(())
+}
+
+/// Runs the call; an error names the operation and what it was about.
+pub async fn execute(p: Prepared) -> Result<(), Error> {
+    let shared = p.shared.clone();
+    let what = p.table_name.clone();
+    run(p).await.map_err(|e| e.during(&shared, || on_table("create_table", &what, None)))
 }
 
 pub fn convert(py: Python<'_>, _: ()) -> PyResult<Py<PyAny>> {

@@ -14,7 +14,7 @@ use pyo3::IntoPyObjectExt;
 use crate::bindings::OperationMetrics;
 use crate::client::{ClientShared, DynamoDBClient, OpKind};
 use crate::convert::dict_to_item;
-use crate::errors::Error;
+use crate::errors::{on_table, Error};
 use crate::ops::{args, metrics};
 
 pub struct Prepared {
@@ -46,12 +46,19 @@ pub fn prepare(
     Ok(Prepared { shared: client.shared.clone(), request })
 }
 
-pub async fn execute(p: Prepared) -> Result<OperationMetrics, Error> {
+async fn run(p: Prepared) -> Result<OperationMetrics, Error> {
     let started = Instant::now();
     let out = p.request.send_with(&p.shared.sdk_here().await?).await?;
     let m = metrics::write(started, out.consumed_capacity(), out.request_id());
     p.shared.record(OpKind::Delete, &m);
     Ok(m)
+}
+
+/// Runs the call; an error names the operation and what it was about.
+pub async fn execute(p: Prepared) -> Result<OperationMetrics, Error> {
+    let shared = p.shared.clone();
+    let what = p.request.get_table_name().clone().unwrap_or_default();
+    run(p).await.map_err(|e| e.during(&shared, || on_table("delete_item", &what, None)))
 }
 
 pub fn convert(py: Python<'_>, m: OperationMetrics) -> PyResult<Py<PyAny>> {

@@ -33,7 +33,7 @@ pub fn prepare(
     client: &DynamoDBClient,
     _py: Python<'_>,
     statement: String,
-    parameters: Option<Vec<Bound<'_, PyAny>>>,
+    parameters: Option<crate::ops::args::Seq<Bound<'_, PyAny>>>,
     consistent_read: bool,
     next_token: Option<String>,
 ) -> PyResult<Prepared> {
@@ -50,7 +50,7 @@ pub fn prepare(
     Ok(Prepared { shared: client.shared.clone(), request })
 }
 
-pub async fn execute(p: Prepared) -> Result<Output, Error> {
+async fn run(p: Prepared) -> Result<Output, Error> {
     let started = Instant::now();
     let out = p.request.send_with(&p.shared.sdk_here().await?).await?;
     let items = out.items.clone().unwrap_or_default();
@@ -61,6 +61,13 @@ pub async fn execute(p: Prepared) -> Result<Output, Error> {
 }
 
 static LIST_WITH_METRICS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// Runs the call; an error names the operation and what it was about.
+pub async fn execute(p: Prepared) -> Result<Output, Error> {
+    let shared = p.shared.clone();
+    let what = p.request.get_statement().clone().unwrap_or_default();
+    run(p).await.map_err(|e| e.during(&shared, || format!("execute_statement {what:?}")))
+}
 
 pub fn convert(py: Python<'_>, out: Output) -> PyResult<Py<PyAny>> {
     let class = LIST_WITH_METRICS.import(py, "pydynox._results", "ListWithMetrics")?;

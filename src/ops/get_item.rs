@@ -12,7 +12,7 @@ use pyo3::types::PyDict;
 
 use crate::client::{ClientShared, DynamoDBClient, OpKind};
 use crate::convert::{dict_to_item, item_to_py, Item, ReadOptions};
-use crate::errors::Error;
+use crate::errors::{on_table, Error};
 use crate::ops::metrics;
 
 pub struct Prepared {
@@ -31,7 +31,7 @@ pub fn prepare(
     table: String,
     key: Bound<'_, PyDict>,
     consistent_read: bool,
-    projection: Option<Vec<String>>,
+    projection: Option<crate::ops::args::Seq<String>>,
 ) -> PyResult<Prepared> {
     let mut request = GetItemInput::builder()
         .table_name(table)
@@ -49,12 +49,19 @@ pub fn prepare(
     Ok(Prepared { shared: client.shared.clone(), request })
 }
 
-pub async fn execute(p: Prepared) -> Result<Output, Error> {
+async fn run(p: Prepared) -> Result<Output, Error> {
     let started = Instant::now();
     let out = p.request.send_with(&p.shared.sdk_here().await?).await?;
     let m = metrics::read(started, out.consumed_capacity(), out.request_id());
     p.shared.record(OpKind::Get, &m);
     Ok(Output { item: out.item, read: p.shared.read })
+}
+
+/// Runs the call; an error names the operation and what it was about.
+pub async fn execute(p: Prepared) -> Result<Output, Error> {
+    let shared = p.shared.clone();
+    let what = p.request.get_table_name().clone().unwrap_or_default();
+    run(p).await.map_err(|e| e.during(&shared, || on_table("get_item", &what, None)))
 }
 
 pub fn convert(py: Python<'_>, out: Output) -> PyResult<Py<PyAny>> {

@@ -1,9 +1,12 @@
-//! ParallelScan: every segment scanned concurrently, all items returned at once.
+//! ParallelScan: the segments scanned concurrently, at most `max_concurrency` at a time
+//! (so a large `total_segments` cannot open that many connections at once), all items
+//! returned at once.
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
+use futures::stream::{self, StreamExt, TryStreamExt};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use pyo3::IntoPyObjectExt;
@@ -15,9 +18,13 @@ use crate::errors::Error;
 use crate::ops::{args, count::accumulate, metrics};
 use crate::pager::PageRequest;
 
+/// Segments scanned at the same time when the caller does not say.
+pub const DEFAULT_MAX_CONCURRENCY: i32 = 16;
+
 pub struct Prepared {
     shared: Arc<ClientShared>,
     segments: Vec<PageRequest>,
+    concurrency: usize,
 }
 
 pub struct Output {
@@ -37,8 +44,10 @@ pub fn prepare(
     expression_attribute_names: Option<Bound<'_, PyDict>>,
     expression_attribute_values: Option<Bound<'_, PyDict>>,
     consistent_read: bool,
+    max_concurrency: Option<i64>,
 ) -> PyResult<Prepared> {
     let total = crate::ops::scan::segments(Some(0), Some(total_segments))?.1.unwrap_or(1);
+    let concurrency = args::count_arg(max_concurrency, "max_concurrency", 1)?.unwrap_or(DEFAULT_MAX_CONCURRENCY).min(total);
     let base = aws_sdk_dynamodb::operation::scan::ScanInput::builder()
         .table_name(table)
         .set_filter_expression(filter_expression)
@@ -49,7 +58,8 @@ pub fn prepare(
         .total_segments(total)
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
     let segments = (0..total).map(|s| PageRequest::Scan(base.clone().segment(s))).collect();
-    Ok(Prepared { shared: client.shared.clone(), segments })
+    // count_arg guarantees 1..=i32::MAX, which fits usize on every supported target.
+    Ok(Prepared { shared: client.shared.clone(), segments, concurrency: concurrency.max(1) as usize })
 }
 
 async fn scan_segment(shared: &Arc<ClientShared>, request: &PageRequest) -> Result<(Vec<Item>, OperationMetrics), Error> {
@@ -67,10 +77,23 @@ async fn scan_segment(shared: &Arc<ClientShared>, request: &PageRequest) -> Resu
     }
 }
 
-pub async fn execute(p: Prepared) -> Result<Output, Error> {
+async fn owned_segment(shared: Arc<ClientShared>, request: PageRequest) -> Result<(Vec<Item>, OperationMetrics), Error> {
+    scan_segment(&shared, &request).await
+}
+
+async fn run(p: Prepared) -> Result<Output, Error> {
     let started = Instant::now();
-    // Concurrent within this one future: no task hand-off, and the first error cancels the rest.
-    let results = futures::future::try_join_all(p.segments.iter().map(|r| scan_segment(&p.shared, r))).await?;
+    let read_options = p.shared.read;
+    // Concurrent within this one future: no task hand-off, at most `concurrency` segments in
+    // flight, and the first error drops (cancels) the rest.
+    // Each segment's future owns what it uses (borrowing from `p` here trips the
+    // compiler's Send check of the spawned future).
+    let shared = p.shared.clone();
+    let segments = p.segments.into_iter().map(move |request| owned_segment(shared.clone(), request));
+    let results: Vec<_> = stream::iter(segments)
+        .buffer_unordered(p.concurrency)
+        .try_collect()
+        .await?;
     let mut items = Vec::new();
     let mut total = OperationMetrics::default();
     for (segment_items, m) in results {
@@ -78,7 +101,14 @@ pub async fn execute(p: Prepared) -> Result<Output, Error> {
         accumulate(&mut total, &m);
     }
     total.duration_ms = metrics::elapsed_ms(started);
-    Ok(Output { items, metrics: total, read: p.shared.read })
+    Ok(Output { items, metrics: total, read: read_options })
+}
+
+/// Runs the call; an error names the operation and the table (or index).
+pub async fn execute(p: Prepared) -> Result<Output, Error> {
+    let shared = p.shared.clone();
+    let what = p.segments.first().map(|s| s.describe_as("parallel_scan")).unwrap_or_default();
+    run(p).await.map_err(|e| e.during(&shared, || what))
 }
 
 pub fn convert(py: Python<'_>, out: Output) -> PyResult<Py<PyAny>> {

@@ -1,7 +1,6 @@
 //! Scan: returns a lazy pager (no I/O until iterated).
 
 use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -17,8 +16,8 @@ pub fn segments(segment: Option<i64>, total_segments: Option<i64>) -> PyResult<(
     match (segment, total) {
         (None, None) => Ok((None, None)),
         (Some(s), Some(t)) if s < t && t <= 1_000_000 => Ok((Some(s), Some(t))),
-        (Some(s), Some(t)) => Err(PyValueError::new_err(format!("segment must be below total_segments (got {s} of {t}; at most 1000000 segments)"))),
-        _ => Err(PyValueError::new_err("segment and total_segments must be given together")),
+        (Some(s), Some(t)) => Err(crate::errors::invalid(format!("segment must be below total_segments (got {s} of {t}; at most 1000000 segments)"))),
+        _ => Err(crate::errors::invalid("segment and total_segments must be given together")),
     }
 }
 

@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::IntoPyObjectExt;
 
 use crate::client::{ClientShared, DynamoDBClient};
-use crate::errors::{Error, ErrorKind};
+use crate::errors::{on_table, Error, ErrorKind};
 
 pub struct Prepared {
     shared: Arc<ClientShared>,
@@ -17,7 +17,7 @@ pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, table_name: String) -> 
     Ok(Prepared { shared: client.shared.clone(), table_name })
 }
 
-pub async fn execute(p: Prepared) -> Result<bool, Error> {
+async fn run(p: Prepared) -> Result<bool, Error> {
     let sdk = p.shared.sdk_here().await?;
     match sdk.describe_table().table_name(&p.table_name).send().await {
         Ok(_) => Ok(true),
@@ -26,6 +26,13 @@ pub async fn execute(p: Prepared) -> Result<bool, Error> {
             err => Err(err),
         },
     }
+}
+
+/// Runs the call; an error names the operation and what it was about.
+pub async fn execute(p: Prepared) -> Result<bool, Error> {
+    let shared = p.shared.clone();
+    let what = p.table_name.clone();
+    run(p).await.map_err(|e| e.during(&shared, || on_table("table_exists", &what, None)))
 }
 
 pub fn convert(py: Python<'_>, exists: bool) -> PyResult<Py<PyAny>> {

@@ -7,7 +7,6 @@ use aws_sdk_dynamodb::operation::transact_get_items::builders::TransactGetItemsI
 use aws_sdk_dynamodb::operation::transact_get_items::TransactGetItemsInput;
 use aws_sdk_dynamodb::operation::RequestId;
 use aws_sdk_dynamodb::types::{Get, ReturnConsumedCapacity, TransactGetItem};
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -43,14 +42,11 @@ fn one(get: &Bound<'_, PyDict>, at: &str) -> PyResult<TransactGetItem> {
         .set_projection_expression(projection)
         .set_expression_attribute_names(names)
         .build()
-        .map_err(|e| PyValueError::new_err(format!("{at}: {e}")))?;
+        .map_err(|e| crate::errors::invalid(format!("{at}: {e}")))?;
     Ok(TransactGetItem::builder().get(get).build())
 }
 
-pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, gets: Vec<Bound<'_, PyDict>>) -> PyResult<Prepared> {
-    if gets.is_empty() {
-        return Err(PyValueError::new_err("gets must not be empty"));
-    }
+pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, gets: crate::ops::args::Seq<Bound<'_, PyDict>>) -> PyResult<Prepared> {
     let items = gets.iter().enumerate().map(|(i, g)| one(g, &format!("gets[{i}]"))).collect::<PyResult<Vec<_>>>()?;
     let request = TransactGetItemsInput::builder()
         .set_transact_items(Some(items))
@@ -58,7 +54,17 @@ pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, gets: Vec<Bound<'_, PyD
     Ok(Prepared { shared: client.shared.clone(), request })
 }
 
-pub async fn execute(p: Prepared) -> Result<Output, Error> {
+/// The tables the gets read, for error messages.
+fn tables_of_gets(p: &Prepared) -> String {
+    let items = p.request.get_transact_items().as_deref().unwrap_or_default();
+    crate::errors::tables(items.iter().filter_map(|t| t.get()).map(|g| g.table_name()))
+}
+
+async fn run(p: Prepared) -> Result<Output, Error> {
+    // Nothing to read: no request (DynamoDB would reject an empty transaction), as in 0.21.0.
+    if p.request.get_transact_items().as_ref().is_none_or(|items| items.is_empty()) {
+        return Ok(Output { items: Vec::new(), read: p.shared.read });
+    }
     let started = Instant::now();
     let out = p.request.send_with(&p.shared.sdk_here().await?).await?;
     let m = OperationMetrics {
@@ -70,6 +76,13 @@ pub async fn execute(p: Prepared) -> Result<Output, Error> {
     p.shared.record(OpKind::Other, &m);
     let items = out.responses.unwrap_or_default().into_iter().map(|r| r.item.filter(|i| !i.is_empty())).collect();
     Ok(Output { items, read: p.shared.read })
+}
+
+/// Runs the call; an error names the operation and what it was about.
+pub async fn execute(p: Prepared) -> Result<Output, Error> {
+    let shared = p.shared.clone();
+    let what = tables_of_gets(&p);
+    run(p).await.map_err(|e| e.during(&shared, || format!("transact_get on {what}")))
 }
 
 pub fn convert(py: Python<'_>, out: Output) -> PyResult<Py<PyAny>> {

@@ -7,7 +7,6 @@ use aws_sdk_dynamodb::operation::transact_write_items::builders::TransactWriteIt
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
 use aws_sdk_dynamodb::operation::RequestId;
 use aws_sdk_dynamodb::types::{ConditionCheck, Delete, Put, ReturnConsumedCapacity, TransactWriteItem, Update};
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -42,7 +41,7 @@ struct Common {
 }
 
 fn built<T>(r: Result<T, aws_sdk_dynamodb::error::BuildError>, at: &str) -> PyResult<T> {
-    r.map_err(|e| PyValueError::new_err(format!("{at}: {e}")))
+    r.map_err(|e| crate::errors::invalid(format!("{at}: {e}")))
 }
 
 fn one(op: &Bound<'_, PyDict>, at: &str) -> PyResult<TransactWriteItem> {
@@ -97,7 +96,7 @@ fn one(op: &Bound<'_, PyDict>, at: &str) -> PyResult<TransactWriteItem> {
         }
         "condition_check" => {
             let Some(condition) = c.condition else {
-                return Err(PyValueError::new_err(format!("{at} is missing 'condition_expression'")));
+                return Err(crate::errors::invalid(format!("{at} is missing 'condition_expression'")));
             };
             TransactWriteItem::builder().condition_check(built(
                 ConditionCheck::builder()
@@ -111,7 +110,7 @@ fn one(op: &Bound<'_, PyDict>, at: &str) -> PyResult<TransactWriteItem> {
             )?)
         }
         other => {
-            return Err(PyValueError::new_err(format!(
+            return Err(crate::errors::invalid(format!(
                 "{at}['type'] is '{other}'; expected 'put', 'delete', 'update' or 'condition_check'"
             )))
         }
@@ -119,10 +118,7 @@ fn one(op: &Bound<'_, PyDict>, at: &str) -> PyResult<TransactWriteItem> {
     Ok(write.build())
 }
 
-pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, operations: Vec<Bound<'_, PyDict>>) -> PyResult<Prepared> {
-    if operations.is_empty() {
-        return Err(PyValueError::new_err("operations must not be empty"));
-    }
+pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, operations: crate::ops::args::Seq<Bound<'_, PyDict>>) -> PyResult<Prepared> {
     let items = operations.iter().enumerate().map(|(i, op)| one(op, &format!("operations[{i}]"))).collect::<PyResult<Vec<_>>>()?;
     let request = TransactWriteItemsInput::builder()
         .set_transact_items(Some(items))
@@ -130,7 +126,23 @@ pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, operations: Vec<Bound<'
     Ok(Prepared { shared: client.shared.clone(), request })
 }
 
-pub async fn execute(p: Prepared) -> Result<(), Error> {
+/// The tables the writes touch, for error messages.
+fn tables_of_writes(p: &Prepared) -> String {
+    let items = p.request.get_transact_items().as_deref().unwrap_or_default();
+    crate::errors::tables(items.iter().filter_map(|w| {
+        w.put()
+            .map(|x| x.table_name())
+            .or_else(|| w.delete().map(|x| x.table_name()))
+            .or_else(|| w.update().map(|x| x.table_name()))
+            .or_else(|| w.condition_check().map(|x| x.table_name()))
+    }))
+}
+
+async fn run(p: Prepared) -> Result<(), Error> {
+    // Nothing to write: no request (DynamoDB would reject an empty transaction), as in 0.21.0.
+    if p.request.get_transact_items().as_ref().is_none_or(|items| items.is_empty()) {
+        return Ok(());
+    }
     let started = Instant::now();
     let out = p.request.send_with(&p.shared.sdk_here().await?).await?;
     let m = OperationMetrics {
@@ -141,6 +153,13 @@ pub async fn execute(p: Prepared) -> Result<(), Error> {
     };
     p.shared.record(OpKind::Other, &m);
     Ok(())
+}
+
+/// Runs the call; an error names the operation and what it was about.
+pub async fn execute(p: Prepared) -> Result<(), Error> {
+    let shared = p.shared.clone();
+    let what = tables_of_writes(&p);
+    run(p).await.map_err(|e| e.during(&shared, || format!("transact_write on {what}")))
 }
 
 pub fn convert(py: Python<'_>, _: ()) -> PyResult<Py<PyAny>> {

@@ -8,7 +8,7 @@ use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemInputBuilder;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemInput;
 use aws_sdk_dynamodb::operation::RequestId;
 use aws_sdk_dynamodb::types::{ReturnConsumedCapacity, ReturnValuesOnConditionCheckFailure};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use pyo3::IntoPyObjectExt;
@@ -16,7 +16,7 @@ use pyo3::IntoPyObjectExt;
 use crate::bindings::OperationMetrics;
 use crate::client::{ClientShared, DynamoDBClient, OpKind};
 use crate::convert::{dict_to_item, py_to_attr};
-use crate::errors::Error;
+use crate::errors::{on_table, Error};
 use crate::ops::{args, metrics};
 
 pub struct Prepared {
@@ -41,9 +41,9 @@ pub fn prepare(
     let mut values = args::values(expression_attribute_values)?.unwrap_or_default();
     let expression = match (updates, update_expression) {
         (Some(_), Some(_)) => {
-            return Err(PyValueError::new_err("give either updates or update_expression, not both"));
+            return Err(crate::errors::invalid("give either updates or update_expression, not both"));
         }
-        (None, None) => return Err(PyValueError::new_err("update_item needs updates or update_expression")),
+        (None, None) => return Err(crate::errors::invalid("update_item needs updates or update_expression")),
         (None, Some(expr)) => expr,
         (Some(updates), None) => set_expression(&updates, &mut names, &mut values)?,
     };
@@ -69,15 +69,17 @@ fn set_expression(
     values: &mut HashMap<String, aws_sdk_dynamodb::types::AttributeValue>,
 ) -> PyResult<String> {
     if updates.is_empty() {
-        return Err(PyValueError::new_err("updates must not be empty"));
+        return Err(crate::errors::invalid("updates must not be empty"));
     }
     let mut parts = Vec::with_capacity(updates.len());
-    for (i, (k, v)) in updates.iter().enumerate() {
+    for (i, entry) in crate::convert::entries(updates).enumerate() {
+        // A value's conversion can run Python code that empties or grows `updates`.
+        let (k, v) = entry.map_err(|_| PyRuntimeError::new_err("updates changed size while it was being converted"))?;
         let k = k.cast::<PyString>().map_err(|_| PyTypeError::new_err("updates keys must be attribute names (str)"))?;
         let name = k.to_str()?;
         let (ph_name, ph_value) = (format!("#u{i}"), format!(":u{i}"));
         if names.contains_key(&ph_name) || values.contains_key(&ph_value) {
-            return Err(PyValueError::new_err(format!("placeholder {ph_name} / {ph_value} is reserved for updates")));
+            return Err(crate::errors::invalid(format!("placeholder {ph_name} / {ph_value} is reserved for updates")));
         }
         values.insert(ph_value.clone(), py_to_attr(&v, &format!("updates['{name}']"))?);
         names.insert(ph_name.clone(), name.to_owned());
@@ -86,12 +88,19 @@ fn set_expression(
     Ok(format!("SET {}", parts.join(", ")))
 }
 
-pub async fn execute(p: Prepared) -> Result<OperationMetrics, Error> {
+async fn run(p: Prepared) -> Result<OperationMetrics, Error> {
     let started = Instant::now();
     let out = p.request.send_with(&p.shared.sdk_here().await?).await?;
     let m = metrics::write(started, out.consumed_capacity(), out.request_id());
     p.shared.record(OpKind::Update, &m);
     Ok(m)
+}
+
+/// Runs the call; an error names the operation and what it was about.
+pub async fn execute(p: Prepared) -> Result<OperationMetrics, Error> {
+    let shared = p.shared.clone();
+    let what = p.request.get_table_name().clone().unwrap_or_default();
+    run(p).await.map_err(|e| e.during(&shared, || on_table("update_item", &what, None)))
 }
 
 pub fn convert(py: Python<'_>, m: OperationMetrics) -> PyResult<Py<PyAny>> {

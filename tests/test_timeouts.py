@@ -1,0 +1,172 @@
+"""Calls are time-bounded and interruptible (issue 7, defects 3, 4 and 10): default
+timeouts, `None` to disable them, TimeoutError-compatible exceptions, Ctrl-C ending a sync
+wait promptly, and a clear error for a sync call made on one of pydynox's runtime threads."""
+
+from __future__ import annotations
+
+import inspect
+import time
+
+import pytest
+
+import pydynox
+from pydynox.exceptions import ConnectionException, ParamValidationException, RequestTimeoutException
+
+from support import call, run_python, slow_dynamodb
+
+
+def test_timeouts_have_defaults():
+    parameters = inspect.signature(pydynox.DynamoDBClient).parameters
+
+    assert parameters["connect_timeout"].default == 5.0
+    assert parameters["read_timeout"].default == 30.0
+    assert parameters["operation_timeout"].default == 60.0
+
+
+@pytest.mark.parametrize("setting", ["read_timeout", "operation_timeout"])
+def test_a_timeout_raises_a_timeout_error(mode, setting):
+    with slow_dynamodb(delay=5.0) as endpoint:
+        client = pydynox.DynamoDBClient(endpoint_url=endpoint, region="us-east-1", max_retries=0, **{setting: 0.3})
+        started = time.monotonic()
+
+        with pytest.raises(RequestTimeoutException) as info:
+            call(client, mode, "get_item", "orders", {"pk": "a"})
+
+    assert time.monotonic() - started < 3.0
+    assert isinstance(info.value, TimeoutError) and isinstance(info.value, ConnectionException)
+    assert "get_item on table 'orders'" in str(info.value)
+
+
+def test_none_disables_the_timeouts(mode):
+    with slow_dynamodb(delay=1.0) as endpoint:
+        client = pydynox.DynamoDBClient(
+            endpoint_url=endpoint,
+            region="us-east-1",
+            max_retries=0,
+            connect_timeout=None,
+            read_timeout=None,
+            operation_timeout=None,
+        )
+
+        assert call(client, mode, "get_item", "orders", {"pk": "a"}) is None
+
+
+@pytest.mark.parametrize("setting", ["connect_timeout", "read_timeout", "operation_timeout"])
+@pytest.mark.parametrize("value", [1e20, float("inf"), float("nan"), 0.0, -1.0])
+def test_out_of_range_timeouts_are_rejected(setting, value):
+    with pytest.raises(ParamValidationException) as info:
+        pydynox.DynamoDBClient(region="us-east-1", **{setting: value})
+
+    assert setting in str(info.value)
+
+
+@pytest.mark.parametrize("seconds", [2**63 - 1, 10**10, -1])
+def test_out_of_range_wait_is_rejected(client, mode, seconds):
+    with pytest.raises(ParamValidationException) as info:
+        call(client, mode, "wait_for_table_active", "orders", timeout_seconds=seconds)
+
+    assert "timeout_seconds" in str(info.value)
+
+
+# --- a sync call ends promptly when a signal handler raises -----------------------------------
+
+INTERRUPTED = r"""
+import os, signal, sys, threading, time, pydynox
+
+client = pydynox.DynamoDBClient(endpoint_url=sys.argv[1], region="us-east-1", max_retries=0)
+calls = {
+    "get_item": lambda: client.get_item("t", {"pk": "a"}),
+    "scan": lambda: next(client.scan("t")),
+    "to_list": lambda: client.scan("t").to_list(),
+}
+sent = None
+
+def interrupt():
+    global sent
+    time.sleep(0.5)
+    sent = time.monotonic()
+    os.kill(os.getpid(), signal.SIGINT)
+
+threading.Thread(target=interrupt).start()
+try:
+    calls[sys.argv[2]]()
+    print("not interrupted")
+except KeyboardInterrupt:
+    print("interrupted", time.monotonic() - sent)
+client.get_item  # the client is still usable afterwards
+"""
+
+
+@pytest.mark.parametrize("operation", ["get_item", "scan", "to_list"])
+def test_ctrl_c_ends_a_sync_call_within_100_ms(operation):
+    with slow_dynamodb(delay=30.0) as endpoint:
+        done = run_python(INTERRUPTED, endpoint, operation, timeout=60)
+
+    assert done.returncode == 0, done.stderr
+    word, *latency = done.stdout.split()
+    assert word == "interrupted", done.stdout
+    assert float(latency[0]) < 0.15, f"took {float(latency[0]) * 1000:.0f} ms"
+
+
+ALARM = r"""
+import signal, sys, time, pydynox
+
+class Alarm(Exception):
+    pass
+
+def on_alarm(signum, frame):
+    raise Alarm()
+
+signal.signal(signal.SIGALRM, on_alarm)
+client = pydynox.DynamoDBClient(endpoint_url=sys.argv[1], region="us-east-1", max_retries=0)
+started = time.monotonic()
+signal.setitimer(signal.ITIMER_REAL, 0.4)
+try:
+    client.put_item("t", {"pk": "a"})
+except Alarm:
+    print(time.monotonic() - started)
+"""
+
+
+def test_any_signal_handler_that_raises_ends_the_wait():
+    with slow_dynamodb(delay=30.0) as endpoint:
+        done = run_python(ALARM, endpoint, timeout=60)
+
+    assert done.returncode == 0, done.stderr
+    assert 0.35 < float(done.stdout) < 0.55, done.stdout
+
+
+# --- a sync call made on a runtime thread ---------------------------------------------------------
+
+ON_RUNTIME_THREAD = r"""
+import asyncio, sys, threading, pydynox, pydynox._results
+
+client = pydynox.DynamoDBClient(endpoint_url=sys.argv[1], region="us-east-1")
+outcome = []
+
+class Meddling(pydynox._results.ListWithMetrics):
+    # Runs while the twin converts its result, on one of pydynox's runtime threads.
+    def __init__(self, *args):
+        super().__init__(*args)
+        try:
+            client.get_item(sys.argv[2], {"pk": "a", "sk": "b"})
+            outcome.append("no error")
+        except BaseException as error:
+            outcome.append(f"{type(error).__module__}.{type(error).__name__}: {error}")
+
+pydynox._results.ListWithMetrics = Meddling
+
+async def main():
+    await client.async_execute_statement(f'SELECT * FROM "{sys.argv[2]}"')
+
+asyncio.run(main())
+print(outcome[0])
+"""
+
+
+def test_sync_call_on_a_runtime_thread_raises_runtime_error(moto_endpoint, table):
+    done = run_python(ON_RUNTIME_THREAD, moto_endpoint, table, timeout=60)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("builtins.RuntimeError: "), done.stdout
+    assert "async_ twin" in done.stdout
