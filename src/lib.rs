@@ -8,6 +8,7 @@ pub mod convert;
 pub mod errors;
 pub mod ops;
 pub mod pager;
+pub mod read;
 pub mod repr;
 pub mod runtime;
 

@@ -1,0 +1,92 @@
+//! The direct read path (ADR 6): a read response's body bytes become Python objects in one
+//! walk, with no `HashMap<String, AttributeValue>` in between.
+//!
+//! - `raw_body.rs`: gets the body of a successful response out of the SDK's pipeline (an
+//!   interceptor), after the SDK has signed, sent, retried and timed the request.
+//! - `envelope.rs`: the response object (`Item`, `Items`, `Count`, `LastEvaluatedKey`...).
+//! - `value.rs`: attribute values -> `dict`/`list`/`str`/`int`/`float`/`Decimal`/`set`/`bytes`.
+//! - `key.rs`: keys that go back to DynamoDB, decoded to `AttributeValue`.
+//! - `names.rs`: one `str` per distinct attribute name of a response.
+//!
+//! Results are the same as `convert::item_to_py` of the SDK's decoding (same number rules,
+//! through the same classifier), which the tests check on random items. The body is
+//! expected to be what DynamoDB sends; anything else raises `PydynoxException` ("unreadable
+//! response from DynamoDB: ..." with the position), never a panic. Nesting is bounded by
+//! serde_json's recursion limit (128 JSON levels, about 62 DynamoDB levels; DynamoDB allows 32).
+
+mod envelope;
+mod key;
+mod names;
+pub mod raw_body;
+mod value;
+
+// Shared with `convert` (one classifier for both read paths). Declared here by path while
+// `convert::number` is private to its module; the formatting half is unused on this side.
+#[allow(dead_code)]
+#[path = "../convert/number.rs"]
+mod number;
+
+use std::cell::RefCell;
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::PyType;
+use serde::de::{self, DeserializeSeed};
+
+pub use envelope::Response;
+
+use crate::convert::ReadOptions;
+
+/// Decodes a read response body (GetItem, Query, Scan) into Python objects.
+pub fn response<'py>(py: Python<'py>, body: &[u8], opts: ReadOptions) -> PyResult<Response<'py>> {
+    let ctx = Ctx::new(py, opts);
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let decoded = envelope::ResponseSeed(&ctx).deserialize(&mut de).and_then(|r| de.end().map(|()| r));
+    ctx.finish(decoded)
+}
+
+/// What every seed of one response shares.
+pub(crate) struct Ctx<'py> {
+    py: Python<'py>,
+    opts: ReadOptions,
+    names: RefCell<names::Names>,
+    /// A Python error met during the walk (serde errors cannot carry one).
+    failure: RefCell<Option<PyErr>>,
+}
+
+impl<'py> Ctx<'py> {
+    fn new(py: Python<'py>, opts: ReadOptions) -> Self {
+        Ctx { py, opts, names: RefCell::default(), failure: RefCell::new(None) }
+    }
+
+    /// Parks `err` and returns the serde error that stops the walk.
+    #[cold]
+    fn fail<E: de::Error>(&self, err: PyErr) -> E {
+        *self.failure.borrow_mut() = Some(err);
+        E::custom("a Python error occurred")
+    }
+
+    /// The walk's result as Python sees it: a parked Python error, or malformed JSON as
+    /// `PydynoxException`.
+    fn finish<T>(&self, result: Result<T, serde_json::Error>) -> PyResult<T> {
+        result.map_err(|e| match self.failure.borrow_mut().take() {
+            Some(err) => err,
+            None => unreadable(&e),
+        })
+    }
+}
+
+/// The error for a body that is not a DynamoDB response (same wording as the SDK path's).
+#[cold]
+fn unreadable(e: &serde_json::Error) -> PyErr {
+    crate::bindings::PydynoxException::new_err(format!("unreadable response from DynamoDB: {e}"))
+}
+
+/// `decimal.Decimal`, imported once per process.
+fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    DECIMAL.import(py, "decimal", "Decimal")
+}
+
+#[cfg(test)]
+mod tests;
