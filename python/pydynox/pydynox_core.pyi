@@ -302,7 +302,7 @@ class DynamoDBClient:
             table: Table name.
             key: The full primary key.
             consistent_read: Use a strongly consistent read.
-            projection: Attribute names to return; all when None.
+            projection: Attributes to return, as names or document paths (`address.city`, `tags[0]`); all when None.
         """
 
 
@@ -314,7 +314,7 @@ class DynamoDBClient:
             table: Table name.
             key: The full primary key.
             consistent_read: Use a strongly consistent read.
-            projection: Attribute names to return; all when None.
+            projection: Attributes to return, as names or document paths (`address.city`, `tags[0]`); all when None.
         """
 
 

@@ -7,6 +7,7 @@
 
 pub mod args;
 pub mod metrics;
+pub mod projection;
 pub mod retry;
 
 include!(concat!(env!("OUT_DIR"), "/op_modules.rs"));
