@@ -244,7 +244,10 @@ async fn resolve_config(o: &ClientOptions) -> (aws_sdk_dynamodb::Config, SdkConf
     }
     let sdk_config = loader.load().await;
     let region = sdk_config.region().map(|r| r.to_string()).unwrap_or_else(|| DEFAULT_REGION.to_string());
-    let mut conf = aws_sdk_dynamodb::config::Builder::from(&sdk_config).region(Region::new(region.clone()));
+    // Read operations that decode the body themselves take it through this (ADR 6).
+    let mut conf = aws_sdk_dynamodb::config::Builder::from(&sdk_config)
+        .region(Region::new(region.clone()))
+        .interceptor(crate::read::raw_body::RawBodyInterceptor);
     let provider = match &o.role_arn {
         Some(role) => {
             let mut assume = aws_config::sts::AssumeRoleProvider::builder(role)

@@ -9,6 +9,7 @@ pub mod errors;
 pub mod ops;
 pub mod pager;
 pub mod read;
+pub mod ready;
 pub mod repr;
 pub mod runtime;
 

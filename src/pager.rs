@@ -1,28 +1,44 @@
 //! The core behind QueryResult / ScanResult and their async twins: fetches pages on
 //! demand and hands out items one by one. Both generated classes wrap the same core, so
 //! sync and async iteration cannot behave differently.
+//!
+//! A page arrives as its response body and is decoded straight into Python objects in
+//! one GIL hold (ADR 6); items already decoded are handed out with no trip through the
+//! runtime: `next` returns them, or says a page must be fetched first (`fetch_page`,
+//! the only async part).
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::operation::query::builders::QueryInputBuilder;
 use aws_sdk_dynamodb::operation::scan::builders::ScanInputBuilder;
 use aws_sdk_dynamodb::operation::RequestId;
 use pyo3::prelude::*;
+use bytes::Bytes;
 use pyo3::types::PyList;
 use pyo3::IntoPyObjectExt;
 
 use crate::bindings::OperationMetrics;
 use crate::client::{ClientShared, OpKind};
 use crate::convert::{item_to_py, Item};
-use crate::errors::Error;
+use crate::errors::{Error, ErrorKind};
+use crate::read::raw_body::capture;
 use crate::ops::metrics;
 
 /// The request a pager repeats, page after page.
 pub enum PageRequest {
     Query(QueryInputBuilder),
     Scan(ScanInputBuilder),
+}
+
+/// One response body not decoded yet, with what its metrics need.
+pub struct RawPage {
+    body: Bytes,
+    kind: OpKind,
+    started: Instant,
+    elapsed: Duration,
+    request_id: Option<String>,
 }
 
 /// One response, reduced to what the pager keeps.
@@ -56,6 +72,28 @@ impl PageRequest {
         crate::errors::on_table(operation, table.as_deref().unwrap_or("?"), index.as_deref())
     }
 
+    /// Fetches one page as its raw body; decoding waits for the GIL (`Pager::next`).
+    pub async fn fetch_raw(&self, shared: &Arc<ClientShared>, start: Option<Item>, limit: Option<i32>) -> Result<RawPage, Error> {
+        self.fetch_raw_page(shared, start, limit).await.map_err(|e| e.during(shared, || self.describe()))
+    }
+
+    async fn fetch_raw_page(&self, shared: &Arc<ClientShared>, start: Option<Item>, limit: Option<i32>) -> Result<RawPage, Error> {
+        let sdk = shared.sdk_here().await?;
+        let started = Instant::now();
+        let (request_id, body, kind) = match self {
+            PageRequest::Query(q) => {
+                let (out, body) = capture(q.clone().set_exclusive_start_key(start).set_limit(limit).send_with(&sdk)).await;
+                (out?.request_id().map(str::to_owned), body, OpKind::Query)
+            }
+            PageRequest::Scan(s) => {
+                let (out, body) = capture(s.clone().set_exclusive_start_key(start).set_limit(limit).send_with(&sdk)).await;
+                (out?.request_id().map(str::to_owned), body, OpKind::Scan)
+            }
+        };
+        let body = body.ok_or_else(|| Error::new(ErrorKind::Service, "the response body was not captured"))?;
+        Ok(RawPage { body, kind, started, elapsed: started.elapsed(), request_id })
+    }
+
     async fn fetch_page(&self, shared: &Arc<ClientShared>, start: Option<Item>, limit: Option<i32>) -> Result<Page, Error> {
         let sdk = shared.sdk_here().await?;
         let started = Instant::now();
@@ -84,7 +122,12 @@ impl PageRequest {
 }
 
 struct State {
-    buffer: VecDeque<Item>,
+    /// Items decoded and not handed out yet.
+    buffer: VecDeque<Py<PyAny>>,
+    /// A page fetched and not decoded yet.
+    undecoded: Option<RawPage>,
+    /// A page is being decoded (its key is not known yet: nothing may be fetched).
+    decoding: bool,
     /// Where the next page starts; None before the first page when not resuming.
     next_start: Option<Item>,
     fetched_any: bool,
@@ -100,12 +143,23 @@ struct Snapshot {
     metrics: Option<OperationMetrics>,
 }
 
+/// What the iterator does next.
+pub enum Step {
+    Item(Py<PyAny>),
+    Done,
+    /// Nothing decoded is left: `fetch_page` first, then ask again.
+    Fetch,
+}
+
 pub struct Pager {
     shared: Arc<ClientShared>,
     request: PageRequest,
     limit: Option<usize>,
     page_size: Option<i32>,
-    state: tokio::sync::Mutex<State>,
+    /// Never held across an await or while Python code may run.
+    state: Mutex<State>,
+    /// One fetch at a time (two tasks iterating the same pager must not fetch one page twice).
+    fetching: tokio::sync::Mutex<()>,
     snapshot: Mutex<Snapshot>,
 }
 
@@ -116,9 +170,22 @@ impl Pager {
             request,
             limit,
             page_size,
-            state: tokio::sync::Mutex::new(State { buffer: VecDeque::new(), next_start: start, fetched_any: false, exhausted: false, yielded: 0 }),
+            state: Mutex::new(State {
+                buffer: VecDeque::new(),
+                undecoded: None,
+                decoding: false,
+                next_start: start,
+                fetched_any: false,
+                exhausted: false,
+                yielded: 0,
+            }),
+            fetching: tokio::sync::Mutex::new(()),
             snapshot: Mutex::new(Snapshot::default()),
         }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// How many items the next request may ask for. With `limit`, never more than the
@@ -132,51 +199,89 @@ impl Pager {
         }
     }
 
-    pub async fn next_item(&self) -> Result<Option<Item>, Error> {
-        let mut st = self.state.lock().await;
+    /// The next item if one is decoded (decoding a fetched page first), else what to do.
+    /// GIL held; no I/O, no runtime.
+    pub fn next(&self, py: Python<'_>) -> PyResult<Step> {
         loop {
-            if self.limit.is_some_and(|l| st.yielded >= l) {
-                return Ok(None);
-            }
-            if let Some(item) = st.buffer.pop_front() {
-                st.yielded += 1;
-                return Ok(Some(item));
-            }
-            if st.exhausted || (st.fetched_any && st.next_start.is_none()) {
-                st.exhausted = true;
-                return Ok(None);
-            }
-            // The key stays in the state until its page has arrived: if this fetch fails
-            // or this future is dropped (a cancelled task), the next call asks again.
-            let start = st.next_start.clone();
-            let page = self.request.fetch(&self.shared, start, self.request_limit(st.yielded)).await?;
+            let raw = {
+                let mut st = self.state();
+                if self.limit.is_some_and(|l| st.yielded >= l) {
+                    return Ok(Step::Done);
+                }
+                if let Some(item) = st.buffer.pop_front() {
+                    st.yielded += 1;
+                    return Ok(Step::Item(item));
+                }
+                match st.undecoded.take() {
+                    Some(raw) => {
+                        st.decoding = true;
+                        raw
+                    }
+                    None if st.exhausted || (st.fetched_any && st.next_start.is_none()) => {
+                        st.exhausted = true;
+                        return Ok(Step::Done);
+                    }
+                    None => return Ok(Step::Fetch),
+                }
+            };
+            // Decoded with the state unlocked: building objects may run Python code (the GC),
+            // which may touch this pager.
+            let decoded = crate::read::response(py, &raw.body, self.shared.read);
+            let mut st = self.state();
+            st.decoding = false;
+            let response = match decoded {
+                Ok(r) => r,
+                Err(e) => {
+                    // The page cannot be read; asking for it again would get the same bytes.
+                    st.exhausted = true;
+                    return Err(e);
+                }
+            };
+            let mut m = metrics::read(raw.started, response.consumed_capacity.as_ref(), raw.request_id.as_deref());
+            m.duration_ms = raw.elapsed.as_secs_f64() * 1000.0;
+            m.items_count = Some(i64::from(response.count.unwrap_or(0)));
+            m.scanned_count = Some(i64::from(response.scanned_count.unwrap_or(0)));
+            self.shared.record(raw.kind, &m);
+            // An empty key means "no more pages" just like an absent one.
+            let key = response.last_evaluated_key.filter(|k| !k.is_empty());
             st.fetched_any = true;
-            st.next_start = page.last_evaluated_key.clone();
-            st.buffer.extend(page.items);
+            st.next_start = key.clone();
+            st.buffer.extend(response.items.into_iter().map(|d| d.into_any().unbind()));
+            drop(st);
             let mut snap = self.snapshot.lock().unwrap_or_else(|e| e.into_inner());
-            snap.last_evaluated_key = page.last_evaluated_key;
-            snap.metrics = Some(page.metrics);
+            snap.last_evaluated_key = key;
+            snap.metrics = Some(m);
         }
     }
 
-    pub async fn remaining_items(&self) -> Result<Vec<Item>, Error> {
-        let mut items = Vec::new();
-        while let Some(item) = self.next_item().await? {
-            items.push(item);
-        }
-        Ok(items)
+    /// Fetches the next page's body if the iterator needs one. No GIL, no Python.
+    /// The key stays in the state until its page is decoded: if this fetch fails or this
+    /// future is dropped (a cancelled task), the next call asks again.
+    pub async fn fetch_page(&self) -> Result<(), Error> {
+        let _one_at_a_time = self.fetching.lock().await;
+        let (start, limit) = {
+            let st = self.state();
+            let finished = st.exhausted || (st.fetched_any && st.next_start.is_none()) || self.limit.is_some_and(|l| st.yielded >= l);
+            if finished || st.decoding || st.undecoded.is_some() || !st.buffer.is_empty() {
+                return Ok(());
+            }
+            (st.next_start.clone(), self.request_limit(st.yielded))
+        };
+        let raw = self.request.fetch_raw(&self.shared, start, limit).await?;
+        self.state().undecoded = Some(raw);
+        Ok(())
     }
 
-    pub fn convert_item(&self, py: Python<'_>, item: Item) -> PyResult<Py<PyAny>> {
-        Ok(item_to_py(py, &item, self.shared.read)?.into_any().unbind())
-    }
-
-    pub fn convert_items(&self, py: Python<'_>, items: Vec<Item>) -> PyResult<Py<PyAny>> {
-        let list = PyList::empty(py);
-        for item in &items {
-            list.append(item_to_py(py, item, self.shared.read)?)?;
+    /// Appends every decoded item to `list`; true when the iteration is over, false when
+    /// a page must be fetched first.
+    pub fn drain_into(&self, py: Python<'_>, list: &Bound<'_, PyList>) -> PyResult<bool> {
+        loop {
+            match self.next(py)? {
+                Step::Item(item) => list.append(item)?,
+                Step::Done => return Ok(true),
+                Step::Fetch => return Ok(false),
+            }
         }
-        Ok(list.into_any().unbind())
     }
 
     pub fn last_evaluated_key(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {

@@ -1,7 +1,9 @@
 //! GetItem.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
 
 use aws_sdk_dynamodb::operation::get_item::builders::GetItemInputBuilder;
 use aws_sdk_dynamodb::operation::get_item::GetItemInput;
@@ -11,8 +13,9 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::client::{ClientShared, DynamoDBClient, OpKind};
-use crate::convert::{dict_to_item, item_to_py, Item, ReadOptions};
-use crate::errors::{on_table, Error};
+use crate::convert::dict_to_item;
+use crate::read::raw_body::capture;
+use crate::errors::{on_table, Error, ErrorKind};
 use crate::ops::metrics;
 
 pub struct Prepared {
@@ -20,9 +23,14 @@ pub struct Prepared {
     request: GetItemInputBuilder,
 }
 
+/// The response body, decoded once the GIL is held (ADR 6); metrics wait for it too,
+/// since the consumed capacity is in the body.
 pub struct Output {
-    item: Option<Item>,
-    read: ReadOptions,
+    body: Bytes,
+    shared: Arc<ClientShared>,
+    started: Instant,
+    elapsed: Duration,
+    request_id: Option<String>,
 }
 
 pub fn prepare(
@@ -38,20 +46,23 @@ pub fn prepare(
         .set_key(Some(dict_to_item(&key, "key")?))
         .consistent_read(consistent_read)
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
-    if let Some(paths) = projection {
-        // Document paths (`address.city`, `tags[0]`), every name a placeholder.
-        let (expression, names) = crate::ops::projection::document_paths(&paths, "projection")?;
-        request = request.projection_expression(expression).set_expression_attribute_names(Some(names));
+    if let Some(attrs) = projection {
+        // Placeholders for every name, so reserved words (`name`, `status`...) just work.
+        let placeholders: Vec<String> = (0..attrs.len()).map(|i| format!("#p{i}")).collect();
+        request = request.projection_expression(placeholders.join(", "));
+        for (ph, attr) in placeholders.into_iter().zip(attrs) {
+            request = request.expression_attribute_names(ph, attr);
+        }
     }
     Ok(Prepared { shared: client.shared.clone(), request })
 }
 
 async fn run(p: Prepared) -> Result<Output, Error> {
     let started = Instant::now();
-    let out = p.request.send_with(&p.shared.sdk_here().await?).await?;
-    let m = metrics::read(started, out.consumed_capacity(), out.request_id());
-    p.shared.record(OpKind::Get, &m);
-    Ok(Output { item: out.item, read: p.shared.read })
+    let (out, body) = capture(p.request.send_with(&p.shared.sdk_here().await?)).await;
+    let out = out?;
+    let body = body.ok_or_else(|| Error::new(ErrorKind::Service, "the response body was not captured"))?;
+    Ok(Output { body, shared: p.shared, started, elapsed: started.elapsed(), request_id: out.request_id().map(str::to_owned) })
 }
 
 /// Runs the call; an error names the operation and what it was about.
@@ -62,8 +73,12 @@ pub async fn execute(p: Prepared) -> Result<Output, Error> {
 }
 
 pub fn convert(py: Python<'_>, out: Output) -> PyResult<Py<PyAny>> {
-    match out.item {
-        Some(item) => Ok(item_to_py(py, &item, out.read)?.into_any().unbind()),
+    let response = crate::read::response(py, &out.body, out.shared.read)?;
+    let mut m = metrics::read(out.started, response.consumed_capacity.as_ref(), out.request_id.as_deref());
+    m.duration_ms = out.elapsed.as_secs_f64() * 1000.0;
+    out.shared.record(OpKind::Get, &m);
+    match response.item {
+        Some(item) => Ok(item.into_any().unbind()),
         None => Ok(py.None()),
     }
 }
