@@ -46,13 +46,10 @@ pub fn prepare(
         .set_key(Some(dict_to_item(&key, "key")?))
         .consistent_read(consistent_read)
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
-    if let Some(attrs) = projection {
-        // Placeholders for every name, so reserved words (`name`, `status`...) just work.
-        let placeholders: Vec<String> = (0..attrs.len()).map(|i| format!("#p{i}")).collect();
-        request = request.projection_expression(placeholders.join(", "));
-        for (ph, attr) in placeholders.into_iter().zip(attrs) {
-            request = request.expression_attribute_names(ph, attr);
-        }
+    if let Some(paths) = projection {
+        // Document paths (`address.city`, `tags[0]`), every name a placeholder.
+        let (expression, names) = crate::ops::projection::document_paths(&paths, "projection")?;
+        request = request.projection_expression(expression).set_expression_attribute_names(Some(names));
     }
     Ok(Prepared { shared: client.shared.clone(), request })
 }
