@@ -27,7 +27,7 @@
 
 mod entries;
 mod from_wire;
-mod number;
+pub(crate) mod number;
 mod path;
 mod to_wire;
 

@@ -20,11 +20,6 @@ mod names;
 pub mod raw_body;
 mod value;
 
-// Shared with `convert` (one classifier for both read paths). Declared here by path while
-// `convert::number` is private to its module; the formatting half is unused on this side.
-#[allow(dead_code)]
-#[path = "../convert/number.rs"]
-mod number;
 
 use std::cell::RefCell;
 

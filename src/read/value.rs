@@ -12,7 +12,8 @@ use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyList, PySet, PyString};
 use pyo3::{ffi, IntoPyObjectExt};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::number::{self, WireNumber};
+// One number classifier for both read paths.
+use crate::convert::number::{self, WireNumber};
 use super::Ctx;
 
 /// The type key of an attribute value.
