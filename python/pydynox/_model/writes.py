@@ -81,10 +81,7 @@ def plan_save(instance: Any, condition: Condition | None = None, skip_hooks: boo
             raise ItemTooLargeException(size, max_size, key, model.__name__)
 
     args: dict[str, Any] = {"table": table_of(model), "item": item}
-    condition_text = join_conditions(user_condition(condition, builder, "condition", model), version_text)
-    if condition_text:
-        args["condition_expression"] = condition_text
-        args.update(builder.arguments())
+    _add_condition(args, builder, condition, version_text, model)
     return Plan(
         client=client,
         args=args,
@@ -111,6 +108,16 @@ def finish_save(plan: Plan, answer: OperationMetrics | None) -> None:
     _apply_written(plan, answer)
 
 
+def _add_condition(
+    args: dict[str, Any], builder: ExpressionBuilder, condition: Condition | None, version_text: str | None, model: Any
+) -> None:
+    """The user's condition AND the version check, and every placeholder the request uses."""
+    condition_text = join_conditions(user_condition(condition, builder, "condition", model), version_text)
+    if condition_text:
+        args["condition_expression"] = condition_text
+    args.update(builder.arguments())
+
+
 # --- delete ---------------------------------------------------------------------------------
 
 
@@ -126,10 +133,7 @@ def plan_delete(instance: Any, condition: Condition | None = None, skip_hooks: b
     if schema.version is not None and state.get(schema.version) is not None:
         # Deleting an item someone changed since we read it is a lost update too.
         version_text = version_condition(schema, state[schema.version], builder)
-    condition_text = join_conditions(user_condition(condition, builder, "condition", model), version_text)
-    if condition_text:
-        args["condition_expression"] = condition_text
-        args.update(builder.arguments())
+    _add_condition(args, builder, condition, version_text, model)
     return Plan(
         client=client,
         args=args,
@@ -216,10 +220,7 @@ def plan_update(
         actions.append(AtomicSet(Path((schema.stored_names[schema.version],), version_attr), new_version))
         changes[schema.version] = new_version
     args: dict[str, Any] = {"table": table_of(model), "key": key, "update_expression": compile_update(actions, builder)}
-    condition_text = join_conditions(user_condition(condition, builder, "condition", model), version_text)
-    if condition_text:
-        args["condition_expression"] = condition_text
-    args.update(builder.arguments())
+    _add_condition(args, builder, condition, version_text, model)
     return Plan(
         client=client,
         args=args,
