@@ -601,7 +601,7 @@ def test_model_public_methods_are_the_specs_local_methods_and_operations() -> No
         (lambda: core.plan_scan(User, segment=2, total_segments=2), ValueError, "below"),
         (lambda: core.plan_parallel_scan(User, total_segments=0), ValueError, "total_segments"),
         (lambda: core.plan_batch_get(User, keys="a"), TypeError, "list of key dicts"),
-        (lambda: core.plan_batch_get(User, keys=[{"pk": "a", "sk": "b"}], consistent_read=True), ValueError, "consistent"),
+        (lambda: core.plan_batch_get(User, keys=[{"pk": "a", "sk": "b"}], consistent_read="yes"), TypeError, "consistent_read"),
         (lambda: core.plan_execute_statement(User, statement=""), ValueError, "statement"),
         (lambda: core.plan_update(User(pk="a", sk="b")), ValueError, "nothing to update"),
         (lambda: core.plan_update(User(pk="a", sk="b"), version=3), ValueError, "version attribute"),

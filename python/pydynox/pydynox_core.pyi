@@ -541,22 +541,26 @@ class DynamoDBClient:
 
 
 
-    def batch_get(self, table: str, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def batch_get(self, table: str, keys: list[dict[str, Any]], consistent_read: bool = False, projection: list[str] | None = None) -> list[dict[str, Any]]:
         """Reads many items of one table by key, 100 per request, re-requesting unprocessed keys. Missing items are left out; order is not guaranteed.
 
         Args:
             table: Table name.
             keys: Full primary keys.
+            consistent_read: Use strongly consistent reads.
+            projection: Attributes to return, as names or document paths (`address.city`, `tags[0]`); all when None. Include the key attributes to match items to keys.
         """
 
 
 
-    async def async_batch_get(self, table: str, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    async def async_batch_get(self, table: str, keys: list[dict[str, Any]], consistent_read: bool = False, projection: list[str] | None = None) -> list[dict[str, Any]]:
         """Reads many items of one table by key, 100 per request, re-requesting unprocessed keys. Missing items are left out; order is not guaranteed.
 
         Args:
             table: Table name.
             keys: Full primary keys.
+            consistent_read: Use strongly consistent reads.
+            projection: Attributes to return, as names or document paths (`address.city`, `tags[0]`); all when None. Include the key attributes to match items to keys.
         """
 
 

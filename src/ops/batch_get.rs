@@ -1,18 +1,24 @@
 //! BatchGetItem over any number of keys: 100 per request, unprocessed keys re-requested
 //! with backoff.
+//!
+//! Each response body is captured (ADR 6). On tokio only its metadata is read (consumed
+//! capacity, `UnprocessedKeys`, how many items came back: `read::meta`, no GIL); the items
+//! become Python objects in `convert`, one GIL hold for all bodies.
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use aws_sdk_dynamodb::types::{KeysAndAttributes, ReturnConsumedCapacity};
+use bytes::Bytes;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use crate::bindings::OperationMetrics;
 use crate::client::{ClientShared, DynamoDBClient, OpKind};
-use crate::convert::{dict_to_item, item_to_py, Item, ReadOptions};
+use crate::convert::{dict_to_item, Item, ReadOptions};
 use crate::errors::{on_table, Error, ErrorKind};
 use crate::ops::{metrics, retry};
+use crate::read::raw_body::capture;
 
 const CHUNK: usize = 100;
 
@@ -20,43 +26,74 @@ pub struct Prepared {
     shared: Arc<ClientShared>,
     table: String,
     keys: Vec<Item>,
+    /// Projection and consistency, sent with every request (keys filled in per request).
+    template: KeysAndAttributes,
 }
 
+/// Every response body, decoded into Python once the GIL is held.
 pub struct Output {
-    items: Vec<Item>,
+    bodies: Vec<Bytes>,
     read: ReadOptions,
 }
 
-pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, table: String, keys: crate::ops::args::Seq<Bound<'_, PyDict>>) -> PyResult<Prepared> {
+pub fn prepare(
+    client: &DynamoDBClient,
+    _py: Python<'_>,
+    table: String,
+    keys: crate::ops::args::Seq<Bound<'_, PyDict>>,
+    consistent_read: bool,
+    projection: Option<crate::ops::args::Seq<String>>,
+) -> PyResult<Prepared> {
     let keys = keys.iter().enumerate().map(|(i, k)| dict_to_item(k, &format!("keys[{i}]"))).collect::<PyResult<Vec<_>>>()?;
-    Ok(Prepared { shared: client.shared.clone(), table, keys })
+    // ConsistentRead is left out unless asked for, as before the parameter existed.
+    let mut template = KeysAndAttributes::builder().set_keys(Some(Vec::new())).set_consistent_read(consistent_read.then_some(true));
+    if let Some(paths) = projection {
+        // Document paths, as get_item's projection (every name a placeholder). Only what
+        // the caller asked for is returned: include the key attributes to match items.
+        let (expression, names) = crate::ops::projection::document_paths(&paths, "projection")?;
+        template = template.projection_expression(expression).set_expression_attribute_names(Some(names));
+    }
+    let template = template.build().map_err(|e| crate::errors::invalid(format!("batch_get: {e}")))?;
+    Ok(Prepared { shared: client.shared.clone(), table, keys, template })
+}
+
+/// The request for `keys`, with the caller's projection and consistency.
+fn request_for(template: &KeysAndAttributes, keys: Vec<Item>) -> KeysAndAttributes {
+    let mut request = template.clone();
+    request.keys = keys;
+    request
 }
 
 async fn run(p: Prepared) -> Result<Output, Error> {
     let sdk = p.shared.sdk_here().await?;
     let started = Instant::now();
     let mut rcu = None::<f64>;
-    let mut items = Vec::with_capacity(p.keys.len());
+    let mut bodies = Vec::new();
+    let mut items = 0usize;
     for chunk in p.keys.chunks(CHUNK) {
-        let mut pending = KeysAndAttributes::builder().set_keys(Some(chunk.to_vec())).build().expect("keys are set");
+        let mut pending = request_for(&p.template, chunk.to_vec());
         let mut attempt = 0;
         loop {
-            let out = sdk
+            let send = sdk
                 .batch_get_item()
                 .request_items(&p.table, pending)
                 .return_consumed_capacity(ReturnConsumedCapacity::Total)
-                .send()
-                .await?;
-            if let Some(units) = metrics::sum_units(out.consumed_capacity()) {
+                .send();
+            let (out, body) = capture(send).await;
+            out?;
+            let body = body.ok_or_else(|| Error::new(ErrorKind::Service, "the response body was not captured"))?;
+            let meta = crate::read::meta(&body).map_err(|message| Error::new(ErrorKind::Service, message))?;
+            if let Some(units) = metrics::sum_units(&meta.consumed_capacity) {
                 rcu = Some(rcu.unwrap_or(0.0) + units);
             }
-            if let Some(mut responses) = out.responses {
-                items.extend(responses.remove(&p.table).unwrap_or_default());
+            items += meta.responses;
+            if meta.responses > 0 {
+                bodies.push(body);
             }
-            match out.unprocessed_keys.and_then(|mut u| u.remove(&p.table)).filter(|k| !k.keys().is_empty()) {
-                None => break,
-                Some(rest) => pending = rest,
+            if meta.unprocessed_keys.is_empty() {
+                break;
             }
+            pending = request_for(&p.template, meta.unprocessed_keys);
             attempt += 1;
             if attempt >= retry::MAX_ATTEMPTS {
                 return Err(Error::new(ErrorKind::Throughput, format!("batch_get gave up after {attempt} attempts with keys still unread")));
@@ -67,11 +104,11 @@ async fn run(p: Prepared) -> Result<Output, Error> {
     let m = OperationMetrics {
         duration_ms: metrics::elapsed_ms(started),
         consumed_rcu: rcu,
-        items_count: Some(items.len() as i64),
+        items_count: Some(items as i64),
         ..Default::default()
     };
     p.shared.record(OpKind::Other, &m);
-    Ok(Output { items, read: p.shared.read })
+    Ok(Output { bodies, read: p.shared.read })
 }
 
 /// Runs the call; an error names the operation and what it was about.
@@ -83,8 +120,10 @@ pub async fn execute(p: Prepared) -> Result<Output, Error> {
 
 pub fn convert(py: Python<'_>, out: Output) -> PyResult<Py<PyAny>> {
     let list = PyList::empty(py);
-    for item in &out.items {
-        list.append(item_to_py(py, item, out.read)?)?;
+    for body in &out.bodies {
+        for item in crate::read::response(py, body, out.read)?.items {
+            list.append(item)?;
+        }
     }
     Ok(list.into_any().unbind())
 }

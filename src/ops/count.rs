@@ -1,18 +1,59 @@
 //! Count: a Scan with Select=COUNT over every page, returning (count, metrics).
+//!
+//! Also home of [`fetch_body`], the one-page fetch of the operations that loop over Scan
+//! pages on tokio (count, parallel_scan): the body is captured (ADR 6) and only its
+//! metadata read here, with no GIL and no `AttributeValue` tree.
 
 use std::sync::Arc;
 use std::time::Instant;
 
+use aws_sdk_dynamodb::operation::RequestId;
 use aws_sdk_dynamodb::types::{ReturnConsumedCapacity, Select};
+use bytes::Bytes;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3::IntoPyObjectExt;
 
 use crate::bindings::OperationMetrics;
-use crate::client::{ClientShared, DynamoDBClient};
-use crate::errors::Error;
+use crate::client::{ClientShared, DynamoDBClient, OpKind};
+use crate::convert::Item;
+use crate::errors::{Error, ErrorKind};
 use crate::ops::{args, metrics};
 use crate::pager::PageRequest;
+use crate::read::raw_body::capture;
+
+/// One Scan/Query page: its body (items not decoded yet) and what steers the next request.
+pub struct BodyPage {
+    pub body: Bytes,
+    /// Present when there is another page.
+    pub last_evaluated_key: Option<Item>,
+    pub count: i32,
+    pub metrics: OperationMetrics,
+}
+
+/// Fetches one page starting after `start` and records its metrics on the client, as the
+/// pager does for each page. The caller names the operation in errors (`Error::during`).
+pub async fn fetch_body(shared: &Arc<ClientShared>, request: &PageRequest, start: Option<Item>) -> Result<BodyPage, Error> {
+    let sdk = shared.sdk_here().await?;
+    let started = Instant::now();
+    let (request_id, body, kind) = match request {
+        PageRequest::Query(q) => {
+            let (out, body) = capture(q.clone().set_exclusive_start_key(start).send_with(&sdk)).await;
+            (out?.request_id().map(str::to_owned), body, OpKind::Query)
+        }
+        PageRequest::Scan(s) => {
+            let (out, body) = capture(s.clone().set_exclusive_start_key(start).send_with(&sdk)).await;
+            (out?.request_id().map(str::to_owned), body, OpKind::Scan)
+        }
+    };
+    let body = body.ok_or_else(|| Error::new(ErrorKind::Service, "the response body was not captured"))?;
+    let meta = crate::read::meta(&body).map_err(|message| Error::new(ErrorKind::Service, message))?;
+    let mut m = metrics::read(started, meta.consumed_capacity.first(), request_id.as_deref());
+    m.items_count = Some(i64::from(meta.count.unwrap_or(0)));
+    m.scanned_count = Some(i64::from(meta.scanned_count.unwrap_or(0)));
+    shared.record(kind, &m);
+    Ok(BodyPage { body, last_evaluated_key: meta.last_evaluated_key, count: meta.count.unwrap_or(0), metrics: m })
+}
 
 pub struct Prepared {
     shared: Arc<ClientShared>,
@@ -61,7 +102,7 @@ async fn run(p: Prepared) -> Result<(i64, OperationMetrics), Error> {
     let mut count: i64 = 0;
     let mut start = None;
     loop {
-        let page = p.request.fetch(&p.shared, start, None).await?;
+        let page = fetch_body(&p.shared, &p.request, start).await?;
         count += page.count as i64;
         accumulate(&mut total, &page.metrics);
         match page.last_evaluated_key {

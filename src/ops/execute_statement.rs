@@ -1,7 +1,9 @@
 //! ExecuteStatement (PartiQL): one page, returned as a ListWithMetrics.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
 
 use aws_sdk_dynamodb::operation::execute_statement::builders::ExecuteStatementInputBuilder;
 use aws_sdk_dynamodb::operation::execute_statement::ExecuteStatementInput;
@@ -11,22 +13,25 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyList, PyType};
 
-use crate::bindings::OperationMetrics;
 use crate::client::{ClientShared, DynamoDBClient, OpKind};
-use crate::convert::{item_to_py, py_to_attr, Item, ReadOptions};
-use crate::errors::Error;
+use crate::convert::py_to_attr;
+use crate::errors::{Error, ErrorKind};
 use crate::ops::metrics;
+use crate::read::raw_body::capture;
 
 pub struct Prepared {
     shared: Arc<ClientShared>,
     request: ExecuteStatementInputBuilder,
 }
 
+/// The response body, decoded once the GIL is held (ADR 6); metrics wait for it too,
+/// since the consumed capacity and item count are in the body.
 pub struct Output {
-    items: Vec<Item>,
-    next_token: Option<String>,
-    metrics: OperationMetrics,
-    read: ReadOptions,
+    body: Bytes,
+    shared: Arc<ClientShared>,
+    started: Instant,
+    elapsed: Duration,
+    request_id: Option<String>,
 }
 
 pub fn prepare(
@@ -52,12 +57,11 @@ pub fn prepare(
 
 async fn run(p: Prepared) -> Result<Output, Error> {
     let started = Instant::now();
-    let out = p.request.send_with(&p.shared.sdk_here().await?).await?;
-    let items = out.items.clone().unwrap_or_default();
-    let mut m = metrics::read(started, out.consumed_capacity(), out.request_id());
-    m.items_count = Some(items.len() as i64);
-    p.shared.record(OpKind::Other, &m);
-    Ok(Output { items, next_token: out.next_token, metrics: m, read: p.shared.read })
+    let (out, body) = capture(p.request.send_with(&p.shared.sdk_here().await?)).await;
+    let out = out?;
+    let body = body.ok_or_else(|| Error::new(ErrorKind::Service, "the response body was not captured"))?;
+    let request_id = out.request_id().map(str::to_owned);
+    Ok(Output { body, shared: p.shared, started, elapsed: started.elapsed(), request_id })
 }
 
 static LIST_WITH_METRICS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -71,9 +75,11 @@ pub async fn execute(p: Prepared) -> Result<Output, Error> {
 
 pub fn convert(py: Python<'_>, out: Output) -> PyResult<Py<PyAny>> {
     let class = LIST_WITH_METRICS.import(py, "pydynox._results", "ListWithMetrics")?;
-    let items = PyList::empty(py);
-    for item in &out.items {
-        items.append(item_to_py(py, item, out.read)?)?;
-    }
-    Ok(class.call1((items, out.metrics, out.next_token))?.unbind())
+    let response = crate::read::response(py, &out.body, out.shared.read)?;
+    let mut m = metrics::read(out.started, response.consumed_capacity.as_ref(), out.request_id.as_deref());
+    m.duration_ms = out.elapsed.as_secs_f64() * 1000.0;
+    m.items_count = Some(response.items.len() as i64);
+    out.shared.record(OpKind::Other, &m);
+    let items = PyList::new(py, response.items)?;
+    Ok(class.call1((items, m, response.next_token))?.unbind())
 }

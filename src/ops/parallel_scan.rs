@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
+use bytes::Bytes;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
@@ -13,9 +14,10 @@ use pyo3::IntoPyObjectExt;
 
 use crate::bindings::OperationMetrics;
 use crate::client::{ClientShared, DynamoDBClient};
-use crate::convert::{item_to_py, Item, ReadOptions};
+use crate::convert::ReadOptions;
 use crate::errors::Error;
-use crate::ops::{args, count::accumulate, metrics};
+use crate::ops::count::{accumulate, fetch_body};
+use crate::ops::{args, metrics};
 use crate::pager::PageRequest;
 
 /// Segments scanned at the same time when the caller does not say.
@@ -27,8 +29,9 @@ pub struct Prepared {
     concurrency: usize,
 }
 
+/// Every page's body, decoded into Python once the GIL is held (ADR 6).
 pub struct Output {
-    items: Vec<Item>,
+    bodies: Vec<Bytes>,
     metrics: OperationMetrics,
     read: ReadOptions,
 }
@@ -62,22 +65,23 @@ pub fn prepare(
     Ok(Prepared { shared: client.shared.clone(), segments, concurrency: concurrency.max(1) as usize })
 }
 
-async fn scan_segment(shared: &Arc<ClientShared>, request: &PageRequest) -> Result<(Vec<Item>, OperationMetrics), Error> {
-    let mut items = Vec::new();
+/// One segment's page bodies in order, and its metrics.
+async fn scan_segment(shared: &Arc<ClientShared>, request: &PageRequest) -> Result<(Vec<Bytes>, OperationMetrics), Error> {
+    let mut bodies = Vec::new();
     let mut total = OperationMetrics::default();
     let mut start = None;
     loop {
-        let page = request.fetch(shared, start, None).await?;
-        items.extend(page.items);
+        let page = fetch_body(shared, request, start).await?;
         accumulate(&mut total, &page.metrics);
+        bodies.push(page.body);
         match page.last_evaluated_key {
             Some(key) => start = Some(key),
-            None => return Ok((items, total)),
+            None => return Ok((bodies, total)),
         }
     }
 }
 
-async fn owned_segment(shared: Arc<ClientShared>, request: PageRequest) -> Result<(Vec<Item>, OperationMetrics), Error> {
+async fn owned_segment(shared: Arc<ClientShared>, request: PageRequest) -> Result<(Vec<Bytes>, OperationMetrics), Error> {
     scan_segment(&shared, &request).await
 }
 
@@ -94,14 +98,14 @@ async fn run(p: Prepared) -> Result<Output, Error> {
         .buffer_unordered(p.concurrency)
         .try_collect()
         .await?;
-    let mut items = Vec::new();
+    let mut bodies = Vec::new();
     let mut total = OperationMetrics::default();
-    for (segment_items, m) in results {
-        items.extend(segment_items);
+    for (segment_bodies, m) in results {
+        bodies.extend(segment_bodies);
         accumulate(&mut total, &m);
     }
     total.duration_ms = metrics::elapsed_ms(started);
-    Ok(Output { items, metrics: total, read: read_options })
+    Ok(Output { bodies, metrics: total, read: read_options })
 }
 
 /// Runs the call; an error names the operation and the table (or index).
@@ -113,8 +117,10 @@ pub async fn execute(p: Prepared) -> Result<Output, Error> {
 
 pub fn convert(py: Python<'_>, out: Output) -> PyResult<Py<PyAny>> {
     let list = PyList::empty(py);
-    for item in &out.items {
-        list.append(item_to_py(py, item, out.read)?)?;
+    for body in &out.bodies {
+        for item in crate::read::response(py, body, out.read)?.items {
+            list.append(item)?;
+        }
     }
     PyTuple::new(py, [list.into_any(), out.metrics.into_bound_py_any(py)?])?.into_py_any(py)
 }

@@ -1,7 +1,9 @@
 //! TransactGetItems from a list of get dicts; one result per get, None where missing.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
 
 use aws_sdk_dynamodb::operation::transact_get_items::builders::TransactGetItemsInputBuilder;
 use aws_sdk_dynamodb::operation::transact_get_items::TransactGetItemsInput;
@@ -12,9 +14,10 @@ use pyo3::types::{PyDict, PyList};
 
 use crate::bindings::OperationMetrics;
 use crate::client::{ClientShared, DynamoDBClient, OpKind};
-use crate::convert::{dict_to_item, item_to_py, Item, ReadOptions};
-use crate::errors::Error;
+use crate::convert::dict_to_item;
+use crate::errors::{Error, ErrorKind};
 use crate::ops::{args, metrics};
+use crate::read::raw_body::capture;
 
 const KEYS: &[&str] = &["table", "key", "projection_expression", "expression_attribute_names"];
 
@@ -23,9 +26,17 @@ pub struct Prepared {
     request: TransactGetItemsInputBuilder,
 }
 
+/// The response body, decoded once the GIL is held (ADR 6); metrics wait for it too,
+/// since the consumed capacity is in the body. None when nothing was sent.
 pub struct Output {
-    items: Vec<Option<Item>>,
-    read: ReadOptions,
+    response: Option<Response>,
+}
+
+struct Response {
+    body: Bytes,
+    shared: Arc<ClientShared>,
+    elapsed: Duration,
+    request_id: Option<String>,
 }
 
 fn one(get: &Bound<'_, PyDict>, at: &str) -> PyResult<TransactGetItem> {
@@ -63,19 +74,14 @@ fn tables_of_gets(p: &Prepared) -> String {
 async fn run(p: Prepared) -> Result<Output, Error> {
     // Nothing to read: no request (DynamoDB would reject an empty transaction), as in 0.21.0.
     if p.request.get_transact_items().as_ref().is_none_or(|items| items.is_empty()) {
-        return Ok(Output { items: Vec::new(), read: p.shared.read });
+        return Ok(Output { response: None });
     }
     let started = Instant::now();
-    let out = p.request.send_with(&p.shared.sdk_here().await?).await?;
-    let m = OperationMetrics {
-        duration_ms: metrics::elapsed_ms(started),
-        consumed_rcu: metrics::sum_units(out.consumed_capacity()),
-        request_id: out.request_id().map(str::to_owned),
-        ..Default::default()
-    };
-    p.shared.record(OpKind::Other, &m);
-    let items = out.responses.unwrap_or_default().into_iter().map(|r| r.item.filter(|i| !i.is_empty())).collect();
-    Ok(Output { items, read: p.shared.read })
+    let (out, body) = capture(p.request.send_with(&p.shared.sdk_here().await?)).await;
+    let out = out?;
+    let body = body.ok_or_else(|| Error::new(ErrorKind::Service, "the response body was not captured"))?;
+    let request_id = out.request_id().map(str::to_owned);
+    Ok(Output { response: Some(Response { body, shared: p.shared, elapsed: started.elapsed(), request_id }) })
 }
 
 /// Runs the call; an error names the operation and what it was about.
@@ -87,9 +93,20 @@ pub async fn execute(p: Prepared) -> Result<Output, Error> {
 
 pub fn convert(py: Python<'_>, out: Output) -> PyResult<Py<PyAny>> {
     let list = PyList::empty(py);
-    for item in &out.items {
+    let Some(out) = out.response else {
+        return Ok(list.into_any().unbind());
+    };
+    let response = crate::read::response(py, &out.body, out.shared.read)?;
+    let m = OperationMetrics {
+        duration_ms: out.elapsed.as_secs_f64() * 1000.0,
+        consumed_rcu: metrics::sum_units(&response.consumed_capacities),
+        request_id: out.request_id,
+        ..Default::default()
+    };
+    out.shared.record(OpKind::Other, &m);
+    for item in response.gets {
         match item {
-            Some(item) => list.append(item_to_py(py, item, out.read)?)?,
+            Some(item) => list.append(item)?,
             None => list.append(py.None())?,
         }
     }

@@ -1,6 +1,9 @@
-//! The top level of a read response: `{"Item": ...}` (GetItem) or `{"Items": [...],
-//! "Count", "ScannedCount", "LastEvaluatedKey", "ConsumedCapacity"}` (Query, Scan). Fields
-//! may come in any order; fields this client does not read are skipped.
+//! The top level of a read response: `{"Item": ...}` (GetItem), `{"Items": [...],
+//! "Count", "ScannedCount", "LastEvaluatedKey", "NextToken", "ConsumedCapacity"}` (Query,
+//! Scan, ExecuteStatement), `{"Responses": {"<table>": [...]}}` (BatchGetItem) or
+//! `{"Responses": [{"Item": ...}, ...]}` (TransactGetItems). Fields may come in any order;
+//! fields this client does not read (`UnprocessedKeys`, which `meta.rs` reads without the
+//! GIL) are skipped.
 
 use std::fmt;
 
@@ -25,7 +28,15 @@ pub struct Response<'py> {
     pub count: Option<i32>,
     pub scanned_count: Option<i32>,
     pub last_evaluated_key: Option<Item>,
+    /// ExecuteStatement's continuation token.
+    pub next_token: Option<String>,
+    /// `ConsumedCapacity` sent as one object (GetItem, Query, Scan, ExecuteStatement).
     pub consumed_capacity: Option<ConsumedCapacity>,
+    /// `ConsumedCapacity` sent as a list, one per table (BatchGetItem, TransactGetItems).
+    pub consumed_capacities: Vec<ConsumedCapacity>,
+    /// TransactGetItems' `Responses`: one entry per get, None where nothing is stored.
+    /// (BatchGetItem's `Responses` go to `items`, every table's in response order.)
+    pub gets: Vec<Option<Bound<'py, PyDict>>>,
 }
 
 pub(super) struct ResponseSeed<'a, 'py>(pub(super) &'a Ctx<'py>);
@@ -43,7 +54,9 @@ enum Field {
     Count,
     ScannedCount,
     LastEvaluatedKey,
+    NextToken,
     ConsumedCapacity,
+    Responses,
     Other,
 }
 
@@ -62,7 +75,9 @@ impl<'de> Deserialize<'de> for Field {
                     "Count" => Field::Count,
                     "ScannedCount" => Field::ScannedCount,
                     "LastEvaluatedKey" => Field::LastEvaluatedKey,
+                    "NextToken" => Field::NextToken,
                     "ConsumedCapacity" => Field::ConsumedCapacity,
+                    "Responses" => Field::Responses,
                     _ => Field::Other,
                 })
             }
@@ -86,7 +101,15 @@ impl<'de, 'py> Visitor<'de> for ResponseSeed<'_, 'py> {
                 Field::Count => out.count = Some(map.next_value()?),
                 Field::ScannedCount => out.scanned_count = Some(map.next_value()?),
                 Field::LastEvaluatedKey => out.last_evaluated_key = Some(map.next_value::<WireItem>()?.0),
-                Field::ConsumedCapacity => out.consumed_capacity = Some(map.next_value::<WireCapacity>()?.into_sdk()),
+                Field::NextToken => out.next_token = map.next_value()?,
+                Field::ConsumedCapacity => match map.next_value::<WireCapacities>()? {
+                    WireCapacities::One(c) => out.consumed_capacity = Some(c),
+                    WireCapacities::Many(cs) => out.consumed_capacities = cs,
+                },
+                Field::Responses => match map.next_value_seed(ResponsesSeed(ctx))? {
+                    Responses::Tables(items) => out.items = items,
+                    Responses::Gets(gets) => out.gets = gets,
+                },
                 Field::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -117,6 +140,107 @@ impl<'de, 'py> Visitor<'de> for ItemsSeed<'_, 'py> {
             items.push(item);
         }
         Ok(items)
+    }
+}
+
+/// `Responses`: table name -> items (BatchGetItem), or one `{"Item": ...}` per get
+/// (TransactGetItems).
+enum Responses<'py> {
+    Tables(Vec<Bound<'py, PyDict>>),
+    Gets(Vec<Option<Bound<'py, PyDict>>>),
+}
+
+struct ResponsesSeed<'a, 'py>(&'a Ctx<'py>);
+
+impl<'de, 'py> DeserializeSeed<'de> for ResponsesSeed<'_, 'py> {
+    type Value = Responses<'py>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, 'py> Visitor<'de> for ResponsesSeed<'_, 'py> {
+    type Value = Responses<'py>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map of table names to items, or a list of {\"Item\": ...}")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while map.next_key::<IgnoredAny>()?.is_some() {
+            let mut table = map.next_value_seed(ItemsSeed(self.0))?;
+            if items.is_empty() {
+                items = table;
+            } else {
+                items.append(&mut table);
+            }
+        }
+        Ok(Responses::Tables(items))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut gets = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element_seed(GetSeed(self.0))? {
+            gets.push(item);
+        }
+        Ok(Responses::Gets(gets))
+    }
+}
+
+/// One TransactGetItems response, `{"Item": {...}}`; `{}` (or an empty item) is a miss.
+struct GetSeed<'a, 'py>(&'a Ctx<'py>);
+
+impl<'de, 'py> DeserializeSeed<'de> for GetSeed<'_, 'py> {
+    type Value = Option<Bound<'py, PyDict>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, 'py> Visitor<'de> for GetSeed<'_, 'py> {
+    type Value = Option<Bound<'py, PyDict>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an item response object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut item = None;
+        while let Some(field) = map.next_key::<Field>()? {
+            match field {
+                Field::Item => item = Some(map.next_value_seed(MapSeed(self.0))?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(item.filter(|d| !d.is_empty()))
+    }
+}
+
+/// `ConsumedCapacity`: one object, or a list of them (one per table).
+pub(super) enum WireCapacities {
+    One(ConsumedCapacity),
+    Many(Vec<ConsumedCapacity>),
+}
+
+impl<'de> Deserialize<'de> for WireCapacities {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct CapacitiesVisitor;
+        impl<'de> Visitor<'de> for CapacitiesVisitor {
+            type Value = WireCapacities;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a consumed capacity object or a list of them")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<WireCapacities, A::Error> {
+                let one = WireCapacity::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(WireCapacities::One(one.into_sdk()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<WireCapacities, A::Error> {
+                let mut many = Vec::new();
+                while let Some(one) = seq.next_element::<WireCapacity>()? {
+                    many.push(one.into_sdk());
+                }
+                Ok(WireCapacities::Many(many))
+            }
+        }
+        d.deserialize_any(CapacitiesVisitor)
     }
 }
 

@@ -7,6 +7,7 @@
 //! - `value.rs`: attribute values -> `dict`/`list`/`str`/`int`/`float`/`Decimal`/`set`/`bytes`.
 //! - `key.rs`: keys that go back to DynamoDB, decoded to `AttributeValue`.
 //! - `names.rs`: one `str` per distinct attribute name of a response.
+//! - `meta.rs`: what steers the next request (keys, counts, capacity), without the GIL.
 //!
 //! Results are the same as `convert::item_to_py` of the SDK's decoding (same number rules,
 //! through the same classifier), which the tests check on random items. The body is
@@ -16,6 +17,7 @@
 
 mod envelope;
 mod key;
+mod meta;
 mod names;
 pub mod raw_body;
 mod value;
@@ -29,10 +31,12 @@ use pyo3::types::PyType;
 use serde::de::{self, DeserializeSeed};
 
 pub use envelope::Response;
+pub use meta::{meta, Meta};
 
 use crate::convert::ReadOptions;
 
-/// Decodes a read response body (GetItem, Query, Scan) into Python objects.
+/// Decodes a read response body (GetItem, Query, Scan, BatchGetItem, TransactGetItems,
+/// ExecuteStatement) into Python objects.
 pub fn response<'py>(py: Python<'py>, body: &[u8], opts: ReadOptions) -> PyResult<Response<'py>> {
     let ctx = Ctx::new(py, opts);
     let mut de = serde_json::Deserializer::from_slice(body);

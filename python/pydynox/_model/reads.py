@@ -175,10 +175,7 @@ def plan_batch_get(
 ) -> Plan:
     schema = schema_of(model)
     client = client_of(model)
-    if consistent_read:
-        # The client's batch_get has no ConsistentRead parameter; refuse rather than
-        # silently return an eventually consistent read.
-        raise ValueError(f"{schema.name}.batch_get: consistent reads are not supported by batch_get yet")
+    consistent_read = consistent(model, consistent_read)
     if not isinstance(keys, (list, tuple)):
         raise TypeError(f"{schema.name}.batch_get: keys must be a list of key dicts, got {keys!r}")
     stored_keys = []
@@ -189,7 +186,8 @@ def plan_batch_get(
         stored_keys.append(key_from_kwargs(schema, values, f"batch_get keys[{position}]"))
         if values:
             raise TypeError(f"{schema.name}.batch_get: keys[{position}] has non-key attributes {sorted(values)}")
-    plan = read_plan(model, client, {"table": table_of(model), "keys": stored_keys}, as_dict, "get")
+    args = {"table": table_of(model), "keys": stored_keys, "consistent_read": consistent_read}
+    plan = read_plan(model, client, args, as_dict, "get")
     plan.skip = not stored_keys
     return plan
 
