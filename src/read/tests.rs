@@ -472,3 +472,147 @@ fn measure() {
         }
     });
 }
+
+// ---- the other read operations' shapes (batch_get, transact_get, execute_statement) ----
+
+/// A BatchGetItem body: `items` found, `unread` left as unprocessed, capacity as a list.
+fn batch_body(items: &[HashMap<String, AttributeValue>], unread: &[HashMap<String, AttributeValue>]) -> Bytes {
+    let body = serde_json::json!({
+        "Responses": { "t": items.iter().map(wire_map).collect::<Vec<_>>() },
+        "UnprocessedKeys": { "t": { "Keys": unread.iter().map(wire_map).collect::<Vec<_>>(), "ConsistentRead": true } },
+        "ConsumedCapacity": [{ "TableName": "t", "CapacityUnits": 1.5 }],
+    });
+    Bytes::from(serde_json::to_vec(&body).unwrap())
+}
+
+/// A TransactGetItems body: one response per entry, `{}` where nothing is stored.
+fn transact_body(items: &[Option<HashMap<String, AttributeValue>>]) -> Bytes {
+    let responses: Vec<_> = items
+        .iter()
+        .map(|i| match i {
+            Some(i) => serde_json::json!({ "Item": wire_map(i) }),
+            None => serde_json::json!({}),
+        })
+        .collect();
+    let body = serde_json::json!({ "ConsumedCapacity": [{ "TableName": "t", "CapacityUnits": 2.0 }], "Responses": responses });
+    Bytes::from(serde_json::to_vec(&body).unwrap())
+}
+
+fn assert_same_lists(py: Python<'_>, old: Vec<Bound<'_, PyAny>>, new: Vec<Bound<'_, PyAny>>, body: &Bytes) {
+    let old = PyList::new(py, old).unwrap();
+    let new = PyList::new(py, new).unwrap();
+    assert!(same(py, old.as_any(), new.as_any()), "old {old}\nnew {new}\nbody {}", String::from_utf8_lossy(body));
+}
+
+/// BatchGetItem through the SDK's decoding and through `read::response` + `read::meta`.
+fn assert_same_batch(py: Python<'_>, body: &Bytes, opts: ReadOptions) {
+    let client = sdk(vec![(200, body.clone())]);
+    let out = rt().block_on(client.batch_get_item().send()).expect("the SDK reads it");
+    let old_items = out.responses().and_then(|r| r.get("t")).cloned().unwrap_or_default();
+    let old: Vec<_> = old_items.iter().map(|i| item_to_py(py, i, opts).unwrap().into_any()).collect();
+    let old_unread = out.unprocessed_keys().and_then(|u| u.get("t")).map(|k| k.keys().to_vec()).unwrap_or_default();
+
+    let (_, raw) = rt().block_on(capture(client.batch_get_item().send()));
+    let raw = raw.expect("captured body");
+    let meta = super::meta(&raw).expect("meta reads it");
+    let new = super::response(py, &raw, opts).expect("the direct path reads it");
+    assert_eq!(meta.unprocessed_keys, old_unread);
+    assert_eq!(meta.responses, old_items.len());
+    assert_eq!(meta.consumed_capacity, out.consumed_capacity().to_vec());
+    assert_same_lists(py, old, new.items.into_iter().map(Bound::into_any).collect(), body);
+}
+
+/// TransactGetItems through the SDK's decoding and through `read::response`.
+fn assert_same_transact(py: Python<'_>, body: &Bytes, opts: ReadOptions) {
+    let client = sdk(vec![(200, body.clone())]);
+    let out = rt().block_on(client.transact_get_items().send()).expect("the SDK reads it");
+    let old: Vec<_> = out
+        .responses()
+        .iter()
+        .map(|r| match r.item().filter(|i| !i.is_empty()) {
+            Some(i) => item_to_py(py, i, opts).unwrap().into_any(),
+            None => py.None().into_bound(py),
+        })
+        .collect();
+    let (_, raw) = rt().block_on(capture(client.transact_get_items().send()));
+    let new = super::response(py, &raw.expect("captured body"), opts).expect("the direct path reads it");
+    assert_eq!(new.consumed_capacities, out.consumed_capacity().to_vec());
+    let new: Vec<_> = new.gets.into_iter().map(|g| g.map_or_else(|| py.None().into_bound(py), Bound::into_any)).collect();
+    assert_same_lists(py, old, new, body);
+}
+
+#[test]
+fn execute_statement_envelope() {
+    let body = br#"{"ConsumedCapacity":{"TableName":"t","CapacityUnits":0.5},"Items":[{"a":{"N":"1.5"}}],"NextToken":"tok==","LastEvaluatedKey":{"pk":{"S":"x"}}}"#;
+    with_python(|py| {
+        let r = super::response(py, body, ReadOptions::default()).unwrap();
+        assert_eq!(r.items.len(), 1);
+        assert_eq!(r.next_token.as_deref(), Some("tok=="));
+        assert_eq!(r.consumed_capacity.unwrap().capacity_units(), Some(0.5));
+    });
+}
+
+#[test]
+fn meta_reads_keys_counts_and_capacity_and_skips_items() {
+    let body = br#"{"Items":[{"a":{"S":"x"}},{"b":{"L":[{"N":"1"}]}}],"Count":2,"ScannedCount":5,
+        "LastEvaluatedKey":{"pk":{"N":"0.12345678901234567890123456789012345678"}},
+        "ConsumedCapacity":{"TableName":"t","CapacityUnits":3.0}}"#;
+    let meta = super::meta(body).unwrap();
+    assert_eq!((meta.count, meta.scanned_count), (Some(2), Some(5)));
+    let key = meta.last_evaluated_key.unwrap();
+    assert_eq!(key["pk"], AttributeValue::N("0.12345678901234567890123456789012345678".into()), "keys keep their text");
+    assert_eq!(meta.consumed_capacity[0].capacity_units(), Some(3.0));
+    // An empty key is "no more pages".
+    assert!(super::meta(br#"{"LastEvaluatedKey":{}}"#).unwrap().last_evaluated_key.is_none());
+    for (body, want) in [(&b"{"[..], "EOF"), (br#"{"Count":"x"}"#, "invalid type"), (br#"{"UnprocessedKeys":{"t":{"Keys":[{"a":{"Q":"1"}}]}}}"#, "unsupported")] {
+        let err = super::meta(body).unwrap_err();
+        assert!(err.contains("unreadable response from DynamoDB") && err.contains(want), "{err} (want {want})");
+    }
+}
+
+#[test]
+fn malformed_responses_raise_clear_errors() {
+    let cases: &[(&[u8], &str)] = &[
+        (br#"{"Responses":{"t":[{"a":{"N":"x"}}]}}"#, "malformed number"),
+        (br#"{"Responses":[{"Item":{"a":{}}}]}"#, "no type key"),
+        (br#"{"Responses":"x"}"#, "invalid type"),
+        (br#"{"Responses":[1]}"#, "invalid type"),
+        (br#"{"ConsumedCapacity":3}"#, "invalid type"),
+        (br#"{"NextToken":3}"#, "invalid type"),
+    ];
+    with_python(|py| {
+        for (body, want) in cases {
+            let err = super::response(py, body, ReadOptions::default()).err().expect("an error");
+            assert!(err.is_instance_of::<crate::bindings::PydynoxException>(py), "{err}");
+            let text = err.to_string();
+            assert!(text.contains("unreadable response from DynamoDB") && text.contains(want), "{text} (want {want})");
+        }
+    });
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 100, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_batch_responses_read_the_same(items in proptest::collection::vec(item(), 0..4), unread in proptest::collection::vec(item(), 0..3), exact in any::<bool>()) {
+        let body = batch_body(&items, &unread);
+        with_python(|py| assert_same_batch(py, &body, ReadOptions { exact_numbers: exact }));
+    }
+
+    #[test]
+    fn random_transact_responses_read_the_same(items in proptest::collection::vec(proptest::option::of(item()), 0..4), exact in any::<bool>()) {
+        let body = transact_body(&items);
+        with_python(|py| assert_same_transact(py, &body, ReadOptions { exact_numbers: exact }));
+    }
+
+    #[test]
+    fn meta_never_panics(body in proptest::collection::vec(any::<u8>(), 0..200), items in proptest::collection::vec(item(), 1..3), flip in any::<prop::sample::Index>(), byte in any::<u8>(), cut in any::<prop::sample::Index>()) {
+        let _ = super::meta(&body);
+        let mut damaged = batch_body(&items, &items).to_vec();
+        let at = flip.index(damaged.len());
+        damaged[at] = byte;
+        let _ = super::meta(&damaged);
+        let whole = batch_body(&items, &[]);
+        prop_assert!(super::meta(&whole[..cut.index(whole.len())]).is_err());
+    }
+}
