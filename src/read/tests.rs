@@ -441,13 +441,18 @@ fn measure() {
             out.unwrap();
             assert_eq!(raw.unwrap().len(), 2);
         };
-        let cases: [(&str, &dyn Fn()); 6] = [
+        // The extra pass batch_get, parallel_scan and count make over each body on tokio.
+        let meta_only = || {
+            assert_eq!(super::meta(&body).unwrap().count, Some(1000));
+        };
+        let cases: [(&str, &dyn Fn()); 7] = [
             ("today: SDK pipeline + SDK decode + item_to_py", &old),
             ("today, SDK part only (pipeline + decode + drop)", &old_sdk_only),
             ("direct, read::response only", &new_decode_only),
             ("direct: SDK pipeline + raw body + read::response", &new),
             ("json.loads of the same items as plain JSON", &json_loads),
             ("SDK pipeline alone, empty response (per page / 1000)", &pipeline_only),
+            ("read::meta alone (items skipped, no GIL)", &meta_only),
         ];
         let rounds = 40;
         let mut times: Vec<Vec<f64>> = vec![Vec::new(); cases.len()];
