@@ -296,3 +296,42 @@ def test_count_and_parallel_scan_over_many_pages(client, boto, make_table, mode)
     assert filtered == 10
     assert sorted(i["n"] for i in items) == list(range(120)) and all(i["big"] == big for i in items)
     assert scan_metrics.items_count == 120
+
+
+# --- a body that is not a DynamoDB response: a clear error, never a crash -----------------------
+
+
+class Garbage(FaultProxy):
+    """Answers the named operations with HTTP 200 and a body of our choosing."""
+
+    def __init__(self, upstream: str, bodies: dict[str, bytes]) -> None:
+        super().__init__(upstream)
+        self.bodies = bodies
+
+    def _handle(self, handler: Any, body: bytes) -> None:
+        operation = handler.headers.get("X-Amz-Target", "").rpartition(".")[2]
+        if operation not in self.bodies:
+            return super()._handle(handler, body)
+        self._answer(handler, 200, {"Content-Type": "application/x-amz-json-1.0"}, self.bodies[operation])
+
+
+@pytest.mark.parametrize(
+    "operation, body, run",
+    [
+        ("BatchGetItem", b'{"Responses":{"t":[{"a":{"N":"12x"}}]}}', lambda c, t: c.batch_get(t, [{"pk": "a", "sk": "b"}])),
+        ("BatchGetItem", b'{"UnprocessedKeys":{"t":{"Keys":[{"a":{"Q":"1"}}]}}}', lambda c, t: c.batch_get(t, [{"pk": "a", "sk": "b"}])),
+        ("TransactGetItems", b'{"Responses":[{"Item":{"a":{}}}]}', lambda c, t: c.transact_get([{"table": t, "key": {"pk": "a", "sk": "b"}}])),
+        ("ExecuteStatement", b'{"Items":[{"a":{"B":"!!"}}]}', lambda c, t: c.execute_statement(f'SELECT * FROM "{t}"')),
+        ("Scan", b'{"Count":"many"}', lambda c, t: c.count(t)),
+        ("Scan", b'{"Items":[{"a":{"S":"x","N":"1"}}],"Count":1}', lambda c, t: c.parallel_scan(t, 2)),
+        ("Scan", b'{"Items":[', lambda c, t: c.parallel_scan(t, 2)),
+    ],
+)
+def test_an_unreadable_body_is_a_clear_error(moto_endpoint, read_table, operation, body, run):
+    import pydynox
+    from pydynox.exceptions import PydynoxException
+
+    with Garbage(moto_endpoint, {operation: body}) as proxy:
+        client = pydynox.DynamoDBClient(endpoint_url=proxy.endpoint, region="us-east-1", max_retries=0)
+        with pytest.raises(PydynoxException, match="unreadable response from DynamoDB"):
+            run(client, read_table)

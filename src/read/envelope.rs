@@ -232,6 +232,10 @@ impl<'de> Deserialize<'de> for WireCapacities {
                 let one = WireCapacity::deserialize(de::value::MapAccessDeserializer::new(map))?;
                 Ok(WireCapacities::One(one.into_sdk()))
             }
+            // `null` is "none reported", as the SDK's decoding reads it.
+            fn visit_unit<E: de::Error>(self) -> Result<WireCapacities, E> {
+                Ok(WireCapacities::Many(Vec::new()))
+            }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<WireCapacities, A::Error> {
                 let mut many = Vec::new();
                 while let Some(one) = seq.next_element::<WireCapacity>()? {

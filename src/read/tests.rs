@@ -232,6 +232,8 @@ fn envelope_fields_are_read_in_any_order() {
         assert_eq!(key["sk"], AttributeValue::N("1.50".into()), "keys go back as sent");
         assert_eq!(key["pk"], AttributeValue::S("a".into()));
         assert_eq!(r.consumed_capacity.unwrap().capacity_units(), Some(0.5));
+        let none = super::response(py, br#"{"ConsumedCapacity":null,"NextToken":null,"Items":[]}"#, ReadOptions::default()).unwrap();
+        assert!(none.consumed_capacity.is_none() && none.consumed_capacities.is_empty() && none.next_token.is_none());
     });
 }
 
@@ -554,6 +556,8 @@ fn execute_statement_envelope() {
         assert_eq!(r.items.len(), 1);
         assert_eq!(r.next_token.as_deref(), Some("tok=="));
         assert_eq!(r.consumed_capacity.unwrap().capacity_units(), Some(0.5));
+        let none = super::response(py, br#"{"ConsumedCapacity":null,"NextToken":null,"Items":[]}"#, ReadOptions::default()).unwrap();
+        assert!(none.consumed_capacity.is_none() && none.consumed_capacities.is_empty() && none.next_token.is_none());
     });
 }
 
