@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timezone
+from enum import Enum
 from typing import Any
 
 import pytest
@@ -13,6 +14,8 @@ from support import boto_get, boto_put_many, boto_scan, call, collect, to_list, 
 
 from pydynox.attributes import (
     DatetimeAttribute,
+    EnumAttribute,
+    JSONAttribute,
     TTLAttribute,
     MapAttribute,
     NumberAttribute,
@@ -165,6 +168,71 @@ def test_update_with_values_and_atomic_actions(users: Any, mode: str, boto: Any)
     stored = boto_get(boto, users.model_config.table, {"pk": "p", "sk": "s"})
     assert stored["age"] == 6 and stored["tags"] == {"a", "b"} and stored["email"] == "new"
     assert stored["version"] == 2
+
+
+def test_update_leaves_the_instance_equal_to_the_stored_item(make_table: Any, client: Any, mode: str, boto: Any) -> None:
+    """Atomic results, nested-path changes and another writer's changes all reach the
+    instance, converted like a read (Datetime, Enum, JSON), and the hooks see them."""
+    table = make_table()
+    seen: list[Any] = []
+
+    class Tier(Enum):
+        FREE = "free"
+        PRO = "pro"
+
+    class Account(Model):
+        model_config = ModelConfig(table=table, client=client)
+        pk = StringAttribute(hash_key=True)
+        sk = StringAttribute(range_key=True)
+        visits = NumberAttribute()
+        tags = StringSetAttribute()
+        address = MapAttribute()
+        tier = EnumAttribute(Tier)
+        prefs = JSONAttribute()
+        seen_at = DatetimeAttribute()
+        note = StringAttribute()
+        version = VersionAttribute()
+
+        @before_update
+        def _before(self) -> None:
+            seen.append(("before", self.visits))
+
+        @after_update
+        def _after(self) -> None:
+            seen.append(("after", self.visits, self.note))
+
+    when = datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    account = Account(pk="p", sk="s", visits=1, tags={"a"}, address={"city": "Lisbon", "zip": "1000"},
+                      tier=Tier.FREE, prefs={"dark": True}, seen_at=when)
+    call(account, mode, "save")
+    # Someone else writes an attribute this instance does not know about yet.
+    boto.update_item(TableName=table, Key={"pk": {"S": "p"}, "sk": {"S": "s"}},
+                     UpdateExpression="SET note = :n", ExpressionAttributeValues={":n": {"S": "from elsewhere"}})
+
+    call(account, mode, "update", atomic=[Account.visits.add(5), Account.tags.add({"b"}),
+                                          Account.address["city"].set("Porto")], tier=Tier.PRO)
+
+    stored = boto_get(boto, table, {"pk": "p", "sk": "s"})
+    assert stored["visits"] == 6 and stored["tags"] == {"a", "b"} and stored["version"] == 2
+    assert stored["address"] == {"city": "Porto", "zip": "1000"} and stored["tier"] == "pro"
+    assert account == call(Account, mode, "get", pk="p", sk="s", consistent_read=True)
+    assert account.visits == 6 and account.tags == {"a", "b"} and account.version == 2
+    assert account.address == {"city": "Porto", "zip": "1000"}
+    assert account.tier is Tier.PRO and account.prefs == {"dark": True} and account.seen_at == when
+    assert account.note == "from elsewhere"
+    assert seen == [("before", 1), ("after", 6, "from elsewhere")]
+
+    # A rejected update leaves the instance exactly as it was.
+    before = dict(account.__dict__)
+    with pytest.raises(ConditionalCheckFailedException):
+        call(account, mode, "update", atomic=[Account.visits.add(1)], condition=Account.visits > 100)
+    assert account.__dict__ == before
+    assert boto_get(boto, table, {"pk": "p", "sk": "s"})["visits"] == 6
+
+    # Removing through atomic=[...] leaves None on the instance.
+    call(account, mode, "update", atomic=[Account.note.remove()])
+    assert account.note is None and "note" not in boto_get(boto, table, {"pk": "p", "sk": "s"})
+    assert account.version == 3
 
 
 def test_update_by_key_delete_by_key_and_delete(users: Any, mode: str, boto: Any) -> None:

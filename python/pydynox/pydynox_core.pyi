@@ -97,6 +97,10 @@ class OperationMetrics:
     def request_id(self) -> str | None:
         """DynamoDB's request id, for support cases and log correlation."""
 
+    @property
+    def attributes(self) -> dict[str, Any] | None:
+        """The attributes an update_item call asked for with `return_values` (a new dict on each read); None for every other call."""
+
 @final
 class ModelMetrics:
     """Running totals over every call a client made since it was created or reset."""
@@ -347,8 +351,8 @@ class DynamoDBClient:
 
 
 
-    def update_item(self, table: str, key: dict[str, Any], updates: dict[str, Any] | None = None, update_expression: str | None = None, condition_expression: str | None = None, expression_attribute_names: dict[str, str] | None = None, expression_attribute_values: dict[str, Any] | None = None, return_values_on_condition_check_failure: bool = False) -> OperationMetrics:
-        """Changes attributes of one item without reading it first (creating it if missing). Give either `updates` (attribute -> new value, each set with SET) or `update_expression`, not both.
+    def update_item(self, table: str, key: dict[str, Any], updates: dict[str, Any] | None = None, update_expression: str | None = None, condition_expression: str | None = None, expression_attribute_names: dict[str, str] | None = None, expression_attribute_values: dict[str, Any] | None = None, return_values_on_condition_check_failure: bool = False, return_values: str | None = None) -> OperationMetrics:
+        """Changes attributes of one item without reading it first (creating it if missing). Give either `updates` (attribute -> new value, each set with SET) or `update_expression`, not both. With `return_values`, the returned metrics carry the item's attributes (before or after the update) as `attributes`.
 
         Args:
             table: Table name.
@@ -359,12 +363,13 @@ class DynamoDBClient:
             expression_attribute_names: Placeholders for attribute names (#name -> name).
             expression_attribute_values: Placeholders for values (:value -> value).
             return_values_on_condition_check_failure: On a failed condition, put the stored item on the exception's `item`.
+            return_values: Attributes to send back on the returned metrics' `attributes`: 'NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW' or 'UPDATED_NEW'; None sends nothing back.
         """
 
 
 
-    async def async_update_item(self, table: str, key: dict[str, Any], updates: dict[str, Any] | None = None, update_expression: str | None = None, condition_expression: str | None = None, expression_attribute_names: dict[str, str] | None = None, expression_attribute_values: dict[str, Any] | None = None, return_values_on_condition_check_failure: bool = False) -> OperationMetrics:
-        """Changes attributes of one item without reading it first (creating it if missing). Give either `updates` (attribute -> new value, each set with SET) or `update_expression`, not both.
+    async def async_update_item(self, table: str, key: dict[str, Any], updates: dict[str, Any] | None = None, update_expression: str | None = None, condition_expression: str | None = None, expression_attribute_names: dict[str, str] | None = None, expression_attribute_values: dict[str, Any] | None = None, return_values_on_condition_check_failure: bool = False, return_values: str | None = None) -> OperationMetrics:
+        """Changes attributes of one item without reading it first (creating it if missing). Give either `updates` (attribute -> new value, each set with SET) or `update_expression`, not both. With `return_values`, the returned metrics carry the item's attributes (before or after the update) as `attributes`.
 
         Args:
             table: Table name.
@@ -375,6 +380,7 @@ class DynamoDBClient:
             expression_attribute_names: Placeholders for attribute names (#name -> name).
             expression_attribute_values: Placeholders for values (:value -> value).
             return_values_on_condition_check_failure: On a failed condition, put the stored item on the exception's `item`.
+            return_values: Attributes to send back on the returned metrics' `attributes`: 'NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW' or 'UPDATED_NEW'; None sends nothing back.
         """
 
 
