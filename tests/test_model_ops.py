@@ -464,6 +464,84 @@ def test_result_first_to_list_and_metrics(users: Any, mode: str, boto: Any) -> N
     assert len(items) == 4 and result.metrics is not None and result.cursor is None
 
 
+def test_every_page_a_query_or_scan_fetches_counts_once_in_the_model_metrics(users: Any, mode: str, boto: Any, client: Any) -> None:
+    seed(boto, users)  # 10 items: pages of 3 are 3 + 3 + 3 + 1
+    users.reset_metrics()
+    client.reset_metrics()
+
+    items, result = collect(users, mode, "query", hash_key="p", page_size=3)
+
+    assert len(items) == 10
+    totals = users.get_total_metrics()
+    assert (totals.query_count, totals.operation_count) == (4, 4)
+    assert users.get_total_metrics().query_count == 4  # reading twice counts nothing twice
+    # The same pages the client counted, with the same capacity and time.
+    assert client.get_total_metrics().query_count == 4
+    assert totals.total_rcu == pytest.approx(client.get_total_metrics().total_rcu) and totals.total_rcu > 0
+    assert totals.total_duration_ms == pytest.approx(client.get_total_metrics().total_duration_ms)
+    assert users.get_last_metrics() == result.metrics
+
+    # Stopping part-way: only the pages fetched count, and dropping the result adds nothing.
+    users.reset_metrics()
+    first, result = read_some(users, mode, "query", 4, hash_key="p", page_size=3)
+    assert len(first) == 4 and users.get_total_metrics().query_count == 2
+    assert users.get_last_metrics() == result.metrics
+    del result
+    assert users.get_total_metrics().query_count == 2
+
+    # Pages with no item left after the filter count too (to_list reads them in one go).
+    users.reset_metrics()
+    found, _ = to_list(users, mode, "scan", filter_condition=users.age > 100, page_size=3)
+    assert found == [] and users.get_total_metrics().scan_count == 4
+
+    # Index queries count as queries; a result only ever started counts when dropped.
+    users.reset_metrics()
+    client.reset_metrics()
+    collect(users.by_email, mode, "query", email="e@x", page_size=5)
+    collect(users.by_age, mode, "query", pk="p", page_size=20)
+    if mode == "sync":
+        assert users.query(hash_key="p", page_size=2).first() is not None
+    else:
+
+        async def first() -> Any:
+            return await users.async_query(hash_key="p", page_size=2).first()
+
+        assert asyncio.run(first()) is not None
+    assert users.get_total_metrics().query_count == client.get_total_metrics().query_count >= 2 + 1 + 1
+
+
+def test_model_metrics_keep_the_order_of_pages_and_other_calls(users: Any, mode: str, boto: Any) -> None:
+    seed(boto, users)
+    users.reset_metrics()
+
+    def check_after_save() -> None:
+        last = users.get_last_metrics()
+        assert last is not None and last.consumed_wcu is not None  # the save, not the page before it
+        assert users.get_total_metrics().query_count == 1 and users.get_total_metrics().put_count == 1
+
+    if mode == "sync":
+        result = users.query(hash_key="p", page_size=3)
+        next(result)
+        users(pk="p", sk="new").save()
+        check_after_save()
+        for _ in range(3):  # the third item ends the page: the next one fetches another
+            result.first()
+    else:
+
+        async def run() -> Any:
+            result = users.async_query(hash_key="p", page_size=3)
+            await result.__anext__()
+            await users(pk="p", sk="new").async_save()
+            check_after_save()
+            for _ in range(3):
+                await result.first()
+            return result
+
+        result = asyncio.run(run())
+    # The page fetched after the save is the last call now.
+    assert users.get_last_metrics() == result.metrics and users.get_total_metrics().query_count == 2
+
+
 def test_gsi_cursor_resumes_and_other_model_cursor_is_rejected(users: Any, mode: str, boto: Any, make_table: Any, client: Any) -> None:
     seed(boto, users)
     first, result = read_some(users.by_email, mode, "query", 4, email="e@x", page_size=3)

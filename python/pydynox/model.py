@@ -179,15 +179,16 @@ class Model(ModelOperations):
 
     @classmethod
     def get_last_metrics(cls) -> OperationMetrics | None:
-        """Metrics of this model's most recent call; None before the first.
-
-        Query and scan pages report on their result's `metrics` instead.
-        """
+        """Metrics of this model's most recent call (for a query or scan, of its most
+        recent page); None before the first."""
+        cls._metrics.settle()
         return cls._metrics.last
 
     @classmethod
     def get_total_metrics(cls) -> ModelTotals:
-        """Totals over this model's calls since it was defined or `reset_metrics()`."""
+        """Totals over this model's calls since it was defined or `reset_metrics()`;
+        every page a query or scan fetched counts as one call."""
+        cls._metrics.settle()
         return cls._metrics.totals
 
     @classmethod

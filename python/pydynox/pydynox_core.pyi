@@ -174,6 +174,14 @@ class QueryResult:
     def metrics(self) -> OperationMetrics | None:
         """Metrics of the last page fetched; None before the first fetch."""
 
+    @property
+    def page_count(self) -> int:
+        """Pages fetched and decoded so far."""
+
+    @property
+    def total_metrics(self) -> OperationMetrics | None:
+        """Metrics summed over every page fetched so far (duration, capacity units, item counts; the last page's request id); None before the first fetch."""
+
 @final
 class AsyncQueryResult:
     """Items of a query, fetched page by page as you iterate. `limit` caps the items yielded; `page_size` caps each request."""
@@ -190,6 +198,14 @@ class AsyncQueryResult:
     @property
     def metrics(self) -> OperationMetrics | None:
         """Metrics of the last page fetched; None before the first fetch."""
+
+    @property
+    def page_count(self) -> int:
+        """Pages fetched and decoded so far."""
+
+    @property
+    def total_metrics(self) -> OperationMetrics | None:
+        """Metrics summed over every page fetched so far (duration, capacity units, item counts; the last page's request id); None before the first fetch."""
 
 @final
 class ScanResult:
@@ -208,6 +224,14 @@ class ScanResult:
     def metrics(self) -> OperationMetrics | None:
         """Metrics of the last page fetched; None before the first fetch."""
 
+    @property
+    def page_count(self) -> int:
+        """Pages fetched and decoded so far."""
+
+    @property
+    def total_metrics(self) -> OperationMetrics | None:
+        """Metrics summed over every page fetched so far (duration, capacity units, item counts; the last page's request id); None before the first fetch."""
+
 @final
 class AsyncScanResult:
     """Items of a scan, fetched page by page as you iterate. `limit` caps the items yielded; `page_size` caps each request."""
@@ -224,6 +248,14 @@ class AsyncScanResult:
     @property
     def metrics(self) -> OperationMetrics | None:
         """Metrics of the last page fetched; None before the first fetch."""
+
+    @property
+    def page_count(self) -> int:
+        """Pages fetched and decoded so far."""
+
+    @property
+    def total_metrics(self) -> OperationMetrics | None:
+        """Metrics summed over every page fetched so far (duration, capacity units, item counts; the last page's request id); None before the first fetch."""
 
 @disjoint_base
 class DynamoDBClient:
