@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
+from faults import FaultProxy
 from support import boto_get, boto_put_many, boto_scan, call, collect, to_list, unique_name
 
+from pydynox import DynamoDBClient
 from pydynox.attributes import (
     DatetimeAttribute,
     EnumAttribute,
@@ -409,6 +411,22 @@ def test_execute_statement(users: Any, mode: str, boto: Any) -> None:
     table = users.model_config.table
     got = call(users, mode, "execute_statement", statement=f'SELECT * FROM "{table}" WHERE pk = ?', parameters=["p"])
     assert sorted(u.sk for u in got) == ["s00", "s01", "s02"]
+
+
+def test_execute_statement_reads_every_page(users: Any, mode: str, boto: Any, moto_endpoint: str) -> None:
+    """DynamoDB answers a PartiQL statement page by page (moto does not, so a proxy pages
+    its answers, 4 items a page): the model follows next_token to the last page."""
+    seed(boto, users)
+    table = users.model_config.table
+    with FaultProxy(moto_endpoint) as proxy:
+        proxy.statement_page_size = 4
+        paged = make_user(table, DynamoDBClient(endpoint_url=proxy.endpoint, max_retries=0))
+        statement = f'SELECT * FROM "{table}" WHERE pk = ?'
+        got = call(paged, mode, "execute_statement", statement=statement, parameters=["p"])
+        assert proxy.calls["ExecuteStatement"] == 3  # 4 + 4 + 2
+    assert sorted(u.sk for u in got) == [f"s{i:02d}" for i in range(10)]
+    assert all(isinstance(u, paged) for u in got)
+    assert paged.get_total_metrics().operation_count == 3
 
 
 def test_create_table_exists_and_delete_table(client: Any, mode: str, boto: Any, drop_table: Any) -> None:

@@ -882,7 +882,7 @@ class ModelOperations:
 
     @classmethod
     def execute_statement(cls, statement: str, parameters: list[Any] | None = None, consistent_read: bool = False) -> list[Self]:
-        """Runs one PartiQL statement and returns its items as models.
+        """Runs one PartiQL statement and returns all its items as models, reading every page.
 
         Args:
             statement: The statement, with ? for each parameter.
@@ -893,11 +893,13 @@ class ModelOperations:
         if plan.skip:
             return _core.finish_execute_statement(plan, None)  # type: ignore[no-any-return]
         answer = plan.client.execute_statement(**plan.args)
+        while _core.more_execute_statement(plan, answer):
+            answer = plan.client.execute_statement(**plan.args)
         return _core.finish_execute_statement(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
     async def async_execute_statement(cls, statement: str, parameters: list[Any] | None = None, consistent_read: bool = False) -> list[Self]:
-        """Runs one PartiQL statement and returns its items as models.
+        """Runs one PartiQL statement and returns all its items as models, reading every page.
 
         Args:
             statement: The statement, with ? for each parameter.
@@ -908,6 +910,8 @@ class ModelOperations:
         if plan.skip:
             return _core.finish_execute_statement(plan, None)  # type: ignore[no-any-return]
         answer = await plan.client.async_execute_statement(**plan.args)
+        while _core.more_execute_statement(plan, answer):
+            answer = await plan.client.async_execute_statement(**plan.args)
         return _core.finish_execute_statement(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
