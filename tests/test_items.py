@@ -177,6 +177,10 @@ def test_update_item_return_values_follow_exact_numbers(moto_endpoint, boto, tab
 def test_other_calls_carry_no_attributes(client, table, mode):
     assert call(client, mode, "put_item", table, {**KEY, "a": 1}).attributes is None
     assert call(client, mode, "update_item", table, KEY, updates={"a": 2}).attributes is None
+    returned = call(client, mode, "update_item", table, KEY, updates={"a": 3}, return_values="ALL_NEW")
+    assert returned.attributes == {**KEY, "a": 3}
+    last = client.get_last_metrics()
+    assert last.request_id == returned.request_id and last.attributes is None  # metrics are about cost
 
 
 @pytest.mark.parametrize("bad", ["all_new", "ALL", "", "UPDATED NEW"])

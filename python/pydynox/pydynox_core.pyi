@@ -99,7 +99,7 @@ class OperationMetrics:
 
     @property
     def attributes(self) -> dict[str, Any] | None:
-        """The attributes an update_item call asked for with `return_values` (a new dict on each read); None for every other call."""
+        """The attributes update_item sent back when called with `return_values` (a new dict on each read), on the metrics that call returns; None everywhere else (the client's `get_last_metrics()` included)."""
 
 @final
 class ModelMetrics:
