@@ -52,14 +52,13 @@ class ModelTotals:
 class _FollowedPages:
     """A result's pager and how much of it is counted already."""
 
-    __slots__ = ("counted", "kind", "pager", "ref", "totals")
+    __slots__ = ("counted", "kind", "pager", "totals")
 
     def __init__(self, pager: Any, kind: str) -> None:
         self.pager = pager
         self.kind = kind
         self.counted = 0
         self.totals: OperationMetrics | None = None
-        self.ref: weakref.ref[Any] | None = None
 
 
 class ModelMetricsStore:
@@ -70,27 +69,24 @@ class ModelMetricsStore:
     def __init__(self) -> None:
         self.last: OperationMetrics | None = None
         self.totals = ModelTotals()
-        # id(result) -> its pager, while the result is alive and not exhausted.
-        self._followed: dict[int, _FollowedPages] = {}
+        # A weak reference to each result not exhausted yet -> its pager. A weak reference
+        # hashes and compares as its (live) result, so `weakref.ref(result)` finds it.
+        self._followed: dict[weakref.ref[Any], _FollowedPages] = {}
 
     # --- pages of query and scan results --------------------------------------------------
 
     def follow(self, result: Any, pager: Any, kind: str) -> None:
         """Counts the pages `pager` fetches for `result` from now on (see the module doc)."""
-        followed = _FollowedPages(pager, kind)
-        key = id(result)
+        self._followed[weakref.ref(result, self._dropped)] = _FollowedPages(pager, kind)
 
-        def dropped(_ref: Any, store: ModelMetricsStore = self, key: int = key) -> None:
-            gone = store._followed.pop(key, None)
-            if gone is not None:
-                store._count(gone)
-
-        followed.ref = weakref.ref(result, dropped)
-        self._followed[key] = followed
+    def _dropped(self, ref: weakref.ref[Any]) -> None:
+        followed = self._followed.pop(ref, None)
+        if followed is not None:
+            self._count(followed)
 
     def finish(self, result: Any) -> None:
         """`result` is exhausted: counts its last pages and stops following it."""
-        followed = self._followed.pop(id(result), None)
+        followed = self._followed.pop(weakref.ref(result), None)
         if followed is not None:
             self._count(followed)
 
