@@ -141,6 +141,10 @@ struct State {
 struct Snapshot {
     last_evaluated_key: Option<Item>,
     metrics: Option<OperationMetrics>,
+    /// Pages decoded so far, and their metrics summed: what the Model layer records once
+    /// per page (it compares `page_count` with what it has counted).
+    pages: i64,
+    totals: Option<OperationMetrics>,
 }
 
 /// What the iterator does next.
@@ -250,6 +254,10 @@ impl Pager {
             drop(st);
             let mut snap = self.snapshot.lock().unwrap_or_else(|e| e.into_inner());
             snap.last_evaluated_key = key;
+            snap.pages += 1;
+            let totals = snap.totals.get_or_insert_with(OperationMetrics::default);
+            crate::ops::count::accumulate(totals, &m);
+            totals.duration_ms += m.duration_ms;
             snap.metrics = Some(m);
         }
     }
@@ -295,5 +303,15 @@ impl Pager {
     pub fn metrics(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let snap = self.snapshot.lock().unwrap_or_else(|e| e.into_inner());
         snap.metrics.clone().into_py_any(py)
+    }
+
+    pub fn page_count(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let snap = self.snapshot.lock().unwrap_or_else(|e| e.into_inner());
+        snap.pages.into_py_any(py)
+    }
+
+    pub fn total_metrics(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let snap = self.snapshot.lock().unwrap_or_else(|e| e.into_inner());
+        snap.totals.clone().into_py_any(py)
     }
 }

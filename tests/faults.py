@@ -2,12 +2,15 @@
 
 Tests point a client at `FaultProxy.endpoint` and then make the next requests fail, slow
 them down, or count them by operation (DynamoDB's `X-Amz-Target`, STS's `Action=`).
-Requests that are not failed are forwarded to moto unchanged and moto's answer is relayed.
+Requests that are not failed are forwarded to moto unchanged and moto's answer is relayed,
+except that `statement_page_size` makes ExecuteStatement answers come in pages with a
+NextToken, as DynamoDB's do (moto answers every statement with all its items at once).
 """
 
 from __future__ import annotations
 
 import http.client
+import json
 import re
 import threading
 import time
@@ -29,6 +32,7 @@ class FaultProxy:
         self.calls: Counter[str] = Counter()  # operation name -> requests seen
         self.active = 0
         self.max_active = 0  # most requests in progress at the same time
+        self.statement_page_size: int | None = None  # ExecuteStatement items per page
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -78,6 +82,8 @@ class FaultProxy:
             connection.request("POST", handler.path, body=body, headers=headers)
             response = connection.getresponse()
             payload = response.read()
+            if operation == "ExecuteStatement" and self.statement_page_size and response.status == 200:
+                payload = self._page(json.loads(body), json.loads(payload), self.statement_page_size)
             relayed = {k: v for k, v in response.getheaders() if k.lower() not in ("content-length", "connection", "transfer-encoding")}
             connection.close()
             self._answer(handler, response.status, relayed, payload)
@@ -86,6 +92,17 @@ class FaultProxy:
         finally:
             with self.lock:
                 self.active -= 1
+
+    @staticmethod
+    def _page(request: dict, answer: dict, size: int) -> bytes:
+        """One page of `answer`'s items: the request's NextToken is the offset (moto ignores it
+        and answers with everything), and a NextToken is added while items are left."""
+        start = int(request.get("NextToken") or 0)
+        items = answer.get("Items", [])
+        answer["Items"] = items[start : start + size]
+        if start + size < len(items):
+            answer["NextToken"] = str(start + size)
+        return json.dumps(answer).encode()
 
     @staticmethod
     def _answer(handler: BaseHTTPRequestHandler, status: int, headers: dict[str, str], payload: bytes) -> None:

@@ -5,6 +5,8 @@ Every write is checked by reading with boto3; every read starts from an item bot
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from pydynox import ModelMetrics, OperationMetrics
@@ -128,6 +130,71 @@ def test_update_item_with_update_expression(client, boto, table, mode):
     )
 
     assert stored(boto, table) == {**KEY, "count": 7, "added": [1, "two"], "tags": {"a", "b"}}
+
+
+# --- update_item(return_values=...) ---------------------------------------------------------------
+
+RETURN_VALUES_CASES = [
+    # (return_values, what `attributes` holds after SET count = count + 2, REMOVE gone)
+    ("ALL_NEW", {**KEY, "count": 7, "keep": "me", "ratio": 0.5}),
+    ("UPDATED_NEW", {"count": 7}),
+    ("ALL_OLD", {**KEY, "count": 5, "keep": "me", "ratio": 0.5, "gone": "x"}),
+    ("UPDATED_OLD", {"count": 5, "gone": "x"}),
+    ("NONE", None),
+    (None, None),
+]
+
+
+@pytest.mark.parametrize("return_values, expected", RETURN_VALUES_CASES, ids=[str(c[0]) for c in RETURN_VALUES_CASES])
+def test_update_item_return_values_come_back_as_attributes(client, boto, table, mode, return_values, expected):
+    boto_put(boto, table, {**KEY, "count": 5, "keep": "me", "ratio": Decimal("0.5"), "gone": "x"})
+
+    metrics = call(
+        client, mode, "update_item", table, KEY,
+        update_expression="SET #c = #c + :inc REMOVE gone",
+        expression_attribute_names={"#c": "count"},
+        expression_attribute_values={":inc": 2},
+        return_values=return_values,
+    )
+
+    assert isinstance(metrics, OperationMetrics)
+    assert metrics.attributes == expected
+    assert stored(boto, table) == {**KEY, "count": 7, "keep": "me", "ratio": 0.5}
+
+
+def test_update_item_return_values_follow_exact_numbers(moto_endpoint, boto, table, mode):
+    from pydynox import DynamoDBClient
+
+    exact = DynamoDBClient(endpoint_url=moto_endpoint, exact_numbers=True)
+    boto_put(boto, table, {**KEY, "ratio": Decimal("0.5")})
+
+    metrics = call(exact, mode, "update_item", table, KEY, updates={"n": 1}, return_values="ALL_NEW")
+
+    assert metrics.attributes == {**KEY, "ratio": Decimal("0.5"), "n": 1}
+    assert type(metrics.attributes["ratio"]) is Decimal
+
+
+def test_other_calls_carry_no_attributes(client, table, mode):
+    assert call(client, mode, "put_item", table, {**KEY, "a": 1}).attributes is None
+    assert call(client, mode, "update_item", table, KEY, updates={"a": 2}).attributes is None
+    returned = call(client, mode, "update_item", table, KEY, updates={"a": 3}, return_values="ALL_NEW")
+    assert returned.attributes == {**KEY, "a": 3}
+    last = client.get_last_metrics()
+    assert last.request_id == returned.request_id and last.attributes is None  # metrics are about cost
+
+
+@pytest.mark.parametrize("bad", ["all_new", "ALL", "", "UPDATED NEW"])
+def test_update_item_bad_return_values_is_refused_before_sending(client, boto, table, mode, bad):
+    with pytest.raises(ValueError, match="return_values") as info:
+        call(client, mode, "update_item", table, KEY, updates={"a": 1}, return_values=bad)
+
+    assert repr(bad) in str(info.value) or f'"{bad}"' in str(info.value)
+    assert stored(boto, table) is None
+
+
+def test_update_item_return_values_must_be_a_str(client, table, mode):
+    with pytest.raises(TypeError, match="return_values"):
+        call(client, mode, "update_item", table, KEY, updates={"a": 1}, return_values=1)
 
 
 def test_update_item_condition_holds(client, boto, table, mode):

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timezone
+from enum import Enum
 from typing import Any
 
 import pytest
 
+from faults import FaultProxy
 from support import boto_get, boto_put_many, boto_scan, call, collect, to_list, unique_name
 
+from pydynox import DynamoDBClient
 from pydynox.attributes import (
     DatetimeAttribute,
+    EnumAttribute,
+    JSONAttribute,
     TTLAttribute,
     MapAttribute,
     NumberAttribute,
@@ -165,6 +170,71 @@ def test_update_with_values_and_atomic_actions(users: Any, mode: str, boto: Any)
     stored = boto_get(boto, users.model_config.table, {"pk": "p", "sk": "s"})
     assert stored["age"] == 6 and stored["tags"] == {"a", "b"} and stored["email"] == "new"
     assert stored["version"] == 2
+
+
+def test_update_leaves_the_instance_equal_to_the_stored_item(make_table: Any, client: Any, mode: str, boto: Any) -> None:
+    """Atomic results, nested-path changes and another writer's changes all reach the
+    instance, converted like a read (Datetime, Enum, JSON), and the hooks see them."""
+    table = make_table()
+    seen: list[Any] = []
+
+    class Tier(Enum):
+        FREE = "free"
+        PRO = "pro"
+
+    class Account(Model):
+        model_config = ModelConfig(table=table, client=client)
+        pk = StringAttribute(hash_key=True)
+        sk = StringAttribute(range_key=True)
+        visits = NumberAttribute()
+        tags = StringSetAttribute()
+        address = MapAttribute()
+        tier = EnumAttribute(Tier)
+        prefs = JSONAttribute()
+        seen_at = DatetimeAttribute()
+        note = StringAttribute()
+        version = VersionAttribute()
+
+        @before_update
+        def _before(self) -> None:
+            seen.append(("before", self.visits))
+
+        @after_update
+        def _after(self) -> None:
+            seen.append(("after", self.visits, self.note))
+
+    when = datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    account = Account(pk="p", sk="s", visits=1, tags={"a"}, address={"city": "Lisbon", "zip": "1000"},
+                      tier=Tier.FREE, prefs={"dark": True}, seen_at=when)
+    call(account, mode, "save")
+    # Someone else writes an attribute this instance does not know about yet.
+    boto.update_item(TableName=table, Key={"pk": {"S": "p"}, "sk": {"S": "s"}},
+                     UpdateExpression="SET note = :n", ExpressionAttributeValues={":n": {"S": "from elsewhere"}})
+
+    call(account, mode, "update", atomic=[Account.visits.add(5), Account.tags.add({"b"}),
+                                          Account.address["city"].set("Porto")], tier=Tier.PRO)
+
+    stored = boto_get(boto, table, {"pk": "p", "sk": "s"})
+    assert stored["visits"] == 6 and stored["tags"] == {"a", "b"} and stored["version"] == 2
+    assert stored["address"] == {"city": "Porto", "zip": "1000"} and stored["tier"] == "pro"
+    assert account == call(Account, mode, "get", pk="p", sk="s", consistent_read=True)
+    assert account.visits == 6 and account.tags == {"a", "b"} and account.version == 2
+    assert account.address == {"city": "Porto", "zip": "1000"}
+    assert account.tier is Tier.PRO and account.prefs == {"dark": True} and account.seen_at == when
+    assert account.note == "from elsewhere"
+    assert seen == [("before", 1), ("after", 6, "from elsewhere")]
+
+    # A rejected update leaves the instance exactly as it was.
+    before = dict(account.__dict__)
+    with pytest.raises(ConditionalCheckFailedException):
+        call(account, mode, "update", atomic=[Account.visits.add(1)], condition=Account.visits > 100)
+    assert account.__dict__ == before
+    assert boto_get(boto, table, {"pk": "p", "sk": "s"})["visits"] == 6
+
+    # Removing through atomic=[...] leaves None on the instance.
+    call(account, mode, "update", atomic=[Account.note.remove()])
+    assert account.note is None and "note" not in boto_get(boto, table, {"pk": "p", "sk": "s"})
+    assert account.version == 3
 
 
 def test_update_by_key_delete_by_key_and_delete(users: Any, mode: str, boto: Any) -> None:
@@ -343,6 +413,22 @@ def test_execute_statement(users: Any, mode: str, boto: Any) -> None:
     assert sorted(u.sk for u in got) == ["s00", "s01", "s02"]
 
 
+def test_execute_statement_reads_every_page(users: Any, mode: str, boto: Any, moto_endpoint: str) -> None:
+    """DynamoDB answers a PartiQL statement page by page (moto does not, so a proxy pages
+    its answers, 4 items a page): the model follows next_token to the last page."""
+    seed(boto, users)
+    table = users.model_config.table
+    with FaultProxy(moto_endpoint) as proxy:
+        proxy.statement_page_size = 4
+        paged = make_user(table, DynamoDBClient(endpoint_url=proxy.endpoint, max_retries=0))
+        statement = f'SELECT * FROM "{table}" WHERE pk = ?'
+        got = call(paged, mode, "execute_statement", statement=statement, parameters=["p"])
+        assert proxy.calls["ExecuteStatement"] == 3  # 4 + 4 + 2
+    assert sorted(u.sk for u in got) == [f"s{i:02d}" for i in range(10)]
+    assert all(isinstance(u, paged) for u in got)
+    assert paged.get_total_metrics().operation_count == 3
+
+
 def test_create_table_exists_and_delete_table(client: Any, mode: str, boto: Any, drop_table: Any) -> None:
     users = make_user(drop_table(unique_name()), client)
     assert call(users, mode, "table_exists") is False
@@ -394,6 +480,84 @@ def test_result_first_to_list_and_metrics(users: Any, mode: str, boto: Any) -> N
     assert all(set(d) == {"pk", "sk", "age"} for d in everything)
     items, result = collect(users, mode, "query", hash_key="p", page_size=2)
     assert len(items) == 4 and result.metrics is not None and result.cursor is None
+
+
+def test_every_page_a_query_or_scan_fetches_counts_once_in_the_model_metrics(users: Any, mode: str, boto: Any, client: Any) -> None:
+    seed(boto, users)  # 10 items: pages of 3 are 3 + 3 + 3 + 1
+    users.reset_metrics()
+    client.reset_metrics()
+
+    items, result = collect(users, mode, "query", hash_key="p", page_size=3)
+
+    assert len(items) == 10
+    totals = users.get_total_metrics()
+    assert (totals.query_count, totals.operation_count) == (4, 4)
+    assert users.get_total_metrics().query_count == 4  # reading twice counts nothing twice
+    # The same pages the client counted, with the same capacity and time.
+    assert client.get_total_metrics().query_count == 4
+    assert totals.total_rcu == pytest.approx(client.get_total_metrics().total_rcu) and totals.total_rcu > 0
+    assert totals.total_duration_ms == pytest.approx(client.get_total_metrics().total_duration_ms)
+    assert users.get_last_metrics() == result.metrics
+
+    # Stopping part-way: only the pages fetched count, and dropping the result adds nothing.
+    users.reset_metrics()
+    first, result = read_some(users, mode, "query", 4, hash_key="p", page_size=3)
+    assert len(first) == 4 and users.get_total_metrics().query_count == 2
+    assert users.get_last_metrics() == result.metrics
+    del result
+    assert users.get_total_metrics().query_count == 2
+
+    # Pages with no item left after the filter count too (to_list reads them in one go).
+    users.reset_metrics()
+    found, _ = to_list(users, mode, "scan", filter_condition=users.age > 100, page_size=3)
+    assert found == [] and users.get_total_metrics().scan_count == 4
+
+    # Index queries count as queries; a result only ever started counts when dropped.
+    users.reset_metrics()
+    client.reset_metrics()
+    collect(users.by_email, mode, "query", email="e@x", page_size=5)
+    collect(users.by_age, mode, "query", pk="p", page_size=20)
+    if mode == "sync":
+        assert users.query(hash_key="p", page_size=2).first() is not None
+    else:
+
+        async def first() -> Any:
+            return await users.async_query(hash_key="p", page_size=2).first()
+
+        assert asyncio.run(first()) is not None
+    assert users.get_total_metrics().query_count == client.get_total_metrics().query_count >= 2 + 1 + 1
+
+
+def test_model_metrics_keep_the_order_of_pages_and_other_calls(users: Any, mode: str, boto: Any) -> None:
+    seed(boto, users)
+    users.reset_metrics()
+
+    def check_after_save() -> None:
+        last = users.get_last_metrics()
+        assert last is not None and last.consumed_wcu is not None  # the save, not the page before it
+        assert users.get_total_metrics().query_count == 1 and users.get_total_metrics().put_count == 1
+
+    if mode == "sync":
+        result = users.query(hash_key="p", page_size=3)
+        next(result)
+        users(pk="p", sk="new").save()
+        check_after_save()
+        for _ in range(3):  # the third item ends the page: the next one fetches another
+            result.first()
+    else:
+
+        async def run() -> Any:
+            result = users.async_query(hash_key="p", page_size=3)
+            await result.__anext__()
+            await users(pk="p", sk="new").async_save()
+            check_after_save()
+            for _ in range(3):
+                await result.first()
+            return result
+
+        result = asyncio.run(run())
+    # The page fetched after the save is the last call now.
+    assert users.get_last_metrics() == result.metrics and users.get_total_metrics().query_count == 2
 
 
 def test_gsi_cursor_resumes_and_other_model_cursor_is_rejected(users: Any, mode: str, boto: Any, make_table: Any, client: Any) -> None:

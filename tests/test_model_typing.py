@@ -15,13 +15,19 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 EXAMPLE = '''
+# pyright: reportUnnecessaryTypeIgnoreComment=true
+# Each `# type: ignore[...]` below marks a call that must be an error: mypy --strict
+# (warn_unused_ignores) and pyright (the setting above) both fail on an ignore that
+# suppresses nothing.
+from datetime import datetime
+from enum import Enum
 from typing import assert_type
 
-from pydynox.attributes import NumberAttribute, StringAttribute
+from pydynox.attributes import DatetimeAttribute, EnumAttribute, NumberAttribute, StringAttribute
 from pydynox.conditions import Condition
 from pydynox.config import ModelConfig
 from pydynox.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
-from pydynox.model import Model
+from pydynox.model import Model, TypedModel
 
 
 class User(Model):
@@ -35,7 +41,36 @@ class User(Model):
 
 
 user = User(pk="a", sk="b", email="e")
+partial = User(pk="a", sk="b")  # the unannotated 0.21.0 style: any keyword, checked at run time
 assert_type(user.email, str)
+
+
+class Plan(Enum):
+    FREE = "free"
+    PRO = "pro"
+
+
+class Account(TypedModel):
+    """The annotated style: the constructor's parameters are the attributes."""
+
+    model_config = ModelConfig(table="accounts")
+    pk: StringAttribute = StringAttribute(hash_key=True)
+    visits: NumberAttribute = NumberAttribute(default=0)
+    email: StringAttribute = StringAttribute(default=None)
+    plan: EnumAttribute[Plan] = EnumAttribute(Plan, default=Plan.FREE)
+    seen: DatetimeAttribute = DatetimeAttribute(default=None)
+
+
+account = Account(pk="a", visits=3, plan=Plan.PRO, seen=datetime(2024, 1, 1))
+Account(pk="a")
+assert_type(account.visits, float)
+assert_type(account.plan, Plan)
+assert_type(Account.email, StringAttribute)
+assert_type(Account.get(pk="a"), Account | None)
+Account(pk="a", emial="typo")  # type: ignore[call-arg]
+Account(pk=1)  # type: ignore[arg-type]
+Account(plan="pro", pk="a")  # type: ignore[arg-type]
+Account(visits=1)  # type: ignore[call-arg]
 assert_type(User.email, StringAttribute)
 condition: Condition = (User.age > 3) & User.email.exists()
 assert_type(User.get(pk="a", sk="b"), User | None)

@@ -75,6 +75,22 @@ def test_query_fetches_page_by_page(client, items_table, mode):
     assert result.metrics.items_count == 1  # the last page
 
 
+def test_pager_counts_its_pages_and_sums_their_metrics(client, items_table, mode):
+    client.reset_metrics()
+    result = client.query(items_table, page_size=3, **KEY_CONDITION)
+    assert result.page_count == 0 and result.total_metrics is None  # nothing fetched yet
+
+    items, result = collect(client, mode, "query", items_table, page_size=3, **KEY_CONDITION)
+
+    totals = client.get_total_metrics()
+    assert result.page_count == 4 == totals.query_count
+    assert result.total_metrics.items_count == len(items) == len(PARTITION)
+    assert result.total_metrics.scanned_count == len(PARTITION)
+    assert result.total_metrics.consumed_rcu == pytest.approx(totals.total_rcu)
+    assert result.total_metrics.duration_ms == pytest.approx(totals.total_duration_ms)
+    assert result.total_metrics.request_id == result.metrics.request_id  # the last page's
+
+
 def test_query_is_lazy(client, items_table, mode):
     """Nothing is fetched before iteration starts, and stopping early fetches no more pages."""
     client.reset_metrics()

@@ -227,6 +227,11 @@ pub struct ModelOperationSpec {
     /// `typing.overload` variants: parameter annotations to narrow, and the return.
     #[serde(default)]
     pub overloads: Vec<OverloadSpec>,
+    /// The client call returns one page (e.g. PartiQL's `next_token`): the shell calls it
+    /// again while `more_<core>(plan, answer)` is true, which keeps that page and points
+    /// `plan.args` at the next one; `finish_<core>` gets the last page.
+    #[serde(default)]
+    pub repeat: bool,
 }
 
 #[derive(Debug, Deserialize)]

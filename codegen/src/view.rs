@@ -474,6 +474,8 @@ pub struct ModelOpView {
     /// The client call returns None: the shell passes None on rather than an `answer`
     /// (type checkers reject assigning a None-returning call).
     pub call_returns_none: bool,
+    /// The shell repeats the call while `more_<core>(plan, answer)` is true.
+    pub repeats: bool,
     pub doc: String,
     pub is_classmethod: bool,
     /// `self` or `cls`: what the shell passes to `plan_<core>`.
@@ -559,6 +561,9 @@ fn model_operation(
             o.call
         ));
     }
+    if o.repeat && (o.result.is_some() || target.returns == "None") {
+        return err(format!("{at}: `repeat` needs a client call that returns one page of a result"));
+    }
     let generic_arg = if o.receiver == Receiver::Index { "M" } else { "Self" };
     let (returns, async_returns, result) = match (&o.returns, &o.result) {
         (Some(r), None) => (r.clone(), r.clone(), None),
@@ -638,6 +643,7 @@ fn model_operation(
         call: o.call.clone(),
         async_call: format!("{ASYNC_PREFIX}{}", o.call),
         call_returns_none: target.returns == "None",
+        repeats: o.repeat,
         doc: o.doc.trim().to_string(),
         is_classmethod: o.receiver == Receiver::Class,
         receiver: receiver.to_string(),

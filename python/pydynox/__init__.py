@@ -27,7 +27,7 @@ from pydynox.config import (
 )
 from pydynox.generators import AutoGenerate
 from pydynox.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
-from pydynox.model import Model
+from pydynox.model import Model, TypedModel
 from pydynox.pydynox_core import (
     AsyncQueryResult,
     AsyncScanResult,
@@ -69,6 +69,7 @@ __all__ = [
     "QueryResult",
     "ScanResult",
     "TimeToLiveDescription",
+    "TypedModel",
     "VERSION",
     "clear_default_client",
     "exceptions",

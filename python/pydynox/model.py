@@ -21,7 +21,7 @@ an item fills that dict in one step, converting only the attributes that need it
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, dataclass_transform
 
 from pydynox._model.metrics import ModelMetricsStore, ModelTotals
 from pydynox._generated.model_ops import (  # the result classes also live here, as in 0.21.0
@@ -32,6 +32,23 @@ from pydynox._generated.model_ops import (  # the result classes also live here,
     ModelScanResult,
 )
 from pydynox._model.schema import ModelSchema, build_schema
+from pydynox.attributes import (
+    Attribute,
+    BinaryAttribute,
+    BinarySetAttribute,
+    BooleanAttribute,
+    DatetimeAttribute,
+    EnumAttribute,
+    JSONAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    NumberSetAttribute,
+    StringAttribute,
+    StringSetAttribute,
+    TTLAttribute,
+    VersionAttribute,
+)
 from pydynox.size import ItemSize, item_size
 
 if TYPE_CHECKING:
@@ -40,7 +57,7 @@ if TYPE_CHECKING:
     from pydynox.config import ModelConfig
     from pydynox.pydynox_core import OperationMetrics
 
-__all__ = ["AsyncModelQueryResult", "AsyncModelScanResult", "Model", "ModelQueryResult", "ModelScanResult"]
+__all__ = ["AsyncModelQueryResult", "AsyncModelScanResult", "Model", "ModelQueryResult", "ModelScanResult", "TypedModel"]
 
 _RESERVED: frozenset[str] | None = None
 
@@ -55,7 +72,9 @@ def _reserved_names() -> frozenset[str]:
 
 # Not decorated with `dataclass_transform`: type checkers (pyright always, per PEP 681)
 # would then synthesize `__init__` from annotated attributes only, and reject every
-# `User(pk=...)` of a model declared in the unannotated pydynox 0.21.0 style.
+# `User(pk=...)` of a model declared in the unannotated pydynox 0.21.0 style. The
+# annotated style opts in through `TypedModel` below (docs/guides/models.md, "Typed
+# constructors", says why there is no way to have both on one base class).
 class Model(ModelOperations):
     """Base class of every model: subclass it, set `model_config`, declare attributes."""
 
@@ -179,18 +198,46 @@ class Model(ModelOperations):
 
     @classmethod
     def get_last_metrics(cls) -> OperationMetrics | None:
-        """Metrics of this model's most recent call; None before the first.
-
-        Query and scan pages report on their result's `metrics` instead.
-        """
+        """Metrics of this model's most recent call (for a query or scan, of its most
+        recent page); None before the first."""
+        cls._metrics.settle()
         return cls._metrics.last
 
     @classmethod
     def get_total_metrics(cls) -> ModelTotals:
-        """Totals over this model's calls since it was defined or `reset_metrics()`."""
+        """Totals over this model's calls since it was defined or `reset_metrics()`;
+        every page a query or scan fetched counts as one call."""
+        cls._metrics.settle()
         return cls._metrics.totals
 
     @classmethod
     def reset_metrics(cls) -> None:
         """Clears this model's last and total metrics."""
         cls._metrics.reset()
+
+
+@dataclass_transform(
+    kw_only_default=True,
+    field_specifiers=(
+        Attribute, StringAttribute, NumberAttribute, BinaryAttribute, BooleanAttribute,
+        ListAttribute, MapAttribute, StringSetAttribute, NumberSetAttribute, BinarySetAttribute,
+        JSONAttribute, DatetimeAttribute, EnumAttribute, TTLAttribute, VersionAttribute,
+    ),
+)
+class TypedModel(Model):
+    """A `Model` whose constructor type checkers and IDEs know, from annotated attributes:
+
+    ```python
+    class User(TypedModel):
+        model_config = ModelConfig(table="users")
+        pk: StringAttribute = StringAttribute(hash_key=True)
+        age: NumberAttribute = NumberAttribute(default=0)
+        email: StringAttribute = StringAttribute(default=None)
+
+    User(pk="a", emial="x")   # flagged by mypy and pyright: no parameter "emial"
+    ```
+
+    Each parameter's type is its attribute's value type. An attribute without `default=`
+    is a required parameter for the type checker (pass `default=None` to make an optional
+    one optional). At run time it is exactly `Model`; only type checkers see a difference.
+    """

@@ -97,6 +97,10 @@ class OperationMetrics:
     def request_id(self) -> str | None:
         """DynamoDB's request id, for support cases and log correlation."""
 
+    @property
+    def attributes(self) -> dict[str, Any] | None:
+        """The attributes update_item sent back when called with `return_values` (a new dict on each read), on the metrics that call returns; None everywhere else (the client's `get_last_metrics()` included)."""
+
 @final
 class ModelMetrics:
     """Running totals over every call a client made since it was created or reset."""
@@ -170,6 +174,14 @@ class QueryResult:
     def metrics(self) -> OperationMetrics | None:
         """Metrics of the last page fetched; None before the first fetch."""
 
+    @property
+    def page_count(self) -> int:
+        """Pages fetched and decoded so far."""
+
+    @property
+    def total_metrics(self) -> OperationMetrics | None:
+        """Metrics summed over every page fetched so far (duration, capacity units, item counts; the last page's request id); None before the first fetch."""
+
 @final
 class AsyncQueryResult:
     """Items of a query, fetched page by page as you iterate. `limit` caps the items yielded; `page_size` caps each request."""
@@ -186,6 +198,14 @@ class AsyncQueryResult:
     @property
     def metrics(self) -> OperationMetrics | None:
         """Metrics of the last page fetched; None before the first fetch."""
+
+    @property
+    def page_count(self) -> int:
+        """Pages fetched and decoded so far."""
+
+    @property
+    def total_metrics(self) -> OperationMetrics | None:
+        """Metrics summed over every page fetched so far (duration, capacity units, item counts; the last page's request id); None before the first fetch."""
 
 @final
 class ScanResult:
@@ -204,6 +224,14 @@ class ScanResult:
     def metrics(self) -> OperationMetrics | None:
         """Metrics of the last page fetched; None before the first fetch."""
 
+    @property
+    def page_count(self) -> int:
+        """Pages fetched and decoded so far."""
+
+    @property
+    def total_metrics(self) -> OperationMetrics | None:
+        """Metrics summed over every page fetched so far (duration, capacity units, item counts; the last page's request id); None before the first fetch."""
+
 @final
 class AsyncScanResult:
     """Items of a scan, fetched page by page as you iterate. `limit` caps the items yielded; `page_size` caps each request."""
@@ -220,6 +248,14 @@ class AsyncScanResult:
     @property
     def metrics(self) -> OperationMetrics | None:
         """Metrics of the last page fetched; None before the first fetch."""
+
+    @property
+    def page_count(self) -> int:
+        """Pages fetched and decoded so far."""
+
+    @property
+    def total_metrics(self) -> OperationMetrics | None:
+        """Metrics summed over every page fetched so far (duration, capacity units, item counts; the last page's request id); None before the first fetch."""
 
 @disjoint_base
 class DynamoDBClient:
@@ -347,8 +383,8 @@ class DynamoDBClient:
 
 
 
-    def update_item(self, table: str, key: dict[str, Any], updates: dict[str, Any] | None = None, update_expression: str | None = None, condition_expression: str | None = None, expression_attribute_names: dict[str, str] | None = None, expression_attribute_values: dict[str, Any] | None = None, return_values_on_condition_check_failure: bool = False) -> OperationMetrics:
-        """Changes attributes of one item without reading it first (creating it if missing). Give either `updates` (attribute -> new value, each set with SET) or `update_expression`, not both.
+    def update_item(self, table: str, key: dict[str, Any], updates: dict[str, Any] | None = None, update_expression: str | None = None, condition_expression: str | None = None, expression_attribute_names: dict[str, str] | None = None, expression_attribute_values: dict[str, Any] | None = None, return_values_on_condition_check_failure: bool = False, return_values: str | None = None) -> OperationMetrics:
+        """Changes attributes of one item without reading it first (creating it if missing). Give either `updates` (attribute -> new value, each set with SET) or `update_expression`, not both. With `return_values`, the returned metrics carry the item's attributes (before or after the update) as `attributes`.
 
         Args:
             table: Table name.
@@ -359,12 +395,13 @@ class DynamoDBClient:
             expression_attribute_names: Placeholders for attribute names (#name -> name).
             expression_attribute_values: Placeholders for values (:value -> value).
             return_values_on_condition_check_failure: On a failed condition, put the stored item on the exception's `item`.
+            return_values: Attributes to send back on the returned metrics' `attributes`: 'NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW' or 'UPDATED_NEW'; None sends nothing back.
         """
 
 
 
-    async def async_update_item(self, table: str, key: dict[str, Any], updates: dict[str, Any] | None = None, update_expression: str | None = None, condition_expression: str | None = None, expression_attribute_names: dict[str, str] | None = None, expression_attribute_values: dict[str, Any] | None = None, return_values_on_condition_check_failure: bool = False) -> OperationMetrics:
-        """Changes attributes of one item without reading it first (creating it if missing). Give either `updates` (attribute -> new value, each set with SET) or `update_expression`, not both.
+    async def async_update_item(self, table: str, key: dict[str, Any], updates: dict[str, Any] | None = None, update_expression: str | None = None, condition_expression: str | None = None, expression_attribute_names: dict[str, str] | None = None, expression_attribute_values: dict[str, Any] | None = None, return_values_on_condition_check_failure: bool = False, return_values: str | None = None) -> OperationMetrics:
+        """Changes attributes of one item without reading it first (creating it if missing). Give either `updates` (attribute -> new value, each set with SET) or `update_expression`, not both. With `return_values`, the returned metrics carry the item's attributes (before or after the update) as `attributes`.
 
         Args:
             table: Table name.
@@ -375,6 +412,7 @@ class DynamoDBClient:
             expression_attribute_names: Placeholders for attribute names (#name -> name).
             expression_attribute_values: Placeholders for values (:value -> value).
             return_values_on_condition_check_failure: On a failed condition, put the stored item on the exception's `item`.
+            return_values: Attributes to send back on the returned metrics' `attributes`: 'NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW' or 'UPDATED_NEW'; None sends nothing back.
         """
 
 

@@ -1,4 +1,8 @@
 //! UpdateItem, from either an `updates` dict (one SET per attribute) or a full expression.
+//!
+//! With `return_values` the attributes DynamoDB sends back ride on the returned
+//! `OperationMetrics` as `attributes` (None unless asked), so the return type stays the
+//! one 0.21.0 had. They are kept as wire values and converted when Python reads them.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -7,7 +11,7 @@ use std::time::Instant;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemInputBuilder;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemInput;
 use aws_sdk_dynamodb::operation::RequestId;
-use aws_sdk_dynamodb::types::{ReturnConsumedCapacity, ReturnValuesOnConditionCheckFailure};
+use aws_sdk_dynamodb::types::{ReturnConsumedCapacity, ReturnValue, ReturnValuesOnConditionCheckFailure};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
@@ -15,7 +19,7 @@ use pyo3::IntoPyObjectExt;
 
 use crate::bindings::OperationMetrics;
 use crate::client::{ClientShared, DynamoDBClient, OpKind};
-use crate::convert::{dict_to_item, py_to_attr};
+use crate::convert::{dict_to_item, item_to_py, py_to_attr, Item, ReadOptions};
 use crate::errors::{on_table, Error};
 use crate::ops::{args, metrics};
 
@@ -36,7 +40,9 @@ pub fn prepare(
     expression_attribute_names: Option<Bound<'_, PyDict>>,
     expression_attribute_values: Option<Bound<'_, PyDict>>,
     return_values_on_condition_check_failure: bool,
+    return_values: Option<String>,
 ) -> PyResult<Prepared> {
+    let return_values = return_values.as_deref().map(return_value).transpose()?;
     let mut names = args::names(expression_attribute_names)?.unwrap_or_default();
     let mut values = args::values(expression_attribute_values)?.unwrap_or_default();
     let expression = match (updates, update_expression) {
@@ -58,7 +64,54 @@ pub fn prepare(
     if return_values_on_condition_check_failure {
         request = request.return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
     }
+    request = request.set_return_values(return_values);
     Ok(Prepared { shared: client.shared.clone(), request })
+}
+
+/// The SDK's `ReturnValue` for the `return_values` text; anything else is refused here,
+/// before sending (the SDK would otherwise send an unknown value and DynamoDB reject it).
+fn return_value(text: &str) -> PyResult<ReturnValue> {
+    Ok(match text {
+        "NONE" => ReturnValue::None,
+        "ALL_OLD" => ReturnValue::AllOld,
+        "UPDATED_OLD" => ReturnValue::UpdatedOld,
+        "ALL_NEW" => ReturnValue::AllNew,
+        "UPDATED_NEW" => ReturnValue::UpdatedNew,
+        _ => {
+            return Err(crate::errors::invalid(format!(
+                "return_values must be one of 'NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW', got {text:?}"
+            )))
+        }
+    })
+}
+
+/// The attributes an UpdateItem returned (`return_values`): wire values plus how the
+/// client reads numbers, turned into a fresh Python dict each time `attributes` is read.
+/// Keeping wire values lets `OperationMetrics` stay a plain, comparable Rust record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReturnedAttributes {
+    item: Item,
+    read: ReadOptions,
+}
+
+impl<'py> IntoPyObject<'py> for &ReturnedAttributes {
+    type Target = PyDict;
+    type Output = Bound<'py, PyDict>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
+        item_to_py(py, &self.item, self.read)
+    }
+}
+
+impl crate::repr::PyRepr for ReturnedAttributes {
+    /// The attribute names, in a stable order (a value's repr needs Python).
+    fn py_repr(&self) -> String {
+        let mut names: Vec<&String> = self.item.keys().collect();
+        names.sort();
+        let shown: Vec<String> = names.iter().map(|n| format!("{}: ...", crate::repr::PyRepr::py_repr(*n))).collect();
+        format!("{{{}}}", shown.join(", "))
+    }
 }
 
 /// `SET #u0 = :u0, #u1 = :u1, ...` with placeholders that cannot collide with the
@@ -90,9 +143,11 @@ fn set_expression(
 
 async fn run(p: Prepared) -> Result<OperationMetrics, Error> {
     let started = Instant::now();
-    let out = p.request.send_with(&p.shared.sdk_here().await?).await?;
-    let m = metrics::write(started, out.consumed_capacity(), out.request_id());
+    let mut out = p.request.send_with(&p.shared.sdk_here().await?).await?;
+    let mut m = metrics::write(started, out.consumed_capacity(), out.request_id());
     p.shared.record(OpKind::Update, &m);
+    // Recorded as the client's last metrics without them: those are about cost.
+    m.attributes = out.attributes.take().map(|item| ReturnedAttributes { item, read: p.shared.read });
     Ok(m)
 }
 

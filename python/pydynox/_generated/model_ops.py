@@ -40,13 +40,14 @@ class ModelQueryResult(Generic[M]):
     `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
     """
 
-    __slots__ = ("_plan", "_pages", "_last", "_done")
+    __slots__ = ("_plan", "_pages", "_last", "_done", "__weakref__")
 
     def __init__(self, plan: Any, pages: Any) -> None:
         self._plan = plan
         self._pages = pages
         self._last: dict[str, Any] | None = None
         self._done = False
+        _core.follow_pages(plan, self, pages)  # the model's metrics count each page once
 
     def __iter__(self) -> Self:
         return self
@@ -56,6 +57,7 @@ class ModelQueryResult(Generic[M]):
             raw = self._pages.__next__()
         except StopIteration:
             self._done = True
+            _core.pages_done(self._plan, self)
             raise
         self._last = raw
         return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
@@ -71,6 +73,7 @@ class ModelQueryResult(Generic[M]):
         """Every remaining item, fetching all remaining pages."""
         raws = self._pages.to_list()
         self._done = True
+        _core.pages_done(self._plan, self)
         if raws:
             self._last = raws[-1]
         return [_core.load_item(self._plan, raw) for raw in raws]
@@ -98,13 +101,14 @@ class AsyncModelQueryResult(Generic[M]):
     `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
     """
 
-    __slots__ = ("_plan", "_pages", "_last", "_done")
+    __slots__ = ("_plan", "_pages", "_last", "_done", "__weakref__")
 
     def __init__(self, plan: Any, pages: Any) -> None:
         self._plan = plan
         self._pages = pages
         self._last: dict[str, Any] | None = None
         self._done = False
+        _core.follow_pages(plan, self, pages)  # the model's metrics count each page once
 
     def __aiter__(self) -> Self:
         return self
@@ -114,6 +118,7 @@ class AsyncModelQueryResult(Generic[M]):
             raw = await self._pages.__anext__()
         except StopAsyncIteration:
             self._done = True
+            _core.pages_done(self._plan, self)
             raise
         self._last = raw
         return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
@@ -129,6 +134,7 @@ class AsyncModelQueryResult(Generic[M]):
         """Every remaining item, fetching all remaining pages."""
         raws = await self._pages.to_list()
         self._done = True
+        _core.pages_done(self._plan, self)
         if raws:
             self._last = raws[-1]
         return [_core.load_item(self._plan, raw) for raw in raws]
@@ -156,13 +162,14 @@ class ModelScanResult(Generic[M]):
     `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
     """
 
-    __slots__ = ("_plan", "_pages", "_last", "_done")
+    __slots__ = ("_plan", "_pages", "_last", "_done", "__weakref__")
 
     def __init__(self, plan: Any, pages: Any) -> None:
         self._plan = plan
         self._pages = pages
         self._last: dict[str, Any] | None = None
         self._done = False
+        _core.follow_pages(plan, self, pages)  # the model's metrics count each page once
 
     def __iter__(self) -> Self:
         return self
@@ -172,6 +179,7 @@ class ModelScanResult(Generic[M]):
             raw = self._pages.__next__()
         except StopIteration:
             self._done = True
+            _core.pages_done(self._plan, self)
             raise
         self._last = raw
         return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
@@ -187,6 +195,7 @@ class ModelScanResult(Generic[M]):
         """Every remaining item, fetching all remaining pages."""
         raws = self._pages.to_list()
         self._done = True
+        _core.pages_done(self._plan, self)
         if raws:
             self._last = raws[-1]
         return [_core.load_item(self._plan, raw) for raw in raws]
@@ -214,13 +223,14 @@ class AsyncModelScanResult(Generic[M]):
     `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
     """
 
-    __slots__ = ("_plan", "_pages", "_last", "_done")
+    __slots__ = ("_plan", "_pages", "_last", "_done", "__weakref__")
 
     def __init__(self, plan: Any, pages: Any) -> None:
         self._plan = plan
         self._pages = pages
         self._last: dict[str, Any] | None = None
         self._done = False
+        _core.follow_pages(plan, self, pages)  # the model's metrics count each page once
 
     def __aiter__(self) -> Self:
         return self
@@ -230,6 +240,7 @@ class AsyncModelScanResult(Generic[M]):
             raw = await self._pages.__anext__()
         except StopAsyncIteration:
             self._done = True
+            _core.pages_done(self._plan, self)
             raise
         self._last = raw
         return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
@@ -245,6 +256,7 @@ class AsyncModelScanResult(Generic[M]):
         """Every remaining item, fetching all remaining pages."""
         raws = await self._pages.to_list()
         self._done = True
+        _core.pages_done(self._plan, self)
         if raws:
             self._last = raws[-1]
         return [_core.load_item(self._plan, raw) for raw in raws]
@@ -272,13 +284,14 @@ class GSIQueryResult(Generic[M]):
     `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
     """
 
-    __slots__ = ("_plan", "_pages", "_last", "_done")
+    __slots__ = ("_plan", "_pages", "_last", "_done", "__weakref__")
 
     def __init__(self, plan: Any, pages: Any) -> None:
         self._plan = plan
         self._pages = pages
         self._last: dict[str, Any] | None = None
         self._done = False
+        _core.follow_pages(plan, self, pages)  # the model's metrics count each page once
 
     def __iter__(self) -> Self:
         return self
@@ -288,6 +301,7 @@ class GSIQueryResult(Generic[M]):
             raw = self._pages.__next__()
         except StopIteration:
             self._done = True
+            _core.pages_done(self._plan, self)
             raise
         self._last = raw
         return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
@@ -303,6 +317,7 @@ class GSIQueryResult(Generic[M]):
         """Every remaining item, fetching all remaining pages."""
         raws = self._pages.to_list()
         self._done = True
+        _core.pages_done(self._plan, self)
         if raws:
             self._last = raws[-1]
         return [_core.load_item(self._plan, raw) for raw in raws]
@@ -330,13 +345,14 @@ class AsyncGSIQueryResult(Generic[M]):
     `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
     """
 
-    __slots__ = ("_plan", "_pages", "_last", "_done")
+    __slots__ = ("_plan", "_pages", "_last", "_done", "__weakref__")
 
     def __init__(self, plan: Any, pages: Any) -> None:
         self._plan = plan
         self._pages = pages
         self._last: dict[str, Any] | None = None
         self._done = False
+        _core.follow_pages(plan, self, pages)  # the model's metrics count each page once
 
     def __aiter__(self) -> Self:
         return self
@@ -346,6 +362,7 @@ class AsyncGSIQueryResult(Generic[M]):
             raw = await self._pages.__anext__()
         except StopAsyncIteration:
             self._done = True
+            _core.pages_done(self._plan, self)
             raise
         self._last = raw
         return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
@@ -361,6 +378,7 @@ class AsyncGSIQueryResult(Generic[M]):
         """Every remaining item, fetching all remaining pages."""
         raws = await self._pages.to_list()
         self._done = True
+        _core.pages_done(self._plan, self)
         if raws:
             self._last = raws[-1]
         return [_core.load_item(self._plan, raw) for raw in raws]
@@ -388,13 +406,14 @@ class LSIQueryResult(Generic[M]):
     `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
     """
 
-    __slots__ = ("_plan", "_pages", "_last", "_done")
+    __slots__ = ("_plan", "_pages", "_last", "_done", "__weakref__")
 
     def __init__(self, plan: Any, pages: Any) -> None:
         self._plan = plan
         self._pages = pages
         self._last: dict[str, Any] | None = None
         self._done = False
+        _core.follow_pages(plan, self, pages)  # the model's metrics count each page once
 
     def __iter__(self) -> Self:
         return self
@@ -404,6 +423,7 @@ class LSIQueryResult(Generic[M]):
             raw = self._pages.__next__()
         except StopIteration:
             self._done = True
+            _core.pages_done(self._plan, self)
             raise
         self._last = raw
         return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
@@ -419,6 +439,7 @@ class LSIQueryResult(Generic[M]):
         """Every remaining item, fetching all remaining pages."""
         raws = self._pages.to_list()
         self._done = True
+        _core.pages_done(self._plan, self)
         if raws:
             self._last = raws[-1]
         return [_core.load_item(self._plan, raw) for raw in raws]
@@ -446,13 +467,14 @@ class AsyncLSIQueryResult(Generic[M]):
     `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
     """
 
-    __slots__ = ("_plan", "_pages", "_last", "_done")
+    __slots__ = ("_plan", "_pages", "_last", "_done", "__weakref__")
 
     def __init__(self, plan: Any, pages: Any) -> None:
         self._plan = plan
         self._pages = pages
         self._last: dict[str, Any] | None = None
         self._done = False
+        _core.follow_pages(plan, self, pages)  # the model's metrics count each page once
 
     def __aiter__(self) -> Self:
         return self
@@ -462,6 +484,7 @@ class AsyncLSIQueryResult(Generic[M]):
             raw = await self._pages.__anext__()
         except StopAsyncIteration:
             self._done = True
+            _core.pages_done(self._plan, self)
             raise
         self._last = raw
         return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
@@ -477,6 +500,7 @@ class AsyncLSIQueryResult(Generic[M]):
         """Every remaining item, fetching all remaining pages."""
         raws = await self._pages.to_list()
         self._done = True
+        _core.pages_done(self._plan, self)
         if raws:
             self._last = raws[-1]
         return [_core.load_item(self._plan, raw) for raw in raws]
@@ -858,7 +882,7 @@ class ModelOperations:
 
     @classmethod
     def execute_statement(cls, statement: str, parameters: list[Any] | None = None, consistent_read: bool = False) -> list[Self]:
-        """Runs one PartiQL statement and returns its items as models.
+        """Runs one PartiQL statement and returns all its items as models, reading every page.
 
         Args:
             statement: The statement, with ? for each parameter.
@@ -869,11 +893,13 @@ class ModelOperations:
         if plan.skip:
             return _core.finish_execute_statement(plan, None)  # type: ignore[no-any-return]
         answer = plan.client.execute_statement(**plan.args)
+        while _core.more_execute_statement(plan, answer):
+            answer = plan.client.execute_statement(**plan.args)
         return _core.finish_execute_statement(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
     async def async_execute_statement(cls, statement: str, parameters: list[Any] | None = None, consistent_read: bool = False) -> list[Self]:
-        """Runs one PartiQL statement and returns its items as models.
+        """Runs one PartiQL statement and returns all its items as models, reading every page.
 
         Args:
             statement: The statement, with ? for each parameter.
@@ -884,6 +910,8 @@ class ModelOperations:
         if plan.skip:
             return _core.finish_execute_statement(plan, None)  # type: ignore[no-any-return]
         answer = await plan.client.async_execute_statement(**plan.args)
+        while _core.more_execute_statement(plan, answer):
+            answer = await plan.client.async_execute_statement(**plan.args)
         return _core.finish_execute_statement(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod

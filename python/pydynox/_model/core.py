@@ -11,7 +11,8 @@ answer into the result (models, version bump, after-hooks, metrics). The sync sh
 
 Paginated reads (query, scan, index queries) have no finish: their result classes call
 `load_item(plan, raw)` per item, `resume_key(plan, last_raw, pager_key, exhausted)` for
-`last_evaluated_key` and `encode_cursor(plan, key)` for `cursor`.
+`last_evaluated_key`, `encode_cursor(plan, key)` for `cursor`, and `follow_pages` /
+`pages_done` so the model's metrics count each page fetched.
 
 The cores live by kind in `plan` (the Plan and shared steps), `writes`, `reads`, `pages`,
 `loading` and `tables`; this module gathers them under the names the shells use.
@@ -20,7 +21,15 @@ The cores live by kind in `plan` (the Plan and shared steps), `writes`, `reads`,
 from __future__ import annotations
 
 from pydynox._model.loading import load_item
-from pydynox._model.pages import encode_cursor, plan_index_query, plan_query, plan_scan, resume_key
+from pydynox._model.pages import (
+    encode_cursor,
+    follow_pages,
+    pages_done,
+    plan_index_query,
+    plan_query,
+    plan_scan,
+    resume_key,
+)
 from pydynox._model.plan import Plan
 from pydynox._model.reads import (
     finish_batch_get,
@@ -28,6 +37,7 @@ from pydynox._model.reads import (
     finish_execute_statement,
     finish_get,
     finish_parallel_scan,
+    more_execute_statement,
     plan_batch_get,
     plan_count,
     plan_execute_statement,
@@ -71,7 +81,10 @@ __all__ = [
     "finish_table_exists",
     "finish_update",
     "finish_update_by_key",
+    "follow_pages",
     "load_item",
+    "more_execute_statement",
+    "pages_done",
     "plan_batch_get",
     "plan_count",
     "plan_create_table",

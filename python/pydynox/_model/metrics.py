@@ -2,12 +2,19 @@
 
 The client keeps its own totals over every model that shares it; these count only the
 calls made through one model class.
+
+Query and scan pages are counted per page, not per item: a model result registers its
+pager here (`follow`), and the pages it fetched are counted, once each, whenever they could
+be observed or their order matters: before any other call of the model is recorded, when
+the model's metrics are read or reset, when the result is exhausted and when it is
+dropped. The item loop itself never pays for it.
 """
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pydynox.pydynox_core import OperationMetrics
@@ -42,18 +49,78 @@ class ModelTotals:
     scan_count: int = 0
 
 
+class _FollowedPages:
+    """A result's pager and how much of it is counted already."""
+
+    __slots__ = ("counted", "kind", "pager", "totals")
+
+    def __init__(self, pager: Any, kind: str) -> None:
+        self.pager = pager
+        self.kind = kind
+        self.counted = 0
+        self.totals: OperationMetrics | None = None
+
+
 class ModelMetricsStore:
     """What one model class has recorded."""
 
-    __slots__ = ("last", "totals")
+    __slots__ = ("_followed", "last", "totals")
 
     def __init__(self) -> None:
         self.last: OperationMetrics | None = None
         self.totals = ModelTotals()
+        # A weak reference to each result not exhausted yet -> its pager. A weak reference
+        # hashes and compares as its (live) result, so `weakref.ref(result)` finds it.
+        self._followed: dict[weakref.ref[Any], _FollowedPages] = {}
+
+    # --- pages of query and scan results --------------------------------------------------
+
+    def follow(self, result: Any, pager: Any, kind: str) -> None:
+        """Counts the pages `pager` fetches for `result` from now on (see the module doc)."""
+        self._followed[weakref.ref(result, self._dropped)] = _FollowedPages(pager, kind)
+
+    def _dropped(self, ref: weakref.ref[Any]) -> None:
+        followed = self._followed.pop(ref, None)
+        if followed is not None:
+            self._count(followed)
+
+    def finish(self, result: Any) -> None:
+        """`result` is exhausted: counts its last pages and stops following it."""
+        followed = self._followed.pop(weakref.ref(result), None)
+        if followed is not None:
+            self._count(followed)
+
+    def settle(self) -> None:
+        """Counts every page the followed results fetched and nothing counted yet."""
+        for followed in list(self._followed.values()):
+            self._count(followed)
+
+    def _count(self, followed: _FollowedPages) -> None:
+        pager = followed.pager
+        pages = pager.page_count
+        new = pages - followed.counted
+        if new <= 0:
+            return
+        total = pager.total_metrics
+        before = followed.totals
+        followed.counted = pages
+        followed.totals = total
+        self.last = pager.metrics
+        totals = self.totals
+        totals.total_rcu += (total.consumed_rcu or 0.0) - ((before.consumed_rcu or 0.0) if before else 0.0)
+        totals.total_duration_ms += total.duration_ms - (before.duration_ms if before else 0.0)
+        totals.operation_count += new
+        counter = _COUNTERS.get(followed.kind)
+        if counter is not None:
+            setattr(totals, counter, getattr(totals, counter) + new)
+
+    # --- single calls ---------------------------------------------------------------------
 
     def record(self, metrics: OperationMetrics | None, kind: str) -> None:
         if metrics is None:
             return
+        if self._followed:
+            self.settle()  # pages fetched before this call come first
         self.last = metrics
         totals = self.totals
         totals.total_rcu += metrics.consumed_rcu or 0.0
@@ -65,6 +132,7 @@ class ModelMetricsStore:
             setattr(totals, counter, getattr(totals, counter) + 1)
 
     def reset(self) -> None:
+        self.settle()  # pages fetched so far belong to before the reset
         self.last = None
         for f in fields(ModelTotals):
             setattr(self.totals, f.name, f.default)

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "encode_cursor",
+    "follow_pages",
+    "pages_done",
     "plan_index_query",
     "plan_query",
     "plan_scan",
@@ -252,3 +254,14 @@ def encode_cursor(plan: Plan, key: dict[str, Any] | None) -> str | None:
         return None
     model = plan.model
     return _cursor.encode_cursor(key, scope=plan.scope, secret=config_of(model).cursor_secret, model_name=model.__name__)
+
+
+def follow_pages(plan: Plan, result: Any, pager: Any) -> None:
+    """The model's metrics count every page `pager` fetches for `result`, once, without
+    a check per item (see `pydynox._model.metrics`)."""
+    plan.model._metrics.follow(result, pager, plan.metric)
+
+
+def pages_done(plan: Plan, result: Any) -> None:
+    """`result` is exhausted: its last pages are counted now."""
+    plan.model._metrics.finish(result)

@@ -80,6 +80,9 @@ class Plan:
     """What a cursor of this read is bound to."""
     metric: str = ""
     """Which model counter the call bumps (get, put, delete, update, query, scan)."""
+    collected: list[Any] = field(default_factory=list)
+    """What the pages before the last yielded, for an operation whose shell repeats the
+    call page by page (`repeat:` in spec/model.yaml)."""
     load: Callable[[dict[str, Any]], Any] = field(default=lambda raw: raw)
     """Turns one stored item into what a read yields (model with after_load hooks, or the
     dict itself with as_dict)."""

@@ -1,4 +1,5 @@
-"""Cores of the one-shot reads: get, count, parallel_scan, batch_get, execute_statement."""
+"""Cores of the one-shot reads: get, count, parallel_scan, batch_get, execute_statement
+(whose shell repeats the call page by page while `more_execute_statement` says so)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ __all__ = [
     "finish_execute_statement",
     "finish_get",
     "finish_parallel_scan",
+    "more_execute_statement",
     "plan_batch_get",
     "plan_count",
     "plan_execute_statement",
@@ -211,6 +213,20 @@ def plan_execute_statement(
     return read_plan(model, client, args, False, "")
 
 
+def more_execute_statement(plan: Plan, answer: Any) -> bool:
+    """A page came back. With a `next_token`, keep its items, point the request at the next
+    page and say so (the shell calls again); the last page goes to `finish_execute_statement`."""
+    token = answer.next_token
+    if token is None:
+        return False
+    record(plan, answer.metrics)
+    plan.collected.extend(load_item(plan, raw) for raw in answer)
+    plan.args["next_token"] = token
+    return True
+
+
 def finish_execute_statement(plan: Plan, answer: Any) -> list[Any]:
     record(plan, getattr(answer, "metrics", None))
-    return [load_item(plan, raw) for raw in answer]
+    items = plan.collected
+    items.extend(load_item(plan, raw) for raw in answer)
+    return items

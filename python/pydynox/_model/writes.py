@@ -176,8 +176,8 @@ def _set_actions(schema: ModelSchema, values: dict[str, Any], operation: str) ->
 
 
 def _atomic_actions(schema: ModelSchema, atomic: Any) -> list[AtomicOp]:
-    """The atomic actions, checked. Their results are known only to DynamoDB (the client's
-    update_item returns no new values), so the instance keeps its old values for them."""
+    """The atomic actions, checked. Their results are known only to DynamoDB, so the update
+    asks for the item as stored afterwards and `finish_update` loads the instance from it."""
     if atomic is None:
         return []
     if not isinstance(atomic, (list, tuple)):
@@ -219,7 +219,14 @@ def plan_update(
         version_attr = schema.attributes[schema.version]
         actions.append(AtomicSet(Path((schema.stored_names[schema.version],), version_attr), new_version))
         changes[schema.version] = new_version
-    args: dict[str, Any] = {"table": table_of(model), "key": key, "update_expression": compile_update(actions, builder)}
+    args: dict[str, Any] = {
+        "table": table_of(model),
+        "key": key,
+        "update_expression": compile_update(actions, builder),
+        # The whole item as stored after the update (not UPDATED_NEW: for a nested path
+        # such as address["city"] that holds only the changed part of the map).
+        "return_values": "ALL_NEW",
+    }
     _add_condition(args, builder, condition, version_text, model)
     return Plan(
         client=client,
@@ -233,6 +240,12 @@ def plan_update(
 
 
 def finish_update(plan: Plan, answer: OperationMetrics | None) -> None:
+    """The instance becomes the item as stored after the update (atomic results, other
+    writers' changes and all), loaded like a read so Datetime/Enum/JSON values convert;
+    no after_load hooks, as this is an update. Then the after_update hooks run."""
+    stored = None if answer is None else answer.attributes
+    if stored is not None:
+        plan.changes = schema_of(plan.model).load(stored).__dict__
     _apply_written(plan, answer)
 
 
