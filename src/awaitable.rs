@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex, PoisonError, TryLockError};
 
 use pyo3::exceptions::{PyRuntimeError, PyStopIteration};
 use pyo3::prelude::*;
+use pyo3::{PyTraverseError, PyVisit};
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyCFunction, PyTuple};
 use pyo3::{intern, IntoPyObjectExt};
@@ -243,6 +244,26 @@ impl Lazy {
         }
         *state = State::Finished;
         Ok(())
+    }
+
+    /// The awaiting task, its asyncio future and this awaitable refer to each other while
+    /// the request runs; the collector must see that edge if a loop is abandoned mid-await.
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        if let Ok(state) = self.state.try_lock() {
+            if let State::Running { future, .. } = &*state {
+                visit.call(future)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn __clear__(&self) {
+        if let Ok(mut state) = self.state.try_lock() {
+            if let State::Running { task, .. } = &*state {
+                task.abort();
+            }
+            *state = State::Finished;
+        }
     }
 
     #[getter]

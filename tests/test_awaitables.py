@@ -243,3 +243,13 @@ def test_gather_fan_out_with_a_failure_cancels_the_rest(slow_client, proxy, tabl
 
     asyncio.run(main())
     assert wait_for_no_tasks(0.5), f"{_async_tasks_in_flight()} task(s) still running"
+
+
+def test_uvloop_runs_it_if_installed(client, boto, table):
+    uvloop = pytest.importorskip("uvloop")
+    boto_put_many(boto, table, [KEY])
+
+    async def main():
+        return await asyncio.gather(*(client.async_get_item(table, KEY) for _ in range(10)))
+
+    assert uvloop.run(main()) == [KEY] * 10
