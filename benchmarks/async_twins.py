@@ -1,4 +1,4 @@
-"""Client CPU of `await client.async_get_item(...)`: one build against another, same run (ADR 7).
+"""Client CPU of `await client.async_get_item(...)`: one build against another, same run (ADR 8).
 
     python benchmarks/async_twins.py [--calls 2000] [--rounds 3] NAME=PYTHONPATH ...
 

@@ -1,4 +1,4 @@
-//! What every async twin returns: a lazy awaitable that behaves like a coroutine (ADR 7).
+//! What every async twin returns: a lazy awaitable that behaves like a coroutine (ADR 8).
 //!
 //! - Created anywhere (no running loop needed): the request is held, not sent.
 //! - Its first step, inside the task that awaits it, spawns the request on our shared

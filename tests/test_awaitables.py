@@ -1,4 +1,4 @@
-"""What an `async_` twin returns behaves like a coroutine (issue 9, item 3; ADR 7): it can be
+"""What an `async_` twin returns behaves like a coroutine (issue 9, item 3; ADR 8): it can be
 created outside a running loop, sends nothing until awaited, is bound to the loop that
 awaits it, can be awaited once, and cancelling the awaiting task stops its request."""
 
