@@ -13,9 +13,12 @@
 //! `asyncio.iscoroutine`, `asyncio.run`, `create_task`, `gather`) accepts it.
 
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, PoisonError, TryLockError};
 
+use futures::FutureExt;
 use pyo3::exceptions::{PyRuntimeError, PyStopIteration};
+use pyo3::panic::PanicException;
 use pyo3::prelude::*;
 use pyo3::{PyTraverseError, PyVisit};
 use pyo3::sync::PyOnceLock;
@@ -33,7 +36,9 @@ trait Job: Send {
 
 struct Request<F, R, C> {
     future: Option<F>,
-    output: Arc<Mutex<Option<R>>>,
+    /// The request's output, or the panic that ended it (which must still wake the task:
+    /// otherwise the awaiting task would wait forever).
+    output: Arc<Mutex<Option<std::thread::Result<R>>>>,
     convert: Option<C>,
 }
 
@@ -47,7 +52,7 @@ where
         let future = self.future.take().expect("an awaitable spawns its request once");
         let output = self.output.clone();
         crate::runtime::spawn(async move {
-            let out = future.await;
+            let out = AssertUnwindSafe(future).catch_unwind().await;
             *output.lock().unwrap_or_else(PoisonError::into_inner) = Some(out);
             wake.fire();
         })
@@ -56,8 +61,20 @@ where
     fn outcome(&mut self, py: Python<'_>) -> Option<PyResult<Py<PyAny>>> {
         let out = self.output.lock().unwrap_or_else(PoisonError::into_inner).take()?;
         let convert = self.convert.take()?;
-        Some(convert(py, out))
+        Some(match out {
+            Ok(out) => convert(py, out),
+            Err(payload) => Err(panicked(payload)),
+        })
     }
+}
+
+fn panicked(payload: Box<dyn std::any::Any + Send>) -> PyErr {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a pydynox request task panicked".to_owned());
+    PanicException::new_err(message)
 }
 
 /// How the finished request wakes the awaiting task: `release(future)` scheduled on its
@@ -288,4 +305,39 @@ where
     T: for<'a> IntoPyObject<'a> + Send + 'static,
 {
     Lazy::new(py, qualname, future, |py, out: PyResult<T>| out.and_then(|value| value.into_py_any(py)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_python<R>(f: impl FnOnce(Python<'_>) -> R) -> R {
+        Python::initialize();
+        Python::attach(f)
+    }
+
+    #[test]
+    fn the_output_is_converted_and_returned() {
+        with_python(|py| {
+            let awaitable = Lazy::new(py, "T.async_op", async { 41 }, |py, n: i32| (n + 1).into_py_any(py)).unwrap();
+            let out = py.import("asyncio").unwrap().call_method1("run", (awaitable,)).unwrap();
+            assert_eq!(out.extract::<i32>().unwrap(), 42);
+        });
+    }
+
+    /// The awaiting side gets a `PanicException` (which PyO3 turns back into this panic when
+    /// it reaches Rust code) rather than waiting forever for a wake-up that never comes.
+    #[test]
+    #[should_panic(expected = "boom in the request")]
+    fn a_panicking_request_raises_instead_of_hanging() {
+        with_python(|py| {
+            let request = async {
+                if std::hint::black_box(true) {
+                    panic!("boom in the request");
+                }
+            };
+            let awaitable = Lazy::new(py, "T.async_op", request, |py, ()| Ok(py.None())).unwrap();
+            let _ = py.import("asyncio").unwrap().call_method1("run", (awaitable,));
+        });
+    }
 }
