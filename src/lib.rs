@@ -3,6 +3,7 @@
 //! The Python-facing methods are generated from `spec/` by build.rs (see `bindings`);
 //! everything here is the hand-written part they call.
 
+pub mod awaitable;
 pub mod client;
 pub mod convert;
 pub mod errors;
@@ -26,5 +27,7 @@ fn pydynox_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     bindings::register(m)?;
     let wait = wrap_pyfunction!(runtime::wait_for_async_tasks, m)?;
     m.py().import("atexit")?.call_method1("register", (wait,))?;
+    // Set, not added: a private diagnostic for tests, kept out of `__all__` and the stubs.
+    m.setattr("_async_tasks_in_flight", wrap_pyfunction!(runtime::async_tasks_in_flight, m)?)?;
     Ok(())
 }

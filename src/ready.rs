@@ -1,7 +1,7 @@
 //! An awaitable that is already done: what `__anext__` returns for an item that is already
 //! decoded, so `async for` pays no future, no task and no thread hop per item (issue 9).
 
-use pyo3::exceptions::PyStopIteration;
+use pyo3::exceptions::{PyRuntimeError, PyStopIteration};
 use pyo3::prelude::*;
 
 /// `await` on it gives `value` at once. Private to the module (not registered): Python
@@ -28,10 +28,12 @@ impl Ready {
     }
 
     /// The first step ends the awaiting with the value (a coroutine's `return value`).
+    /// Later steps raise, as a finished coroutine does: yielding `None` would make an
+    /// asyncio task step it again at once, forever.
     fn __next__(&mut self) -> PyResult<Option<Py<PyAny>>> {
         match self.value.take() {
             Some(value) => Err(PyStopIteration::new_err((value,))),
-            None => Ok(None),
+            None => Err(PyRuntimeError::new_err("cannot reuse an already awaited item of an async pager")),
         }
     }
 

@@ -1,7 +1,7 @@
 //! Where pydynox's futures run, and the two ways Python code waits on them.
 //!
-//! - Async twins spawn onto one shared multi-thread runtime (`future_into_py`) and hand
-//!   Python an awaitable.
+//! - Async twins hand Python a lazy awaitable (`crate::awaitable`); awaiting it spawns the
+//!   request onto one shared multi-thread runtime (`spawn`).
 //! - Sync methods release the GIL and `block_on` a current-thread runtime owned by the
 //!   calling thread. The request, its connection and its I/O are all driven on that
 //!   thread, so no wake-up crosses threads: measured as the largest cost a binding adds
@@ -17,15 +17,12 @@
 
 use std::cell::RefCell;
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{OnceLock, RwLock};
+use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3_async_runtimes::generic::{self, ContextExt};
-use pyo3_async_runtimes::TaskLocals;
 use tokio::runtime::Runtime;
 
 static RUNTIME: RwLock<Option<(u32, &'static Runtime)>> = RwLock::new(None);
@@ -168,17 +165,32 @@ pub fn on_calling_thread() -> bool {
         .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::CurrentThread)
 }
 
-/// Wraps a Rust future into a Python awaitable that runs on our runtime.
+/// Wraps a Rust future into a Python awaitable that runs on our runtime once awaited
+/// (a lazy, coroutine-like object: see `crate::awaitable`).
 pub fn future_into_py<F, T>(py: Python<'_>, fut: F) -> PyResult<Bound<'_, PyAny>>
 where
     F: Future<Output = PyResult<T>> + Send + 'static,
     T: for<'py> IntoPyObject<'py> + Send + 'static,
 {
-    generic::future_into_py::<PydynoxRuntime, F, T>(py, fut)
+    crate::awaitable::from_future(py, "pydynox_core.awaitable", fut)
 }
 
-/// Tasks spawned for async twins (and the blocking tasks that hand their results to
-/// Python) that have not finished yet, with the process they were counted in: the high 32
+/// Spawns a task of an async twin on the shared runtime, counted in flight until it ends
+/// (however it ends: done, aborted or dropped) so that interpreter exit can wait for it.
+pub(crate) fn spawn<F>(fut: F) -> tokio::task::AbortHandle
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    let guard = InFlight::start();
+    runtime()
+        .spawn(async move {
+            fut.await;
+            drop(guard);
+        })
+        .abort_handle()
+}
+
+/// Tasks spawned for async twins that have not finished yet, with the process they were counted in: the high 32
 /// bits hold the process id, the low 32 the count. A forked child inherits the parent's
 /// count but none of its tasks; a count of another process reads as zero there.
 static IN_FLIGHT: AtomicU64 = AtomicU64::new(0);
@@ -217,6 +229,13 @@ impl Drop for InFlight {
     }
 }
 
+/// Tasks of async twins still running in this process (for tests: a cancelled awaitable
+/// must not leave its request running).
+#[pyfunction(name = "_async_tasks_in_flight")]
+pub fn async_tasks_in_flight() -> u64 {
+    in_flight()
+}
+
 /// Longest the interpreter's exit waits for async tasks still finishing.
 const EXIT_GRACE: Duration = Duration::from_secs(5);
 
@@ -232,55 +251,4 @@ pub fn wait_for_async_tasks(py: Python<'_>) {
             std::thread::sleep(Duration::from_millis(1));
         }
     });
-}
-
-/// Adapter that lets pyo3-async-runtimes spawn onto our fork-aware runtime instead of
-/// its own global one (which could not be rebuilt in a forked child).
-struct PydynoxRuntime;
-
-tokio::task_local! {
-    static TASK_LOCALS: OnceLock<TaskLocals>;
-}
-
-impl generic::Runtime for PydynoxRuntime {
-    type JoinError = tokio::task::JoinError;
-    type JoinHandle = tokio::task::JoinHandle<()>;
-
-    fn spawn<F>(fut: F) -> Self::JoinHandle
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        let guard = InFlight::start();
-        runtime().spawn(async move {
-            fut.await;
-            drop(guard);
-        })
-    }
-
-    fn spawn_blocking<F>(f: F) -> Self::JoinHandle
-    where
-        F: FnOnce() + Send + 'static,
-    {
-        // pyo3-async-runtimes resolves the Python future from here (it waits for the GIL).
-        let guard = InFlight::start();
-        runtime().spawn_blocking(move || {
-            f();
-            drop(guard);
-        })
-    }
-}
-
-impl ContextExt for PydynoxRuntime {
-    fn scope<F, R>(locals: TaskLocals, fut: F) -> Pin<Box<dyn Future<Output = R> + Send>>
-    where
-        F: Future<Output = R> + Send + 'static,
-    {
-        let cell = OnceLock::new();
-        let _ = cell.set(locals);
-        Box::pin(TASK_LOCALS.scope(cell, fut))
-    }
-
-    fn get_task_locals() -> Option<TaskLocals> {
-        TASK_LOCALS.try_with(|cell| cell.get().cloned()).unwrap_or_default()
-    }
 }

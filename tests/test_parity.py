@@ -201,10 +201,12 @@ def outcome_of_async(instance, op, args, kwargs):
             assert inspect.isawaitable(awaitable), (
                 f"async_{op['name']} returned {type(awaitable).__name__}, not an awaitable"
             )
+            # Coroutine-like (ADR 8): what asyncio.run, create_task and gather accept as is.
+            assert asyncio.iscoroutine(awaitable), f"async_{op['name']} returned {type(awaitable).__name__}, not a coroutine"
             return ("returns", await awaitable)
         finally:
-            if inspect.iscoroutine(awaitable):
-                awaitable.close()  # no-op once awaited; avoids "never awaited" otherwise
+            if asyncio.iscoroutine(awaitable):
+                awaitable.close()  # no-op once awaited; sends nothing if it never was
 
     try:
         return asyncio.run(run())

@@ -54,10 +54,10 @@ fn every_operation_gets_a_sync_method_and_an_async_twin() {
     // Plain operations are awaitables in the stubs; paginated ones return the async pager.
     assert!(stubs.contains("async def async_get_item(self, table: str, key: dict[str, Any], consistent_read: bool = False) -> dict[str, Any] | None:"));
     assert!(stubs.contains("def async_query(self, table: str, limit: int | None = None) -> AsyncMiniQueryResult:"));
-    // The sync twin releases the GIL; the async one goes through the runtime.
+    // The sync twin releases the GIL; the async one is a lazy awaitable that runs on the runtime.
     let compact: String = rust.split_whitespace().collect();
     assert!(compact.contains("crate::runtime::wait(py,crate::ops::get_item::execute(prepared))?"), "{rust}");
-    assert!(compact.contains("crate::runtime::future_into_py(py,asyncmove{letoutput=crate::ops::get_item::execute(prepared).await;"));
+    assert!(compact.contains("crate::awaitable::Lazy::new(py,\"MiniClient.async_get_item\",crate::ops::get_item::execute(prepared),|py,output|"), "{rust}");
 }
 
 #[test]
