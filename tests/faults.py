@@ -25,8 +25,12 @@ class FaultProxy:
         self.upstream = (target.hostname, target.port)
         self.lock = threading.Lock()
         self.fail_next = 0  # answer this many next requests with HTTP 500
+        # operation name -> which of its requests (1 for the first seen) to answer with HTTP
+        # 500: for a request whose timing the test does not control (a page fetched ahead)
+        self.fail_on: dict[str, set[int]] = {}
         self.delay = 0.0  # seconds every request waits before being forwarded
         self.calls: Counter[str] = Counter()  # operation name -> requests seen
+        self.requests: list[tuple[str, bytes]] = []  # (operation, body) of every request, in order
         self.active = 0
         self.max_active = 0  # most requests in progress at the same time
         proxy = self
@@ -61,11 +65,14 @@ class FaultProxy:
             operation = match.group(1).decode() if match else "?"
         with self.lock:
             self.calls[operation] += 1
+            self.requests.append((operation, body))
             self.active += 1
             self.max_active = max(self.max_active, self.active)
             fail = self.fail_next > 0
             if fail:
                 self.fail_next -= 1
+            elif self.calls[operation] in self.fail_on.get(operation, ()):
+                fail = True
             delay = self.delay
         try:
             if delay:
