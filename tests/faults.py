@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import http.client
 import re
+import select
+import socket
 import threading
 import time
 from collections import Counter
@@ -31,6 +33,7 @@ class FaultProxy:
         self.delay = 0.0  # seconds every request waits before being forwarded
         self.calls: Counter[str] = Counter()  # operation name -> requests seen
         self.requests: list[tuple[str, bytes]] = []  # (operation, body) of every request, in order
+        self.abandoned = 0  # delayed requests whose client hung up before the answer (cancelled)
         self.active = 0
         self.max_active = 0  # most requests in progress at the same time
         proxy = self
@@ -77,6 +80,10 @@ class FaultProxy:
         try:
             if delay:
                 time.sleep(delay)
+                if self._client_gone(handler):
+                    with self.lock:
+                        self.abandoned += 1
+                    return
             if fail:
                 self._answer(handler, 500, {"Content-Type": "application/x-amz-json-1.0"}, _FAILURE)
                 return
@@ -93,6 +100,18 @@ class FaultProxy:
         finally:
             with self.lock:
                 self.active -= 1
+
+    @staticmethod
+    def _client_gone(handler: BaseHTTPRequestHandler) -> bool:
+        """The client closed the connection while its request waited (it gave up on it)."""
+        sock = handler.connection
+        readable, _, _ = select.select([sock], [], [], 0)
+        if not readable:
+            return False
+        try:
+            return sock.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
 
     @staticmethod
     def _answer(handler: BaseHTTPRequestHandler, status: int, headers: dict[str, str], payload: bytes) -> None:
