@@ -129,8 +129,25 @@ impl PageRequest {
     }
 }
 
-/// The next page's request, running on the shared runtime ahead of the caller.
-type Ahead = JoinHandle<Result<RawPage, Error>>;
+/// The next page's request, running on the shared runtime ahead of the caller, with the
+/// process it runs in: in a forked child that runtime has no threads, so the request will
+/// never finish there and the child fetches the page itself.
+struct Ahead {
+    pid: u32,
+    task: JoinHandle<Result<RawPage, Error>>,
+}
+
+impl Ahead {
+    /// Cancels the request; in a forked child, only forgets it (the parent's runtime is
+    /// not to be touched there, see runtime.rs).
+    fn cancel(self) {
+        if self.pid == crate::runtime::process_id() {
+            self.task.abort();
+        } else {
+            std::mem::forget(self.task);
+        }
+    }
+}
 
 /// Whether pages are fetched ahead. Always on; `PYDYNOX_PREFETCH=0` turns it off for the
 /// benchmark that compares with on-demand fetching (ADR 7). Read once per process.
@@ -295,7 +312,8 @@ impl Pager {
         let (request, shared) = (self.request.clone(), self.shared.clone());
         // On the shared multi-thread runtime: the calling thread's own runtime (ADR 3) only
         // runs inside a sync call, and between calls the caller is busy with the page.
-        Some(crate::runtime::runtime().spawn(async move { request.fetch_raw(&shared, Some(start), limit).await }))
+        let task = crate::runtime::runtime().spawn(async move { request.fetch_raw(&shared, Some(start), limit).await });
+        Some(Ahead { pid: crate::runtime::process_id(), task })
     }
 
     /// Fetches the next page's body if the iterator needs one, or waits for the request
@@ -314,11 +332,14 @@ impl Pager {
             if let Some(ahead) = st.ahead.take() {
                 *awaited = Some(ahead);
             }
+            if awaited.as_ref().is_some_and(|a| a.pid != crate::runtime::process_id()) {
+                awaited.take().map(Ahead::cancel);
+            }
             (st.next_start.clone(), self.request_limit(st.yielded))
         };
         let raw = match awaited.as_mut() {
             Some(ahead) => {
-                let joined = ahead.await;
+                let joined = (&mut ahead.task).await;
                 *awaited = None;
                 // A failed prefetch surfaces here, where an on-demand fetch would have
                 // failed; its key was not consumed, so the next call asks again.
@@ -362,10 +383,10 @@ impl Drop for Pager {
     fn drop(&mut self) {
         let st = self.state.get_mut().unwrap_or_else(|e| e.into_inner());
         if let Some(ahead) = st.ahead.take() {
-            ahead.abort();
+            ahead.cancel();
         }
         if let Some(ahead) = self.fetching.get_mut().take() {
-            ahead.abort();
+            ahead.cancel();
         }
     }
 }

@@ -212,3 +212,62 @@ def test_cancelling_an_async_for_leaves_nothing_behind(proxy, boto, table):
     assert ended - exiting < 2.0, "exit waited for a task left behind"
     assert calls <= 3 and proxy.calls["Query"] == calls, "requests went on after the task was cancelled"
     assert proxy.abandoned == 1, "the page requested ahead was not cancelled with the task"
+
+
+def test_model_query_reads_ahead_too(proxied, proxy, boto, table, mode, loop):
+    """Model results iterate the client's pagers, so they fetch ahead the same way."""
+    from pydynox.attributes import NumberAttribute, StringAttribute
+    from pydynox.config import ModelConfig
+    from pydynox.model import Model
+
+    class Row(Model):
+        model_config = ModelConfig(table=table, client=proxied)
+        pk = StringAttribute(hash_key=True)
+        sk = StringAttribute(range_key=True)
+        n = NumberAttribute()
+
+    boto_put_many(boto, table, ITEMS)
+    if mode == "sync":
+        rows = iter(Row.query("p", page_size=2))
+        step = lambda: next(rows, END)  # noqa: E731
+    else:
+        rows = Row.async_query("p", page_size=2).__aiter__()
+
+        async def anext_row():
+            try:
+                return await rows.__anext__()
+            except StopAsyncIteration:
+                return END
+
+        step = lambda: loop.run_until_complete(anext_row())  # noqa: E731
+
+    first = step()
+    assert wait_until(lambda: proxy.calls["Query"] == 2), "page 2 was not requested while page 1 was being read"
+    assert [r.sk for r in [first, *rest(step)]] == [i["sk"] for i in ITEMS]
+
+
+FORK_MID_ITERATION = r"""
+import os, sys, pydynox
+
+client = pydynox.DynamoDBClient(endpoint_url=sys.argv[1], region="us-east-1", max_retries=0)
+result = client.query(
+    sys.argv[2], key_condition_expression="pk = :p", expression_attribute_values={":p": "p"}, page_size=2
+)
+first = next(result)  # page 2 is now requested ahead, on this process's runtime
+pid = os.fork()
+if pid == 0:
+    print(len([first, *result]), flush=True)  # the child has no such runtime: it asks itself
+    os._exit(0)
+_, status = os.waitpid(pid, 0)
+os._exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def test_a_forked_child_fetches_the_page_its_parent_requested_ahead(proxy, boto, table):
+    boto_put_many(boto, table, ITEMS)
+    proxy.delay = 0.5  # page 2 is still in flight when the process forks
+
+    done = run_python(FORK_MID_ITERATION, proxy.endpoint, table, timeout=60)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["6"]
