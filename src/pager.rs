@@ -153,7 +153,7 @@ impl Ahead {
 /// benchmark that compares with on-demand fetching (ADR 7). Read once per process.
 fn prefetch_enabled() -> bool {
     static ENABLED: OnceLock<bool> = OnceLock::new();
-    *ENABLED.get_or_init(|| std::env::var_os("PYDYNOX_PREFETCH").is_none_or(|v| v != "0"))
+    *ENABLED.get_or_init(|| std::env::var_os("PYDYNOX_PREFETCH").map_or(true, |v| v != "0"))
 }
 
 struct State {
@@ -332,8 +332,8 @@ impl Pager {
             if let Some(ahead) = st.ahead.take() {
                 *awaited = Some(ahead);
             }
-            if awaited.as_ref().is_some_and(|a| a.pid != crate::runtime::process_id()) {
-                awaited.take().map(Ahead::cancel);
+            if let Some(stale) = awaited.take_if(|a| a.pid != crate::runtime::process_id()) {
+                stale.cancel();
             }
             (st.next_start.clone(), self.request_limit(st.yielded))
         };
