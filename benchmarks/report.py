@@ -306,8 +306,8 @@ def slow_scan_lines(res):
             f"{fmt(res.median(s, c, lambda r: r['cpu_s']) * 1000)} | {ratio} |"
         )
     if base:
-        # With one page ahead, a scan takes at least 10 x the slower of consuming and fetching
-        # a page, plus one of the faster: the best ratio this run's server and load allowed.
+        # With one page ahead, a scan takes about 10 x the slower of consuming and fetching a
+        # page, plus one of the faster: the ratio to expect for this run's fetch times.
         def bound(r):
             pages = r["pages"]
             consume = r["units"] * r["work_ms"] / 1000 / pages if "work_ms" in r else None
@@ -323,8 +323,9 @@ def slow_scan_lines(res):
             lines += [
                 "",
                 f"With prefetch off, a page took {fmt(fetch_ms)} ms to arrive and {fmt(res.median(s, base, lambda r: r['units'] * r['work_ms'] / r['pages']))} ms "
-                f"to consume; one page ahead can at best bring the wall time to {b:.2f}× of that "
-                "(10 × the slower of the two plus one of the faster, over 10 × their sum).",
+                f"to consume; with fetches that long, one page ahead would bring the wall time to about {b:.2f}× "
+                "of that (10 × the slower of the two plus one of the faster, over 10 × their sum). Fetch times "
+                "move with the machine's load, so this is a guide, not a bound.",
             ]
     return lines
 
