@@ -37,6 +37,7 @@ VENV_OF = {
     "aioboto3": "aioboto3",
     "pynamodb": "pynamodb",
     "ours-client": "ours",  # the model scenarios' baseline: our client, no model
+    "ours-on-demand": "ours",  # this checkout with page prefetch off (PYDYNOX_PREFETCH=0)
 }
 PACKAGE_OF = {  # for the versions table
     "ours": "pydynox",
@@ -46,6 +47,7 @@ PACKAGE_OF = {  # for the versions table
     "aioboto3": "aioboto3",
     "pynamodb": "pynamodb",
     "ours-client": "pydynox",
+    "ours-on-demand": "pydynox",
 }
 
 SYNC = ["ours", "pydynox-0.21.0", "boto3-client", "boto3-resource", "pynamodb"]
@@ -54,6 +56,16 @@ SYNC = ["ours", "pydynox-0.21.0", "boto3-client", "boto3-resource", "pynamodb"]
 # has no async API).
 MODELS = ["ours", "pydynox-0.21.0", "pynamodb", "ours-client"]
 ASYNC_MODELS = ["ours", "pydynox-0.21.0", "ours-client"]
+
+
+# Contenders that are this checkout run differently, not other libraries or versions.
+VARIANTS = {"ours-client", "ours-on-demand"}
+# scan-slow-consumer: the server's added round trip, and how the scan is read. Pages of 50
+# small items with 1 ms of work each take about as long to consume as a page takes to
+# arrive (the delay plus dynalite's own time), the case where fetching ahead saves the most:
+# at best (10 x max(consume, fetch) + min) / (10 x (consume + fetch)) = 0.55 for 10 pages.
+SLOW_DELAY_S = 0.04
+SLOW_SCAN = {"page_size": 50, "pages": 10, "work_ms": 1.0}
 
 
 def query_items(quick: bool) -> int:
@@ -68,7 +80,7 @@ def plan(quick: bool) -> list[dict]:
         {
             "name": "import",
             "server": "dynalite",
-            "contenders": [c for c in VENV_OF if c != "ours-client"],
+            "contenders": [c for c in VENV_OF if c not in VARIANTS],
             "job": {},
         },
         {
@@ -122,6 +134,12 @@ def plan(quick: bool) -> list[dict]:
             "server": "dynalite",
             "contenders": ["ours", "pydynox-0.21.0", "boto3-resource", "pynamodb"],
             "job": {"ops": 500 if q else 10000},
+        },
+        {
+            "name": "scan-slow-consumer",
+            "server": "dynalite-slow",
+            "contenders": ["ours", "ours-on-demand", "pydynox-0.21.0"],
+            "job": dict(SLOW_SCAN, pages=2 if q else SLOW_SCAN["pages"], warmup=1),
         },
         {
             "name": "model-get",
@@ -220,6 +238,19 @@ class Servers:
             ],
             port,
         )
+        # dynalite again, behind a proxy that holds each request SLOW_DELAY_S (same data).
+        slow_port = free_port()
+        self.start(
+            "dynalite-slow",
+            [
+                sys.executable,
+                str(BENCH / "delay_proxy.py"),
+                self.endpoints["dynalite"],
+                str(slow_port),
+                str(SLOW_DELAY_S),
+            ],
+            slow_port,
+        )
         port = free_port()
         self.start(
             "moto",
@@ -258,6 +289,7 @@ def seed(endpoint: str, n_query: int, with_query: bool = True) -> None:
         (items.TABLE_ITEMS, [("pk", "S", "HASH")]),
         (items.TABLE_QUERY, [("pk", "S", "HASH"), ("sk", "N", "RANGE")]),
         (items.TABLE_BATCH, [("pk", "S", "HASH")]),
+        (items.TABLE_SCAN, [("pk", "S", "HASH")]),
     ]:
         if name in existing:
             continue
@@ -276,6 +308,9 @@ def seed(endpoint: str, n_query: int, with_query: bool = True) -> None:
         with res.Table(items.TABLE_QUERY).batch_writer() as w:
             for i in range(n_query):
                 w.put_item(Item=decimals(items.query_item(i)))
+        with res.Table(items.TABLE_SCAN).batch_writer() as w:
+            for i in range(SLOW_SCAN["page_size"] * SLOW_SCAN["pages"]):
+                w.put_item(Item=items.scan_item(i))
 
 
 # ------------------------------------------------------------------------------ runs
@@ -330,7 +365,9 @@ def run_job(
         capture_output=True,
         text=True,
         check=False,
-        env=worker_env(),
+        env=dict(worker_env(), PYDYNOX_PREFETCH="0")
+        if contender == "ours-on-demand"
+        else worker_env(),
         timeout=timeout,
         cwd=str(BENCH),
     )
@@ -462,10 +499,13 @@ def main() -> None:
         "machine": machine(),
         "plan": scenarios,
         "query_items": query_items(args.quick),
+        "slow_delay_s": SLOW_DELAY_S,
     }
     try:
         servers.start_all()
         for name, endpoint in servers.endpoints.items():
+            if name == "dynalite-slow":
+                continue  # dynalite itself, seeded just before
             seed(endpoint, query_items(args.quick), with_query=(name == "dynalite"))
         meta["versions"] = versions(servers)
         print(f"[bench] servers up: {servers.endpoints}", file=sys.stderr)

@@ -8,6 +8,7 @@ import json
 TABLE_ITEMS = "bench_items"  # pk (S): the GetItem item, and PutItem's targets
 TABLE_QUERY = "bench_query"  # pk (S) + sk (N): one partition of ~1 KB items
 TABLE_BATCH = "bench_batch"  # pk (S): batch-write targets (the same keys every run)
+TABLE_SCAN = "bench_scan"  # pk (S): small items for scan-slow-consumer
 GET_KEY = "item-0"
 QUERY_PARTITION = "q"
 PUT_KEYS = (
@@ -61,6 +62,12 @@ QUERY_BLOB = "x" * 560  # brings a query item to about 1 KB of wire JSON
 
 def query_item(i: int) -> dict:
     return {"pk": QUERY_PARTITION, "sk": i, **base_item(i), "blob": QUERY_BLOB}
+
+
+def scan_item(i: int) -> dict:
+    """A small item (~100 bytes): the server answers a page quickly, so the round trip
+    scan-slow-consumer sees is mostly the delay it adds on purpose."""
+    return {"pk": f"scan-{i:05d}", "n": i, "name": f"User Number {i}", "city": "Lisbon", "active": True}
 
 
 def _plain(value):

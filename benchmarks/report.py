@@ -24,6 +24,7 @@ LABEL = {
     "aioboto3": "aioboto3 client",
     "pynamodb": "PynamoDB",
     "ours-client": "pydynox client, no model (this checkout)",
+    "ours-on-demand": "pydynox, prefetch off (this checkout, `PYDYNOX_PREFETCH=0`)",
     "floor": "floor: Rust aws-sdk-dynamodb",
     "json.loads": "floor: `json.loads` of the page as plain JSON",
     "json.loads-wire": "`json.loads` of the page as DynamoDB JSON",
@@ -39,6 +40,10 @@ TITLES = {
     ),
     "fanout": ("(c) Async fan-out: 1,000 GetItem, 64 in flight, dynalite", "op"),
     "batch": ("(e) Batch write of 10,000 items, dynalite: per item", "item"),
+    "scan-slow-consumer": (
+        "(f) Scan of 10 pages with 1 ms of work per item, dynalite behind a delay proxy",
+        "scan",
+    ),
     "model-get": ("`Model.get`, sequential, dynalite", "op"),
     "model-save": ("`model.save()`, sequential, dynalite", "op"),
     "model-query": (
@@ -70,6 +75,11 @@ NOTES = {
     "gets a 64-connection pool (its default is 10) and returns typed JSON.",
     "batch": "pydynox: `client.batch_write(put_items=...)`; boto3: `Table.batch_writer()`; "
     "PynamoDB: `Model.batch_write()` (models built outside the timed part).",
+    "scan-slow-consumer": "`for item in client.scan(table, page_size=50, limit=500)` over small (~100-byte) "
+    "items, each item followed by 1 ms of busy CPU work (GIL held), through a proxy that holds every request {delay} ms before "
+    "relaying it to dynalite: 10 pages whose round trip is about as long as their consumption. "
+    "pydynox requests page N+1 while the caller works through page N (ADR 7); the second row is the "
+    "same build with prefetch turned off, fetching each page when the caller reaches it, as 0.21.0 does.",
     "model-get": "The (a) item read through each library's ORM into a model instance of ~20 declared "
     "attributes: `Item.get(pk=...)` for both pydynox versions (the same model declaration serves "
     "both), `Item.get(hash_key)` for PynamoDB. The last row is this checkout's `client.get_item` "
@@ -275,6 +285,51 @@ def leak_lines(res):
     ]
 
 
+def slow_scan_lines(res):
+    s = "scan-slow-consumer"
+    title, _unit = TITLES[s]
+    delay = res.meta.get("slow_delay_s", 0) * 1000
+    lines = [f"### {title}", "", NOTES[s].format(delay=f"{delay:.0f}"), ""]
+    lines += [
+        "| contender | wall ms per scan | client CPU ms per scan | wall ÷ prefetch off |",
+        "|---|---:|---:|---:|",
+    ]
+    base = "ours-on-demand" if res.by.get((s, "ours-on-demand")) else None
+
+    def wall(r):
+        return r["wall_s"]
+
+    for c in res.contenders(s):
+        ratio = fmt(res.ratio(s, c, base, wall), 2) if base else "–"
+        lines.append(
+            f"| {LABEL.get(c, c)} | {fmt(res.median(s, c, wall) * 1000)} | "
+            f"{fmt(res.median(s, c, lambda r: r['cpu_s']) * 1000)} | {ratio} |"
+        )
+    if base:
+        # With one page ahead, a scan takes about 10 x the slower of consuming and fetching a
+        # page, plus one of the faster: the ratio to expect for this run's fetch times.
+        def bound(r):
+            pages = r["pages"]
+            consume = r["units"] * r["work_ms"] / 1000 / pages if "work_ms" in r else None
+            if consume is None:
+                return None
+            fetch = max(r["wall_s"] / pages - consume, 0)
+            slow, fast = max(consume, fetch), min(consume, fetch)
+            return (pages * slow + fast) / (pages * (slow + fast))
+
+        b = res.median(s, base, bound)
+        fetch_ms = res.median(s, base, lambda r: (r["wall_s"] - r["units"] * r.get("work_ms", 0) / 1000) / r["pages"] * 1000)
+        if b is not None:
+            lines += [
+                "",
+                f"With prefetch off, a page took {fmt(fetch_ms)} ms to arrive and {fmt(res.median(s, base, lambda r: r['units'] * r['work_ms'] / r['pages']))} ms "
+                f"to consume; with fetches that long, one page ahead would bring the wall time to about {b:.2f}× "
+                "of that (10 × the slower of the two plus one of the faster, over 10 × their sum). Fetch times "
+                "move with the machine's load, so this is a guide, not a bound.",
+            ]
+    return lines
+
+
 def target_rows(res):
     """(target, measured text, met?) for each target of issues 3 (client) and 8 (models)."""
     out = []
@@ -318,6 +373,11 @@ def target_rows(res):
     cmp("model-get", "pynamodb", 0.15, "`Model.get` CPU")
     cmp("model-query", "pydynox-0.21.0", 0.5, "`Model.query` CPU per item")
     cmp("model-query", "pynamodb", 0.1, "`Model.query` CPU per item")
+    if res.by.get(("scan-slow-consumer", "ours")) and res.by.get(("scan-slow-consumer", "ours-on-demand")):
+        r = res.ratio("scan-slow-consumer", "ours", "ours-on-demand", lambda row: row["wall_s"])
+        out.append(("Scan with a 1 ms/item consumer, wall ≤ 0.6× fetching on demand", f"{r:.2f}×", r <= 0.6))
+    elif not res.meta.get("only"):
+        out.append(("Scan with a 1 ms/item consumer, wall ≤ 0.6× fetching on demand", "not measured", None))
     if res.by.get(("fanout", "aioboto3")):
         r = res.ratio("fanout", "ours", "aioboto3", ops)
         out.append(("Async fan-out throughput ≥ 3× aioboto3", f"{r:.2f}×", r >= 3))
@@ -569,6 +629,8 @@ def markdown(res, png_rel, profile_text, model_profile_text=""):
         lines += threads_table(res) + [""]
     if any(k[0] == "batch" for k in res.by):
         lines += scenario_table(res, "batch") + [""]
+    if any(k[0] == "scan-slow-consumer" for k in res.by):
+        lines += slow_scan_lines(res) + [""]
     if any(k[0] == "import" for k in res.by):
         lines += import_table(res) + [""]
     if not m.get("only") or any(r["scenario"] == "leak" for r in res.rows):

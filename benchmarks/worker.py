@@ -24,6 +24,7 @@ from items import (  # the benchmark's own data: the same items for every conten
     TABLE_BATCH,
     TABLE_ITEMS,
     TABLE_QUERY,
+    TABLE_SCAN,
     batch_item,
     plain_page_json,
     put_item,
@@ -115,6 +116,15 @@ class Ours:
 
     async def aget(self):
         return await self.client.async_get_item(TABLE_ITEMS, {"pk": GET_KEY})
+
+    def scan_slow(self, page_size, limit, work):
+        """Scans `limit` items in pages of `page_size`, calling work() on each (the same call
+        for both pydynox versions)."""
+        n = 0
+        for _item in self.client.scan(TABLE_SCAN, page_size=page_size, limit=limit):
+            work()
+            n += 1
+        return n
 
     def batch_prepare(self, n):
         return [batch_item(i) for i in range(n)]
@@ -493,6 +503,7 @@ class PynamoDBModels(PynamoDB):
 
 CONTENDERS = {
     "ours": Ours,
+    "ours-on-demand": Ours,  # the driver sets PYDYNOX_PREFETCH=0 for it
     "pydynox-0.21.0": Pydynox021,
     "boto3-client": Boto3Client,
     "boto3-resource": Boto3Resource,
@@ -813,6 +824,31 @@ def sc_batch(job):
     return timed(lambda: c.batch(items), job["ops"])
 
 
+def sc_scan_slow_consumer(job):
+    """Wall time of scanning `pages` pages of `page_size` items through a server that holds
+    each request (the driver's delay proxy), with `work_ms` of CPU work per item (a busy
+    loop, holding the GIL, like real per-item processing)."""
+    c = CONTENDERS[job["contender"]](job["endpoint"])
+    spend = job["work_ms"] / 1000.0
+    clock = time.perf_counter
+
+    def work():
+        until = clock() + spend
+        while clock() < until:
+            pass
+
+    page_size, limit = job["page_size"], job["page_size"] * job["pages"]
+    for _ in range(job["warmup"]):
+        c.scan_slow(page_size, page_size, lambda: None)
+    found = []
+    out = timed(lambda: found.append(c.scan_slow(page_size, limit, work)), 0)
+    assert found == [limit], (found, limit)
+    out["units"] = limit
+    out["pages"] = job["pages"]
+    out["work_ms"] = job["work_ms"]
+    return out
+
+
 def sc_leak(job):
     """RSS after `small` GetItem calls and again after `large` (the same loop, continued)."""
     c = CONTENDERS[job["contender"]](job["endpoint"])
@@ -844,6 +880,7 @@ SCENARIOS = {
     "threads": sc_threads,
     "batch": sc_batch,
     "leak": sc_leak,
+    "scan-slow-consumer": sc_scan_slow_consumer,
     "model-get": sc_model_get,
     "model-save": sc_model_save,
     "model-query": sc_model_query,

@@ -6,9 +6,16 @@
 //! one GIL hold (ADR 6); items already decoded are handed out with no trip through the
 //! runtime: `next` returns them, or says a page must be fetched first (`fetch_page`,
 //! the only async part).
+//!
+//! Prefetch (issue 9 item 4, ADR 7): as soon as a page is decoded and its key is known,
+//! the request for the next one is spawned on the shared runtime, so it travels while the
+//! caller works through the page. At most one page is ahead, it never asks for more than
+//! `limit` still needs, it is aborted when the pager is dropped, and its outcome (page or
+//! error) is only looked at when the caller runs out of decoded items, exactly where an
+//! on-demand fetch would have happened.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::operation::query::builders::QueryInputBuilder;
@@ -18,6 +25,7 @@ use pyo3::prelude::*;
 use bytes::Bytes;
 use pyo3::types::PyList;
 use pyo3::IntoPyObjectExt;
+use tokio::task::JoinHandle;
 
 use crate::bindings::OperationMetrics;
 use crate::client::{ClientShared, OpKind};
@@ -41,20 +49,7 @@ pub struct RawPage {
     request_id: Option<String>,
 }
 
-/// One response, reduced to what the pager keeps.
-pub struct Page {
-    pub items: Vec<Item>,
-    pub last_evaluated_key: Option<Item>,
-    pub count: i32,
-    pub metrics: OperationMetrics,
-}
-
 impl PageRequest {
-    /// Fetches one page starting after `start`, asking DynamoDB for at most `limit` items.
-    pub async fn fetch(&self, shared: &Arc<ClientShared>, start: Option<Item>, limit: Option<i32>) -> Result<Page, Error> {
-        self.fetch_page(shared, start, limit).await.map_err(|e| e.during(shared, || self.describe()))
-    }
-
     /// `scan on table 'orders'`, for error messages.
     fn describe(&self) -> String {
         match self {
@@ -93,35 +88,39 @@ impl PageRequest {
         let body = body.ok_or_else(|| Error::new(ErrorKind::Service, "the response body was not captured"))?;
         Ok(RawPage { body, kind, started, elapsed: started.elapsed(), request_id })
     }
+}
 
-    async fn fetch_page(&self, shared: &Arc<ClientShared>, start: Option<Item>, limit: Option<i32>) -> Result<Page, Error> {
-        let sdk = shared.sdk_here().await?;
-        let started = Instant::now();
-        let (page, kind) = match self {
-            PageRequest::Query(q) => {
-                let out = q.clone().set_exclusive_start_key(start).set_limit(limit).send_with(&sdk).await?;
-                let mut m = metrics::read(started, out.consumed_capacity(), out.request_id());
-                m.items_count = Some(out.count as i64);
-                m.scanned_count = Some(out.scanned_count as i64);
-                let count = out.count;
-                (Page { items: out.items.unwrap_or_default(), last_evaluated_key: out.last_evaluated_key, count, metrics: m }, OpKind::Query)
-            }
-            PageRequest::Scan(s) => {
-                let out = s.clone().set_exclusive_start_key(start).set_limit(limit).send_with(&sdk).await?;
-                let mut m = metrics::read(started, out.consumed_capacity(), out.request_id());
-                m.items_count = Some(out.count as i64);
-                m.scanned_count = Some(out.scanned_count as i64);
-                let count = out.count;
-                (Page { items: out.items.unwrap_or_default(), last_evaluated_key: out.last_evaluated_key, count, metrics: m }, OpKind::Scan)
-            }
-        };
-        shared.record(kind, &page.metrics);
-        // An empty key means "no more pages" just like an absent one.
-        Ok(Page { last_evaluated_key: page.last_evaluated_key.filter(|k| !k.is_empty()), ..page })
+/// The next page's request, running on the shared runtime ahead of the caller, with the
+/// process it runs in: in a forked child that runtime has no threads, so the request will
+/// never finish there and the child fetches the page itself.
+struct Ahead {
+    pid: u32,
+    task: JoinHandle<Result<RawPage, Error>>,
+}
+
+impl Ahead {
+    /// Cancels the request; in a forked child, only forgets it (the parent's runtime is
+    /// not to be touched there, see runtime.rs).
+    fn cancel(self) {
+        if self.pid == crate::runtime::process_id() {
+            self.task.abort();
+        } else {
+            std::mem::forget(self.task);
+        }
     }
 }
 
+/// Whether pages are fetched ahead. Always on; `PYDYNOX_PREFETCH=0` turns it off for the
+/// benchmark that compares with on-demand fetching (ADR 7). Read once per process.
+fn prefetch_enabled() -> bool {
+    static ENABLED: OnceLock<bool> = OnceLock::new();
+    *ENABLED.get_or_init(|| std::env::var_os("PYDYNOX_PREFETCH").map_or(true, |v| v != "0"))
+}
+
 struct State {
+    /// The next page's request, spawned when the current page was decoded; `fetch_page`
+    /// takes it over when the caller needs that page.
+    ahead: Option<Ahead>,
     /// Items decoded and not handed out yet.
     buffer: VecDeque<Py<PyAny>>,
     /// A page fetched and not decoded yet.
@@ -157,13 +156,17 @@ pub enum Step {
 
 pub struct Pager {
     shared: Arc<ClientShared>,
-    request: PageRequest,
+    /// Shared with the prefetch task, which must not hold the pager itself (dropping the
+    /// iterator has to drop the pager, whose `Drop` aborts that task).
+    request: Arc<PageRequest>,
     limit: Option<usize>,
     page_size: Option<i32>,
     /// Never held across an await or while Python code may run.
     state: Mutex<State>,
-    /// One fetch at a time (two tasks iterating the same pager must not fetch one page twice).
-    fetching: tokio::sync::Mutex<()>,
+    /// One fetch at a time (two tasks iterating the same pager must not fetch one page
+    /// twice). Holds the prefetch being awaited: if the awaiting future is dropped (a
+    /// cancelled task, Ctrl-C), the request stays here for the next call to finish waiting on.
+    fetching: tokio::sync::Mutex<Option<Ahead>>,
     snapshot: Mutex<Snapshot>,
 }
 
@@ -171,10 +174,11 @@ impl Pager {
     pub fn new(shared: Arc<ClientShared>, request: PageRequest, limit: Option<usize>, page_size: Option<i32>, start: Option<Item>) -> Self {
         Pager {
             shared,
-            request,
+            request: Arc::new(request),
             limit,
             page_size,
             state: Mutex::new(State {
+                ahead: None,
                 buffer: VecDeque::new(),
                 undecoded: None,
                 decoding: false,
@@ -183,7 +187,7 @@ impl Pager {
                 exhausted: false,
                 yielded: 0,
             }),
-            fetching: tokio::sync::Mutex::new(()),
+            fetching: tokio::sync::Mutex::new(None),
             snapshot: Mutex::new(Snapshot::default()),
         }
     }
@@ -251,6 +255,8 @@ impl Pager {
             st.fetched_any = true;
             st.next_start = key.clone();
             st.buffer.extend(response.items.into_iter().map(|d| d.into_any().unbind()));
+            let after_page = st.yielded + st.buffer.len();
+            st.ahead = self.spawn_next(key.as_ref(), after_page);
             drop(st);
             let mut snap = self.snapshot.lock().unwrap_or_else(|e| e.into_inner());
             snap.last_evaluated_key = key;
@@ -262,20 +268,54 @@ impl Pager {
         }
     }
 
-    /// Fetches the next page's body if the iterator needs one. No GIL, no Python.
+    /// Starts the request for the page after the one just decoded, unless there is none
+    /// (`key` is None) or `limit` is reached once the `handed_out` items (those handed out
+    /// plus those just decoded) are. Asks for what `limit` still needs after them, so the
+    /// page's key stays exact (see `request_limit`).
+    fn spawn_next(&self, key: Option<&Item>, handed_out: usize) -> Option<Ahead> {
+        let start = key?.clone();
+        if !prefetch_enabled() || self.limit.is_some_and(|l| handed_out >= l) {
+            return None;
+        }
+        let limit = self.request_limit(handed_out);
+        let (request, shared) = (self.request.clone(), self.shared.clone());
+        // On the shared multi-thread runtime: the calling thread's own runtime (ADR 3) only
+        // runs inside a sync call, and between calls the caller is busy with the page.
+        let task = crate::runtime::runtime().spawn(async move { request.fetch_raw(&shared, Some(start), limit).await });
+        Some(Ahead { pid: crate::runtime::process_id(), task })
+    }
+
+    /// Fetches the next page's body if the iterator needs one, or waits for the request
+    /// already made ahead for it. No GIL, no Python.
     /// The key stays in the state until its page is decoded: if this fetch fails or this
-    /// future is dropped (a cancelled task), the next call asks again.
+    /// future is dropped (a cancelled task), the next call asks again (or, for a prefetch
+    /// still running, waits on it again).
     pub async fn fetch_page(&self) -> Result<(), Error> {
-        let _one_at_a_time = self.fetching.lock().await;
+        let mut awaited = self.fetching.lock().await;
         let (start, limit) = {
-            let st = self.state();
+            let mut st = self.state();
             let finished = st.exhausted || (st.fetched_any && st.next_start.is_none()) || self.limit.is_some_and(|l| st.yielded >= l);
             if finished || st.decoding || st.undecoded.is_some() || !st.buffer.is_empty() {
                 return Ok(());
             }
+            if let Some(ahead) = st.ahead.take() {
+                *awaited = Some(ahead);
+            }
+            if let Some(stale) = awaited.take_if(|a| a.pid != crate::runtime::process_id()) {
+                stale.cancel();
+            }
             (st.next_start.clone(), self.request_limit(st.yielded))
         };
-        let raw = self.request.fetch_raw(&self.shared, start, limit).await?;
+        let raw = match awaited.as_mut() {
+            Some(ahead) => {
+                let joined = (&mut ahead.task).await;
+                *awaited = None;
+                // A failed prefetch surfaces here, where an on-demand fetch would have
+                // failed; its key was not consumed, so the next call asks again.
+                joined.map_err(|e| Error::new(ErrorKind::Service, format!("fetching the next page ended abnormally: {e}")))??
+            }
+            None => self.request.fetch_raw(&self.shared, start, limit).await?,
+        };
         self.state().undecoded = Some(raw);
         Ok(())
     }
@@ -313,5 +353,19 @@ impl Pager {
     pub fn total_metrics(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let snap = self.snapshot.lock().unwrap_or_else(|e| e.into_inner());
         snap.totals.clone().into_py_any(py)
+    }
+}
+
+impl Drop for Pager {
+    /// A dropped iterator (or one whose task was cancelled and then dropped) makes no
+    /// further requests: the page fetched ahead is cancelled, its connection closed.
+    fn drop(&mut self) {
+        let st = self.state.get_mut().unwrap_or_else(|e| e.into_inner());
+        if let Some(ahead) = st.ahead.take() {
+            ahead.cancel();
+        }
+        if let Some(ahead) = self.fetching.get_mut().take() {
+            ahead.cancel();
+        }
     }
 }

@@ -12,6 +12,8 @@ from __future__ import annotations
 import http.client
 import json
 import re
+import select
+import socket
 import threading
 import time
 from collections import Counter
@@ -28,8 +30,13 @@ class FaultProxy:
         self.upstream = (target.hostname, target.port)
         self.lock = threading.Lock()
         self.fail_next = 0  # answer this many next requests with HTTP 500
+        # operation name -> which of its requests (1 for the first seen) to answer with HTTP
+        # 500: for a request whose timing the test does not control (a page fetched ahead)
+        self.fail_on: dict[str, set[int]] = {}
         self.delay = 0.0  # seconds every request waits before being forwarded
         self.calls: Counter[str] = Counter()  # operation name -> requests seen
+        self.requests: list[tuple[str, bytes]] = []  # (operation, body) of every request, in order
+        self.abandoned = 0  # delayed requests whose client hung up before the answer (cancelled)
         self.active = 0
         self.max_active = 0  # most requests in progress at the same time
         self.statement_page_size: int | None = None  # ExecuteStatement items per page
@@ -65,15 +72,22 @@ class FaultProxy:
             operation = match.group(1).decode() if match else "?"
         with self.lock:
             self.calls[operation] += 1
+            self.requests.append((operation, body))
             self.active += 1
             self.max_active = max(self.max_active, self.active)
             fail = self.fail_next > 0
             if fail:
                 self.fail_next -= 1
+            elif self.calls[operation] in self.fail_on.get(operation, ()):
+                fail = True
             delay = self.delay
         try:
             if delay:
                 time.sleep(delay)
+                if self._client_gone(handler):
+                    with self.lock:
+                        self.abandoned += 1
+                    return
             if fail:
                 self._answer(handler, 500, {"Content-Type": "application/x-amz-json-1.0"}, _FAILURE)
                 return
@@ -103,6 +117,18 @@ class FaultProxy:
         if start + size < len(items):
             answer["NextToken"] = str(start + size)
         return json.dumps(answer).encode()
+
+    @staticmethod
+    def _client_gone(handler: BaseHTTPRequestHandler) -> bool:
+        """The client closed the connection while its request waited (it gave up on it)."""
+        sock = handler.connection
+        readable, _, _ = select.select([sock], [], [], 0)
+        if not readable:
+            return False
+        try:
+            return sock.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
 
     @staticmethod
     def _answer(handler: BaseHTTPRequestHandler, status: int, headers: dict[str, str], payload: bytes) -> None:

@@ -30,11 +30,12 @@ def proxied(proxy):
 
 
 def step_through_failure(client, proxy, table, mode, operation, **kwargs):
-    """Takes one item, makes the next fetch fail, then iterates to the end."""
+    """Takes one item, the request of the second page failing, then iterates to the end.
+    That request is made ahead of time (prefetch, ADR 7), so the proxy fails it by number."""
+    proxy.fail_on = {operation.capitalize(): {2}}
     if mode == "sync":
         result = getattr(client, operation)(table, page_size=1, **kwargs)
         seen = [next(result)]
-        proxy.fail_next = 1
         with pytest.raises(PydynoxException):
             next(result)
         return seen + list(result)
@@ -42,7 +43,6 @@ def step_through_failure(client, proxy, table, mode, operation, **kwargs):
     async def run():
         result = getattr(client, f"async_{operation}")(table, page_size=1, **kwargs)
         seen = [await result.__anext__()]
-        proxy.fail_next = 1
         with pytest.raises(PydynoxException):
             await result.__anext__()
         return seen + [item async for item in result]
@@ -81,8 +81,9 @@ def test_cancelled_fetch_keeps_the_resume_key(proxied, proxy, boto, table):
         result = proxied.async_query(
             table, key_condition_expression="pk = :p", expression_attribute_values={":p": "p"}, page_size=1
         )
-        seen = [await result.__anext__()]
+        # Slow from the start: the second page is requested ahead, as the first arrives.
         proxy.delay = 0.5
+        seen = [await result.__anext__()]
         with pytest.raises(asyncio.TimeoutError):
             await asyncio.wait_for(result.__anext__(), 0.05)
         proxy.delay = 0.0
@@ -93,11 +94,11 @@ def test_cancelled_fetch_keeps_the_resume_key(proxied, proxy, boto, table):
 
 def test_last_evaluated_key_is_unchanged_by_a_failed_fetch(proxied, proxy, boto, table):
     boto_put_many(boto, table, ITEMS)
+    proxy.fail_on = {"Scan": {2}}  # the second page, requested ahead of time (ADR 7)
     result = proxied.scan(table, page_size=1)
     next(result)
     key = result.last_evaluated_key
 
-    proxy.fail_next = 1
     with pytest.raises(PydynoxException):
         next(result)
 
