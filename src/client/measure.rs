@@ -1,6 +1,6 @@
 //! Where a GetItem's client CPU goes inside the SDK pipeline, measured without a network:
 //! the client built by `resolve_config`, its HTTP client replaced by one that answers at
-//! once with a canned body. Run by hand (ADR 7):
+//! once with a canned body. Run by hand (ADR 9):
 //!   cargo test --release -p pydynox --lib client::measure -- --ignored --nocapture
 
 use std::sync::Arc;
