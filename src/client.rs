@@ -8,6 +8,8 @@
 //! and an assumed role is assumed once.
 
 mod credentials;
+#[cfg(test)]
+mod measure;
 
 use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Duration;

@@ -1,0 +1,230 @@
+//! Where a GetItem's client CPU goes inside the SDK pipeline, measured without a network:
+//! the client built by `resolve_config`, its HTTP client replaced by one that answers at
+//! once with a canned body. Run by hand (ADR 9):
+//!   cargo test --release -p pydynox --lib client::measure -- --ignored --nocapture
+
+use std::sync::Arc;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::body::SdkBody;
+use bytes::Bytes;
+
+use super::{resolve_config, ClientOptions};
+use crate::read::raw_body::capture;
+
+const BODY: &str = r#"{"ConsumedCapacity":{"CapacityUnits":0.5,"TableName":"bench_items"},"Item":{"pk":{"S":"item-0"},"name":{"S":"a name"},"n":{"N":"12345"},"f":{"N":"3.25"},"ok":{"BOOL":true},"tags":{"SS":["a","b","c"]},"m":{"M":{"x":{"N":"1"},"y":{"S":"why"},"l":{"L":[{"N":"1"},{"S":"two"}]}}}}}"#;
+
+#[derive(Clone, Debug)]
+struct Canned;
+
+impl HttpConnector for Canned {
+    fn call(&self, _request: HttpRequest) -> HttpConnectorFuture {
+        let mut response = HttpResponse::new(200.try_into().unwrap(), SdkBody::from(Bytes::from_static(BODY.as_bytes())));
+        response.headers_mut().insert("x-amzn-requestid", "req-canned");
+        response.headers_mut().insert("content-type", "application/x-amz-json-1.0");
+        HttpConnectorFuture::ready(Ok(response))
+    }
+}
+
+impl HttpClient for Canned {
+    fn http_connector(&self, _: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
+        SharedHttpConnector::new(self.clone())
+    }
+}
+
+fn options() -> ClientOptions {
+    ClientOptions {
+        region: Some("us-east-1".into()),
+        endpoint_url: Some("http://127.0.0.1:1".into()),
+        access_key: Some("bench".into()),
+        secret_key: Some("bench".into()),
+        ..Default::default()
+    }
+}
+
+fn thread_cpu_us() -> f64 {
+    let mut t = libc_timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime only writes into the struct it is given.
+    unsafe { clock_gettime(3 /* CLOCK_THREAD_CPUTIME_ID */, &mut t) };
+    t.tv_sec as f64 * 1e6 + t.tv_nsec as f64 / 1e3
+}
+
+#[repr(C)]
+struct libc_timespec {
+    tv_sec: i64,
+    tv_nsec: i64,
+}
+
+extern "C" {
+    fn clock_gettime(clock: i32, tp: *mut libc_timespec) -> i32;
+}
+
+#[test]
+#[ignore = "a measurement, run by hand"]
+fn measure() {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let shared_rt = crate::runtime::runtime();
+    let (ours, sdk_config) = shared_rt.block_on(resolve_config(&options()));
+    let ours = aws_sdk_dynamodb::Client::from_conf(ours.to_builder().http_client(Canned).build());
+    // What benchmarks/floor builds: the SDK's defaults, no interceptor of ours.
+    let floor_conf = aws_sdk_dynamodb::config::Builder::from(&sdk_config).http_client(Canned).build();
+    let floor = aws_sdk_dynamodb::Client::from_conf(floor_conf.clone());
+    let no_stall = aws_sdk_dynamodb::Client::from_conf(
+        floor_conf
+            .to_builder()
+            .stalled_stream_protection(aws_sdk_dynamodb::config::StalledStreamProtectionConfig::disabled())
+            .build(),
+    );
+    let key = || std::collections::HashMap::from([("pk".to_string(), AttributeValue::S("item-0".into()))]);
+    let get = |c: &aws_sdk_dynamodb::Client| {
+        c.get_item()
+            .table_name("bench_items")
+            .set_key(Some(key()))
+            .return_consumed_capacity(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Total)
+    };
+    let floor_get = || {
+        let out = rt.block_on(get(&floor).send()).unwrap();
+        assert_eq!(out.item().unwrap().len(), 7);
+    };
+    let floor_no_stall = || {
+        let out = rt.block_on(get(&no_stall).send()).unwrap();
+        assert_eq!(out.item().unwrap().len(), 7);
+    };
+    let ours_capture = || {
+        let (out, body) = rt.block_on(capture(get(&ours).send()));
+        out.unwrap();
+        assert_eq!(body.unwrap().len(), BODY.len());
+    };
+    let ours_capture_sleep = || {
+        let (out, body) = rt.block_on(async {
+            let mut fut = std::pin::pin!(capture(get(&ours).send()));
+            loop {
+                tokio::select! {
+                    biased;
+                    out = &mut fut => return out,
+                    () = tokio::time::sleep(std::time::Duration::from_millis(50)) => {}
+                }
+            }
+        });
+        out.unwrap();
+        assert_eq!(body.unwrap().len(), BODY.len());
+    };
+    // The least a direct path (no orchestrator) must do: the request JSON, SigV4, an
+    // `http::Request`, the canned response's status and body.
+    let identity: aws_smithy_runtime_api::client::identity::Identity =
+        aws_credential_types::Credentials::new("bench", "bench", None, None, "bench").into();
+    let direct = || {
+        let body = serde_json::to_vec(&serde_json::json!({
+            "TableName": "bench_items",
+            "Key": {"pk": {"S": "item-0"}},
+            "ReturnConsumedCapacity": "TOTAL",
+        }))
+        .unwrap();
+        let params = aws_sigv4::sign::v4::SigningParams::builder()
+            .identity(&identity)
+            .region("us-east-1")
+            .name("dynamodb")
+            .time(std::time::SystemTime::now())
+            .settings(aws_sigv4::http_request::SigningSettings::default())
+            .build()
+            .unwrap()
+            .into();
+        let headers = [
+            ("content-type", "application/x-amz-json-1.0"),
+            ("x-amz-target", "DynamoDB_20120810.GetItem"),
+            ("host", "127.0.0.1:1"),
+        ];
+        let signable = aws_sigv4::http_request::SignableRequest::new(
+            "POST",
+            "http://127.0.0.1:1/",
+            headers.iter().copied(),
+            aws_sigv4::http_request::SignableBody::Bytes(&body),
+        )
+        .unwrap();
+        let (instructions, _) = aws_sigv4::http_request::sign(signable, &params).unwrap().into_parts();
+        let mut request = http::Request::builder().method("POST").uri("http://127.0.0.1:1/");
+        for (k, v) in headers {
+            request = request.header(k, v);
+        }
+        let mut request = request.body(Bytes::from(body)).unwrap();
+        instructions.apply_to_request_http1x(&mut request);
+        std::hint::black_box(&request);
+        let response = Bytes::from_static(BODY.as_bytes());
+        assert_eq!(response.len(), BODY.len());
+    };
+    let client_clone = Arc::new(ours.clone());
+    let clone_only = || {
+        let c = (*client_clone).clone();
+        std::hint::black_box(c);
+    };
+    let cases: [(&str, &dyn Fn()); 6] = [
+        ("direct: JSON + SigV4 + http::Request, no orchestrator", &direct),
+        ("SDK defaults, SDK decode (the floor's client)", &floor_get),
+        ("SDK defaults, stalled-stream protection off", &floor_no_stall),
+        ("ours: resolve_config + raw body capture", &ours_capture),
+        ("ours + a 50 ms tokio sleep raced (runtime::wait)", &ours_capture_sleep),
+        ("cloning the SDK client", &clone_only),
+    ];
+    let (rounds, per_round) = (30, 200);
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); cases.len()];
+    for round in 0..rounds {
+        for k in 0..cases.len() {
+            let i = (round + k) % cases.len();
+            let c0 = thread_cpu_us();
+            for _ in 0..per_round {
+                (cases[i].1)();
+            }
+            times[i].push((thread_cpu_us() - c0) / per_round as f64);
+        }
+    }
+    println!("thread CPU µs per GetItem (canned response, no network), median of {rounds} rounds of {per_round}:");
+    for ((name, _), t) in cases.iter().zip(times.iter_mut()) {
+        t.sort_by(|a, b| a.total_cmp(b));
+        println!("  {:7.2}  {name}", t[t.len() / 2]);
+    }
+}
+
+/// What waiting costs a sync call on the main thread, apart from the request: a future that
+/// is pending once (it wakes itself, so the runtime's driver is polled, timers included),
+/// bare and raced against a 50 ms tokio sleep as `runtime::wait` does on the main thread.
+#[test]
+#[ignore = "a measurement, run by hand"]
+fn measure_wait() {
+    let once = || tokio::task::yield_now();
+    let bare = || crate::runtime::block_on(once());
+    let sleep_race = || {
+        crate::runtime::block_on(async {
+            let mut fut = std::pin::pin!(once());
+            loop {
+                tokio::select! {
+                    biased;
+                    out = &mut fut => return out,
+                    () = tokio::time::sleep(std::time::Duration::from_millis(50)) => {}
+                }
+            }
+        })
+    };
+    let cases: [(&str, &dyn Fn()); 2] = [("block_on alone", &bare), ("raced against a 50 ms tokio sleep (runtime::wait)", &sleep_race)];
+    let (rounds, per_round) = (40, 5000);
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); cases.len()];
+    for round in 0..rounds {
+        for k in 0..cases.len() {
+            let i = (round + k) % cases.len();
+            let c0 = thread_cpu_us();
+            for _ in 0..per_round {
+                (cases[i].1)();
+            }
+            times[i].push((thread_cpu_us() - c0) / per_round as f64);
+        }
+    }
+    println!("thread CPU µs per wait of a future pending once, median of {rounds} rounds of {per_round}:");
+    for ((name, _), t) in cases.iter().zip(times.iter_mut()) {
+        t.sort_by(|a, b| a.total_cmp(b));
+        println!("  {:7.3}  {name}", t[t.len() / 2]);
+    }
+}
