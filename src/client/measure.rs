@@ -170,23 +170,7 @@ fn measure() {
         ("ours + a 50 ms tokio sleep raced (runtime::wait)", &ours_capture_sleep),
         ("cloning the SDK client", &clone_only),
     ];
-    let (rounds, per_round) = (30, 200);
-    let mut times: Vec<Vec<f64>> = vec![Vec::new(); cases.len()];
-    for round in 0..rounds {
-        for k in 0..cases.len() {
-            let i = (round + k) % cases.len();
-            let c0 = thread_cpu_us();
-            for _ in 0..per_round {
-                (cases[i].1)();
-            }
-            times[i].push((thread_cpu_us() - c0) / per_round as f64);
-        }
-    }
-    println!("thread CPU µs per GetItem (canned response, no network), median of {rounds} rounds of {per_round}:");
-    for ((name, _), t) in cases.iter().zip(times.iter_mut()) {
-        t.sort_by(|a, b| a.total_cmp(b));
-        println!("  {:7.2}  {name}", t[t.len() / 2]);
-    }
+    report("thread CPU µs per GetItem (canned response, no network)", &cases, 30, 200);
 }
 
 /// What waiting costs a sync call on the main thread, apart from the request: a future that
@@ -210,7 +194,12 @@ fn measure_wait() {
         })
     };
     let cases: [(&str, &dyn Fn()); 2] = [("block_on alone", &bare), ("raced against a 50 ms tokio sleep (runtime::wait)", &sleep_race)];
-    let (rounds, per_round) = (40, 5000);
+    report("thread CPU µs per wait of a future pending once", &cases, 40, 5000);
+}
+
+/// Runs every case `per_round` times in each of `rounds` rounds, starting each round with
+/// the next case so that none always runs first, and prints each case's median.
+fn report(title: &str, cases: &[(&str, &dyn Fn())], rounds: usize, per_round: usize) {
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); cases.len()];
     for round in 0..rounds {
         for k in 0..cases.len() {
@@ -222,9 +211,9 @@ fn measure_wait() {
             times[i].push((thread_cpu_us() - c0) / per_round as f64);
         }
     }
-    println!("thread CPU µs per wait of a future pending once, median of {rounds} rounds of {per_round}:");
+    println!("{title}, median of {rounds} rounds of {per_round}:");
     for ((name, _), t) in cases.iter().zip(times.iter_mut()) {
         t.sort_by(|a, b| a.total_cmp(b));
-        println!("  {:7.3}  {name}", t[t.len() / 2]);
+        println!("  {:8.3}  {name}", t[t.len() / 2]);
     }
 }
