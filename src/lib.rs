@@ -28,6 +28,6 @@ fn pydynox_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let wait = wrap_pyfunction!(runtime::wait_for_async_tasks, m)?;
     m.py().import("atexit")?.call_method1("register", (wait,))?;
     // Set, not added: a private diagnostic for tests, kept out of `__all__` and the stubs.
-    m.setattr("_async_tasks_in_flight", wrap_pyfunction!(runtime::async_tasks_in_flight, m)?)?;
+    m.setattr("_async_tasks_in_flight", wrap_pyfunction!(runtime::tasks_in_flight, m)?)?;
     Ok(())
 }

@@ -232,7 +232,7 @@ impl Drop for InFlight {
 /// Tasks of async twins still running in this process (for tests: a cancelled awaitable
 /// must not leave its request running).
 #[pyfunction(name = "_async_tasks_in_flight")]
-pub fn async_tasks_in_flight() -> u64 {
+pub fn tasks_in_flight() -> u64 {
     in_flight()
 }
 
