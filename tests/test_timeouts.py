@@ -73,6 +73,9 @@ def test_out_of_range_wait_is_rejected(client, mode, seconds):
 INTERRUPTED = r"""
 import os, signal, sys, threading, time, pydynox
 
+# A process started in the background by a shell without job control inherits SIGINT
+# ignored, and Python then leaves it ignored; this test is about Ctrl-C reaching the call.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 client = pydynox.DynamoDBClient(endpoint_url=sys.argv[1], region="us-east-1", max_retries=0)
 calls = {
     "get_item": lambda: client.get_item("t", {"pk": "a"}),
