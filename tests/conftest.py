@@ -212,6 +212,40 @@ def table(make_table: Callable[..., str]) -> str:
     return make_table()
 
 
+@pytest.fixture(scope="module")
+def module_table(boto: Any) -> Iterator[str]:
+    """A table with key (pk S, sk S) shared by the tests of one module (property tests that
+    would otherwise create a table per example), deleted after them."""
+    name = unique_name("mod")
+    boto.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    yield name
+    boto.delete_table(TableName=name)
+
+
+# --- a fault-injecting proxy in front of moto (tests/faults.py) -------------------------------
+
+
+@pytest.fixture
+def proxy(moto_endpoint: str) -> Iterator[Any]:
+    from faults import FaultProxy
+
+    with FaultProxy(moto_endpoint) as proxy:
+        yield proxy
+
+
+@pytest.fixture
+def proxied(proxy: Any) -> Any:
+    """A client whose requests go through the proxy and are never retried."""
+    import pydynox
+
+    return pydynox.DynamoDBClient(endpoint_url=proxy.endpoint, region=REGION, max_retries=0)
+
+
 @pytest.fixture
 def drop_table(boto: Any) -> Iterator[Callable[[str], str]]:
     """Registers a table name that a test creates through pydynox, deleted afterwards."""

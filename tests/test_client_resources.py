@@ -10,16 +10,9 @@ import pytest
 
 import pydynox
 
-from faults import FaultProxy
 from support import boto_put_many, by_key, call
 
 ROLE = "arn:aws:iam::123456789012:role/pydynox-test"
-
-
-@pytest.fixture
-def proxy(moto_endpoint):
-    with FaultProxy(moto_endpoint) as proxy:
-        yield proxy
 
 
 # --- 6: one credentials chain per client --------------------------------------------------------

@@ -464,31 +464,16 @@ def expected(value: Any) -> Any:
     return value
 
 
-@pytest.fixture(scope="module")
-def round_trip_table(boto):
-    from support import unique_name
-
-    name = unique_name("fuzz")
-    boto.create_table(
-        TableName=name,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    yield name
-    boto.delete_table(TableName=name)
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(attributes=st.dictionaries(st.text(min_size=1, max_size=6).filter(lambda k: k not in KEY), storable, max_size=4))
-def test_storable_values_round_trip_exactly(client, boto, round_trip_table, attributes):
+def test_storable_values_round_trip_exactly(client, boto, module_table, attributes):
     item = {**KEY, **attributes}
 
-    client.put_item(round_trip_table, item)
+    client.put_item(module_table, item)
 
-    stored = boto_get(boto, round_trip_table, KEY)
+    stored = boto_get(boto, module_table, KEY)
     assert from_boto(stored) == expected(item), "boto3 reads what was written"
-    assert client.get_item(round_trip_table, KEY, consistent_read=True) == expected(item)
+    assert client.get_item(module_table, KEY, consistent_read=True) == expected(item)
 
 
 def test_float_expectation_is_sane():

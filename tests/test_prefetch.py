@@ -11,27 +11,13 @@ import time
 
 import pytest
 
-import pydynox
 from pydynox.exceptions import PydynoxException
 
-from faults import FaultProxy
 from support import boto_put_many, run_python
 
 ITEMS = [{"pk": "p", "sk": f"{i:02d}", "n": i} for i in range(6)]
 QUERY = {"key_condition_expression": "pk = :p", "expression_attribute_values": {":p": "p"}}
 END = object()
-
-
-@pytest.fixture
-def proxy(moto_endpoint):
-    with FaultProxy(moto_endpoint) as proxy:
-        yield proxy
-
-
-@pytest.fixture
-def proxied(proxy):
-    """A client whose requests go through the proxy and are never retried."""
-    return pydynox.DynamoDBClient(endpoint_url=proxy.endpoint, region="us-east-1", max_retries=0)
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -26,23 +25,10 @@ from hypothesis import strategies as st
 
 import test_hostile_inputs as hostile
 from faults import FaultProxy
-from support import MODES, boto_get, call, collect, from_boto, unique_name
+from support import MODES, boto_get, call, collect, from_boto
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
-
-
-@pytest.fixture(scope="module")
-def read_table(boto: Any) -> Any:
-    name = unique_name("reads")
-    boto.create_table(
-        TableName=name,
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    yield name
-    boto.delete_table(TableName=name)
 
 
 def boto_writable(value: Any) -> Any:
@@ -126,63 +112,63 @@ property_settings = settings(max_examples=15, deadline=None, suppress_health_che
 
 @property_settings
 @given(bodies=item_bodies)
-def test_items_written_by_boto3_read_the_same_through_every_path(client, exact_client, boto, read_table, bodies):
+def test_items_written_by_boto3_read_the_same_through_every_path(client, exact_client, boto, module_table, bodies):
     pk = uuid.uuid4().hex
     for i, body in enumerate(bodies):
         item = {"pk": pk, "sk": f"{i:03d}", **boto_writable(body)}
-        boto.put_item(TableName=read_table, Item={k: _serializer.serialize(v) for k, v in item.items()})
-    stored = boto_items(boto, read_table, pk, len(bodies))
-    by_statement = boto_statement(boto, read_table, pk)
+        boto.put_item(TableName=module_table, Item={k: _serializer.serialize(v) for k, v in item.items()})
+    stored = boto_items(boto, module_table, pk, len(bodies))
+    by_statement = boto_statement(boto, module_table, pk)
     for reader, normalise in ((client, from_boto), (exact_client, exact_from_boto)):
         want = by_sk([normalise(s) for s in stored])
         for mode in MODES:
-            for path, items in read_everywhere(reader, mode, read_table, pk, len(bodies)).items():
+            for path, items in read_everywhere(reader, mode, module_table, pk, len(bodies)).items():
                 expected = by_sk([normalise(s) for s in by_statement]) if path == "execute_statement" else want
                 assert by_sk(items) == expected, f"{path} ({mode}, exact={reader is exact_client})"
 
 
 @property_settings
 @given(bodies=item_bodies)
-def test_items_written_by_pydynox_read_the_same_by_boto3_and_back(client, boto, read_table, bodies):
+def test_items_written_by_pydynox_read_the_same_by_boto3_and_back(client, boto, module_table, bodies):
     pk = uuid.uuid4().hex
     items = [{"pk": pk, "sk": f"{i:03d}", **body} for i, body in enumerate(bodies)]
-    client.batch_write(read_table, put_items=items)
+    client.batch_write(module_table, put_items=items)
     want = by_sk([hostile.expected(i) for i in items])
-    assert by_sk([from_boto(s) for s in boto_items(boto, read_table, pk, len(items))]) == want
-    by_statement = by_sk([from_boto(s) for s in boto_statement(boto, read_table, pk)])
-    for path, got in read_everywhere(client, "sync", read_table, pk, len(items)).items():
+    assert by_sk([from_boto(s) for s in boto_items(boto, module_table, pk, len(items))]) == want
+    by_statement = by_sk([from_boto(s) for s in boto_statement(boto, module_table, pk)])
+    for path, got in read_everywhere(client, "sync", module_table, pk, len(items)).items():
         assert by_sk(got) == (by_statement if path == "execute_statement" else want), path
 
 
-def test_missing_items_are_none_in_transact_get_and_left_out_of_batch_get(client, boto, read_table, mode):
+def test_missing_items_are_none_in_transact_get_and_left_out_of_batch_get(client, boto, module_table, mode):
     pk = uuid.uuid4().hex
-    boto.put_item(TableName=read_table, Item={"pk": {"S": pk}, "sk": {"S": "a"}, "n": {"N": "12345678901234567890123"}})
+    boto.put_item(TableName=module_table, Item={"pk": {"S": pk}, "sk": {"S": "a"}, "n": {"N": "12345678901234567890123"}})
     keys = [{"pk": pk, "sk": "a"}, {"pk": pk, "sk": "missing"}]
-    got = call(client, mode, "transact_get", [{"table": read_table, "key": k} for k in keys])
+    got = call(client, mode, "transact_get", [{"table": module_table, "key": k} for k in keys])
     assert got == [{"pk": pk, "sk": "a", "n": 12345678901234567890123}, None]
-    assert call(client, mode, "batch_get", read_table, keys) == [got[0]]
+    assert call(client, mode, "batch_get", module_table, keys) == [got[0]]
 
 
 # --- batch_get: consistent_read, projection, unprocessed keys ------------------------------------
 
 
-def test_batch_get_projection_takes_document_paths(client, boto, read_table, mode):
+def test_batch_get_projection_takes_document_paths(client, boto, module_table, mode):
     pk = uuid.uuid4().hex
     item = {"pk": pk, "sk": "a", "name": "x", "addr": {"city": "Oslo", "zip": "0150"}, "tags": ["t0", "t1"], "other": 1}
-    boto.put_item(TableName=read_table, Item={k: _serializer.serialize(v) for k, v in item.items()})
+    boto.put_item(TableName=module_table, Item={k: _serializer.serialize(v) for k, v in item.items()})
 
     # (`tags[1]` compiles too, but moto rejects a placeholder followed by an index; see
     # tests/test_projection.py.)
-    got = call(client, mode, "batch_get", read_table, [{"pk": pk, "sk": "a"}], projection=["sk", "addr.city", "tags"])
+    got = call(client, mode, "batch_get", module_table, [{"pk": pk, "sk": "a"}], projection=["sk", "addr.city", "tags"])
 
     assert got == [{"sk": "a", "addr": {"city": "Oslo"}, "tags": ["t0", "t1"]}]
 
 
-def test_batch_get_rejects_a_bad_projection_naming_it(client, read_table):
+def test_batch_get_rejects_a_bad_projection_naming_it(client, module_table):
     with pytest.raises((ValueError, TypeError), match="projection"):
-        client.batch_get(read_table, [{"pk": "a", "sk": "b"}], projection=["a..b"])
+        client.batch_get(module_table, [{"pk": "a", "sk": "b"}], projection=["a..b"])
     with pytest.raises(TypeError, match="consistent_read"):
-        client.batch_get(read_table, [{"pk": "a", "sk": "b"}], consistent_read="yes")
+        client.batch_get(module_table, [{"pk": "a", "sk": "b"}], consistent_read="yes")
 
 
 class PartialBatches(FaultProxy):
@@ -217,17 +203,17 @@ class PartialBatches(FaultProxy):
         self._answer(handler, response.status, {"Content-Type": "application/x-amz-json-1.0"}, json.dumps(answer).encode())
 
 
-def test_batch_get_re_requests_unprocessed_keys_with_the_callers_projection(moto_endpoint, boto, read_table, mode):
+def test_batch_get_re_requests_unprocessed_keys_with_the_callers_projection(moto_endpoint, boto, module_table, mode):
     import pydynox
 
     pk = uuid.uuid4().hex
     for i in range(4):
-        boto.put_item(TableName=read_table, Item={"pk": {"S": pk}, "sk": {"S": f"{i}"}, "v": {"N": f"{i}.5"}, "w": {"S": "x"}})
+        boto.put_item(TableName=module_table, Item={"pk": {"S": pk}, "sk": {"S": f"{i}"}, "v": {"N": f"{i}.5"}, "w": {"S": "x"}})
     keys = [{"pk": pk, "sk": f"{i}"} for i in range(4)] + [{"pk": pk, "sk": "missing"}]
     with PartialBatches(moto_endpoint) as proxy:
         client = pydynox.DynamoDBClient(endpoint_url=proxy.endpoint, region="us-east-1")
 
-        got = call(client, mode, "batch_get", read_table, keys, consistent_read=True, projection=["sk", "v"])
+        got = call(client, mode, "batch_get", module_table, keys, consistent_read=True, projection=["sk", "v"])
 
     assert sorted(got, key=lambda i: i["sk"]) == [{"sk": f"{i}", "v": i + 0.5} for i in range(4)]
     assert len(proxy.batch_requests) == 5, "one request per key: four answered as unprocessed once each"
@@ -238,32 +224,32 @@ def test_batch_get_re_requests_unprocessed_keys_with_the_callers_projection(moto
     assert [len(next(iter(r["RequestItems"].values()))["Keys"]) for r in proxy.batch_requests] == [5, 4, 3, 2, 1]
 
 
-def test_batch_get_over_many_chunks_reads_every_key_once(client, boto, read_table, mode):
+def test_batch_get_over_many_chunks_reads_every_key_once(client, boto, module_table, mode):
     pk = uuid.uuid4().hex
     for start in range(0, 230, 25):
         boto.batch_write_item(
-            RequestItems={read_table: [{"PutRequest": {"Item": {"pk": {"S": pk}, "sk": {"S": f"{i:03d}"}}}} for i in range(start, min(start + 25, 230))]}
+            RequestItems={module_table: [{"PutRequest": {"Item": {"pk": {"S": pk}, "sk": {"S": f"{i:03d}"}}}} for i in range(start, min(start + 25, 230))]}
         )
     keys = [{"pk": pk, "sk": f"{i:03d}"} for i in range(230)]
 
-    got = call(client, mode, "batch_get", read_table, keys)
+    got = call(client, mode, "batch_get", module_table, keys)
 
     assert sorted(i["sk"] for i in got) == [k["sk"] for k in keys]
     assert client.get_last_metrics().items_count == 230
 
 
-def test_model_batch_get_passes_consistent_read_through(moto_endpoint, boto, read_table):
+def test_model_batch_get_passes_consistent_read_through(moto_endpoint, boto, module_table):
     import pydynox
     from pydynox import Model, ModelConfig
     from pydynox.attributes import StringAttribute
 
     pk = uuid.uuid4().hex
-    boto.put_item(TableName=read_table, Item={"pk": {"S": pk}, "sk": {"S": "a"}, "name": {"S": "n"}})
+    boto.put_item(TableName=module_table, Item={"pk": {"S": pk}, "sk": {"S": "a"}, "name": {"S": "n"}})
     with PartialBatches(moto_endpoint) as proxy:
         client = pydynox.DynamoDBClient(endpoint_url=proxy.endpoint, region="us-east-1")
 
         class Row(Model):
-            model_config = ModelConfig(table=read_table, client=client)
+            model_config = ModelConfig(table=module_table, client=client)
             pk = StringAttribute(hash_key=True)
             sk = StringAttribute(range_key=True)
             name = StringAttribute()
@@ -327,11 +313,11 @@ class Garbage(FaultProxy):
         ("Scan", b'{"Items":[', lambda c, t: c.parallel_scan(t, 2)),
     ],
 )
-def test_an_unreadable_body_is_a_clear_error(moto_endpoint, read_table, operation, body, run):
+def test_an_unreadable_body_is_a_clear_error(moto_endpoint, module_table, operation, body, run):
     import pydynox
     from pydynox.exceptions import PydynoxException
 
     with Garbage(moto_endpoint, {operation: body}) as proxy:
         client = pydynox.DynamoDBClient(endpoint_url=proxy.endpoint, region="us-east-1", max_retries=0)
         with pytest.raises(PydynoxException, match="unreadable response from DynamoDB"):
-            run(client, read_table)
+            run(client, module_table)

@@ -11,22 +11,9 @@ import pytest
 import pydynox
 from pydynox.exceptions import PydynoxException
 
-from faults import FaultProxy
 from support import boto_put_many, collect, run_python, slow_dynamodb
 
 ITEMS = [{"pk": "p", "sk": f"{i:02d}", "n": i} for i in range(3)]
-
-
-@pytest.fixture
-def proxy(moto_endpoint):
-    with FaultProxy(moto_endpoint) as proxy:
-        yield proxy
-
-
-@pytest.fixture
-def proxied(proxy):
-    """A client whose requests go through the proxy and are never retried."""
-    return pydynox.DynamoDBClient(endpoint_url=proxy.endpoint, region="us-east-1", max_retries=0)
 
 
 def step_through_failure(client, proxy, table, mode, operation, **kwargs):
