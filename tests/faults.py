@@ -5,6 +5,12 @@ them down, or count them by operation (DynamoDB's `X-Amz-Target`, STS's `Action=
 Requests that are not failed are forwarded to moto unchanged and moto's answer is relayed,
 except that `statement_page_size` makes ExecuteStatement answers come in pages with a
 NextToken, as DynamoDB's do (moto answers every statement with all its items at once).
+
+Faults (the `Fault` names) are planned per operation and request number with `inject`:
+an HTTP 500, a DynamoDB throttling answer, a connection closed without an answer, a
+connection reset, or a request held until the client gives up on it. A faulted request
+is never forwarded, so a write that failed this way was not applied. Every request's
+access key id (from its SigV4 Authorization header) is recorded, for credential refresh.
 """
 
 from __future__ import annotations
@@ -14,14 +20,62 @@ import json
 import re
 import select
 import socket
+import struct
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse
 
 # What DynamoDB sends for an internal error; retryable, so tests use max_retries=0.
 _FAILURE = b'{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"injected failure"}'
+
+_JSON = {"Content-Type": "application/x-amz-json-1.0"}
+
+
+class Fault:
+    """What the proxy does to a request instead of forwarding it."""
+
+    SERVER_ERROR = "500"  # HTTP 500 InternalServerError (retryable)
+    THROTTLED = "throttled"  # HTTP 400 ProvisionedThroughputExceededException (retryable)
+    THROTTLING = "throttling"  # HTTP 400 ThrottlingException (retryable)
+    DROP = "drop"  # the request is read, then the connection is closed without an answer
+    RESET = "reset"  # the request is read, then the connection is reset (RST, SO_LINGER 0)
+    HOLD = "hold"  # no answer until the client hangs up (its read timeout) or hold_seconds pass
+
+    ALL = (SERVER_ERROR, THROTTLED, THROTTLING, DROP, RESET, HOLD)
+
+
+# The answers of the faults that do answer: (status, body).
+_ANSWERS = {
+    Fault.SERVER_ERROR: (500, _FAILURE),
+    Fault.THROTTLED: (
+        400,
+        b'{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",'
+        b'"message":"injected: the level of configured provisioned throughput for the table was exceeded"}',
+    ),
+    Fault.THROTTLING: (
+        400,
+        b'{"__type":"com.amazon.coral.availability#ThrottlingException","message":"injected: rate exceeded"}',
+    ),
+}
+
+
+@dataclass
+class Seen:
+    """One request as the proxy saw it."""
+
+    operation: str
+    number: int  # 1 for the first request of this operation
+    access_key: str | None  # the access key id that signed it (None when unsigned)
+    fault: str | None  # the fault injected instead of forwarding it
+
+
+def access_key_of(authorization: str | None) -> str | None:
+    """The access key id of a SigV4 `Authorization` header (`... Credential=AKID/date/...`)."""
+    match = re.search(r"Credential=([^/,\s]+)/", authorization or "")
+    return match.group(1) if match else None
 
 
 class FaultProxy:
@@ -40,6 +94,10 @@ class FaultProxy:
         self.active = 0
         self.max_active = 0  # most requests in progress at the same time
         self.statement_page_size: int | None = None  # ExecuteStatement items per page
+        # operation name -> {request number (1 for the first seen): Fault}; see `inject`
+        self.faults: dict[str, dict[int, str]] = {}
+        self.hold_seconds = 10.0  # the longest a HOLD waits for the client to hang up
+        self.seen: list[Seen] = []  # every request, in arrival order
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -55,7 +113,9 @@ class FaultProxy:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll interval: shutdown() waits for the serving loop to notice, and the
+        # default (0.5 s) would add that much to every test using a proxy.
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     def __enter__(self) -> FaultProxy:
         self.thread.start()
@@ -65,6 +125,28 @@ class FaultProxy:
         self.server.shutdown()
         self.server.server_close()
 
+    def inject(self, operation: str, fault: str, *numbers: int) -> None:
+        """Answers the `numbers`-th requests of `operation` (counted since the proxy started
+        or `calls` was last cleared; the first when none given) with `fault` instead of
+        forwarding them."""
+        assert fault in Fault.ALL, fault
+        with self.lock:
+            plan = self.faults.setdefault(operation, {})
+            for number in numbers or (1,):
+                plan[number] = fault
+
+    @property
+    def access_keys(self) -> list[str | None]:
+        """The access key id of every request, in arrival order."""
+        with self.lock:
+            return [seen.access_key for seen in self.seen]
+
+    @property
+    def injected(self) -> list[tuple[str, int, str]]:
+        """(operation, request number, fault) of every fault injected so far."""
+        with self.lock:
+            return [(s.operation, s.number, s.fault) for s in self.seen if s.fault]
+
     def _handle(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
         operation = handler.headers.get("X-Amz-Target", "").rpartition(".")[2]
         if not operation:
@@ -72,14 +154,18 @@ class FaultProxy:
             operation = match.group(1).decode() if match else "?"
         with self.lock:
             self.calls[operation] += 1
+            number = self.calls[operation]
             self.requests.append((operation, body))
             self.active += 1
             self.max_active = max(self.max_active, self.active)
-            fail = self.fail_next > 0
-            if fail:
+            fault = self.faults.get(operation, {}).get(number)
+            if fault is None and self.fail_next > 0:
                 self.fail_next -= 1
-            elif self.calls[operation] in self.fail_on.get(operation, ()):
-                fail = True
+                fault = Fault.SERVER_ERROR
+            elif fault is None and number in self.fail_on.get(operation, ()):
+                fault = Fault.SERVER_ERROR
+            access_key = access_key_of(handler.headers.get("Authorization"))
+            self.seen.append(Seen(operation, number, access_key, fault))
             delay = self.delay
         try:
             if delay:
@@ -88,8 +174,25 @@ class FaultProxy:
                     with self.lock:
                         self.abandoned += 1
                     return
-            if fail:
-                self._answer(handler, 500, {"Content-Type": "application/x-amz-json-1.0"}, _FAILURE)
+            if fault in _ANSWERS:
+                status, payload = _ANSWERS[fault]
+                self._answer(handler, status, dict(_JSON), payload)
+                return
+            if fault == Fault.DROP:
+                self._hang_up(handler, reset=False)
+                return
+            if fault == Fault.RESET:
+                self._hang_up(handler, reset=True)
+                return
+            if fault == Fault.HOLD:
+                if self._wait_for_hang_up(handler, self.hold_seconds):
+                    with self.lock:
+                        self.abandoned += 1
+                    handler.close_connection = True
+                    return
+                # The client waited the whole hold: it gets an error, not moto's answer,
+                # so the request is never applied after the client gave up on it.
+                self._answer(handler, 500, dict(_JSON), _FAILURE)
                 return
             connection = http.client.HTTPConnection(*self.upstream, timeout=30)
             headers = {k: v for k, v in handler.headers.items() if k.lower() not in ("host", "connection")}
@@ -117,6 +220,37 @@ class FaultProxy:
         if start + size < len(items):
             answer["NextToken"] = str(start + size)
         return json.dumps(answer).encode()
+
+    @staticmethod
+    def _hang_up(handler: BaseHTTPRequestHandler, reset: bool) -> None:
+        """Ends the connection without an answer: an orderly close (FIN), or with `reset` an
+        abortive one (SO_LINGER 0, then close: the kernel sends RST, the client reads
+        ECONNRESET)."""
+        handler.close_connection = True
+        sock = handler.connection
+        if reset:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            # Close the descriptor now: socketserver would otherwise shut down the write
+            # side first (a FIN) and close only after handler.rfile lets go of it.
+            fd = sock.detach()
+            socket.socket(fileno=fd).close()
+        else:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    @classmethod
+    def _wait_for_hang_up(cls, handler: BaseHTTPRequestHandler, seconds: float) -> bool:
+        """Waits up to `seconds` for the client to close the connection; True if it did."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            readable, _, _ = select.select([handler.connection], [], [], min(0.05, max(0.0, deadline - time.monotonic())))
+            if readable:
+                if cls._client_gone(handler):
+                    return True
+                time.sleep(0.05)  # bytes from the client (not a hang-up): do not spin on them
+        return False
 
     @staticmethod
     def _client_gone(handler: BaseHTTPRequestHandler) -> bool:
