@@ -70,6 +70,7 @@ class Seen:
     number: int  # 1 for the first request of this operation
     access_key: str | None  # the access key id that signed it (None when unsigned)
     fault: str | None  # the fault injected instead of forwarding it
+    at: float  # when it arrived (time.time())
 
 
 def access_key_of(authorization: str | None) -> str | None:
@@ -165,7 +166,7 @@ class FaultProxy:
             elif fault is None and number in self.fail_on.get(operation, ()):
                 fault = Fault.SERVER_ERROR
             access_key = access_key_of(handler.headers.get("Authorization"))
-            self.seen.append(Seen(operation, number, access_key, fault))
+            self.seen.append(Seen(operation, number, access_key, fault, time.time()))
             delay = self.delay
         try:
             if delay:
