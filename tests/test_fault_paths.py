@@ -278,3 +278,34 @@ def test_a_fault_without_retries_raises_its_typed_error_and_writes_nothing(path,
     else:
         assert proxy.calls[path.action] == path.fault_at, "nothing is sent after the failed request"
     assert stored(boto, table) == ITEMS, "a failed write left the table as it was"
+
+
+# --- how many retries ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_max_retries_is_the_number_of_attempts_after_the_first(mode, fault_client, proxy, boto, table):
+    """max_retries=2: three faults in a row exhaust it (the last fault's error, after exactly
+    three requests); two faults in a row do not (the third request succeeds)."""
+    boto_put_many(boto, table, ITEMS)
+    client = fault_client(max_retries=2)
+    get = READS[0]
+    proxy.inject(get.action, Fault.THROTTLED, 1)
+    proxy.inject(get.action, Fault.SERVER_ERROR, 2)
+    proxy.inject(get.action, Fault.RESET, 3)
+    with pytest.raises(ConnectionException) as raised:
+        get.run(client, mode, table)
+    assert type(raised.value) is ConnectionException
+    assert proxy.calls[get.action] == 3
+
+    proxy.inject(get.action, Fault.DROP, 4)
+    proxy.inject(get.action, Fault.THROTTLING, 5)
+    assert get.run(client, mode, table) == ITEMS[1]
+    assert proxy.calls[get.action] == 6
+    assert [fault for _, _, fault in proxy.injected] == [
+        Fault.THROTTLED,
+        Fault.SERVER_ERROR,
+        Fault.RESET,
+        Fault.DROP,
+        Fault.THROTTLING,
+    ]
