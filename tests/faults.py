@@ -99,13 +99,36 @@ class FaultProxy:
         self.faults: dict[str, dict[int, str]] = {}
         self.hold_seconds = 10.0  # the longest a HOLD waits for the client to hang up
         self.seen: list[Seen] = []  # every request, in arrival order
+        # Close a kept-alive connection that stays idle this long after an answer, as servers
+        # (DynamoDB's included) do: the client must not send its next request on it.
+        self.idle_timeout: float | None = None
+        self.idle_closed = 0  # connections closed that way
+        self.connections = 0  # connections accepted
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            answered = 0  # requests answered on this connection
 
             def log_message(self, *args: object) -> None:
                 pass
+
+            def setup(self) -> None:
+                super().setup()
+                with proxy.lock:
+                    proxy.connections += 1
+
+            def handle_one_request(self) -> None:
+                idle = proxy.idle_timeout
+                if idle is not None and self.answered:
+                    readable, _, _ = select.select([self.connection], [], [], idle)
+                    if not readable:
+                        with proxy.lock:
+                            proxy.idle_closed += 1
+                        self.close_connection = True
+                        return
+                super().handle_one_request()
+                self.answered += 1
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))

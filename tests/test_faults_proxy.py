@@ -130,3 +130,12 @@ def test_the_access_key_of_each_request_is_recorded(proxy):
             answer(sock)
     assert proxy.access_keys == ["AKIDPROXYTEST", None]
     assert access_key_of("AWS4-HMAC-SHA256 Credential=ASIA1/20260101/eu-west-1/dynamodb/aws4_request") == "ASIA1"
+
+
+def test_idle_timeout_closes_a_kept_alive_connection_after_its_answer(proxy):
+    proxy.idle_timeout = 0.05
+    with send(proxy.endpoint) as sock:
+        status, _ = answer(sock)
+        assert status == 400  # moto: no such table
+        assert sock.recv(65536) == b""  # then, idle, the connection is closed
+    assert proxy.idle_closed == 1 and proxy.connections == 1
