@@ -23,6 +23,8 @@ from typing import Any
 
 import pytest
 
+from pydynox.exceptions import CredentialsException
+
 from support import boto_put_many, by_key
 from test_fault_paths import ITEMS, PATHS, stored
 
@@ -42,24 +44,26 @@ def runs_of(runs_file: FilePath) -> list[tuple[int, float]]:
 
 
 @pytest.fixture
-def refreshing_profile(tmp_path: FilePath, monkeypatch: pytest.MonkeyPatch) -> FilePath:
-    """A profile `refreshing` whose credentials come from the counting credential process;
-    returns the file the process counts its runs in. The environment's static test keys are
-    removed for the test: they come first in the SDK's credential chain."""
+def credential_profile(tmp_path: FilePath, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """profile(*process_args) writes a config whose profile `refreshing` takes its credentials
+    from the counting credential process (tests/credential_process.py) with those arguments,
+    and returns the file the process counts its runs in. The environment's static test keys
+    are removed for the test: they come first in the SDK's credential chain."""
     runs = tmp_path / "runs"
     config = tmp_path / "config"
-    # The first key expires in BUFFER + FRESH seconds; later keys outlive the test.
-    config.write_text(
-        "[profile refreshing]\n"
-        f"credential_process = {sys.executable} {PROCESS} {runs} {BUFFER + FRESH} 300\n"
-    )
     credentials = tmp_path / "credentials"
     credentials.write_text("")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
     monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
-    return runs
+
+    def profile(*process_args: object) -> FilePath:
+        command = " ".join(str(part) for part in (sys.executable, PROCESS, runs, *process_args))
+        config.write_text(f"[profile refreshing]\ncredential_process = {command}\n")
+        return runs
+
+    return profile
 
 
 def run_every_path(client: Any, mode: str, read_table: str, write_tables: dict[str, str]) -> dict[str, Any]:
@@ -83,9 +87,10 @@ def check_outcomes(boto: Any, results: dict[str, Any], read_table: str, write_ta
 
 
 def test_expiring_credentials_are_reused_then_refreshed(
-    refreshing_profile: FilePath, fault_client: Any, proxy: Any, boto: Any, make_table: Any, mode: str
+    credential_profile: Any, fault_client: Any, proxy: Any, boto: Any, make_table: Any, mode: str
 ) -> None:
-    runs = refreshing_profile
+    # The first key expires in BUFFER + FRESH seconds; later keys outlive the test.
+    runs = credential_profile(BUFFER + FRESH, 300)
     read_table = make_table()
     boto_put_many(boto, read_table, ITEMS)
     write_tables = {}
@@ -123,3 +128,25 @@ def test_expiring_credentials_are_reused_then_refreshed(
     check_outcomes(boto, results, read_table, second)
     assert set(proxy.access_keys) == {"ASIARUN2"}
     assert [n for n, _ in runs_of(runs)] == [1, 2], "the credential process ran once per key"
+
+
+def test_credentials_inside_the_refresh_buffer_are_fetched_per_request_and_a_failed_fetch_raises(
+    credential_profile: Any, fault_client: Any, proxy: Any, boto: Any, table: str, mode: str
+) -> None:
+    """Credentials expiring sooner than the cache's buffer are stale as soon as they are
+    cached, so each request runs the process; when it fails, the call raises
+    CredentialsException (nothing is sent unsigned, nothing hangs)."""
+    runs = credential_profile("--fail-from", 3, BUFFER / 2)
+    boto_put_many(boto, table, ITEMS)
+    client = fault_client(profile="refreshing")
+    get = PATHS[0]
+
+    assert get.run(client, mode, table) == ITEMS[1]
+    assert get.run(client, mode, table) == ITEMS[1]
+    assert proxy.access_keys == ["ASIARUN1", "ASIARUN2"]
+
+    with pytest.raises(CredentialsException) as raised:
+        get.run(client, mode, table)
+    assert "credential" in str(raised.value).lower(), str(raised.value)
+    assert [n for n, _ in runs_of(runs)] == [1, 2, 3]
+    assert len(proxy.seen) == 2, "the request without credentials was not sent"
