@@ -46,6 +46,13 @@ class Fault:
 
     ALL = (SERVER_ERROR, THROTTLED, THROTTLING, DROP, RESET, HOLD)
 
+    @staticmethod
+    def error(status: int, error_type: str | None) -> str:
+        """An answer with this HTTP status and DynamoDB error `__type` (e.g. 400,
+        "com.amazonaws.dynamodb.v20120810#ValidationException"); with None, an HTML page
+        such as a load balancer sends."""
+        return f"{status} {error_type or 'html'}"
+
 
 # The answers of the faults that do answer: (status, body).
 _ANSWERS = {
@@ -60,6 +67,18 @@ _ANSWERS = {
         b'{"__type":"com.amazon.coral.availability#ThrottlingException","message":"injected: rate exceeded"}',
     ),
 }
+
+
+def _custom_answer(fault: str | None) -> tuple[int, dict[str, str], bytes] | None:
+    """(status, headers, body) of a `Fault.error(...)` fault; None for any other fault."""
+    match = re.fullmatch(r"(\d{3}) (\S+)", fault or "")
+    if not match:
+        return None
+    status, error_type = int(match.group(1)), match.group(2)
+    if error_type == "html":
+        return status, {"Content-Type": "text/html"}, b"<html><body><h1>Bad Gateway</h1></body></html>"
+    body = json.dumps({"__type": error_type, "message": "injected"}).encode()
+    return status, dict(_JSON), body
 
 
 @dataclass
@@ -153,7 +172,7 @@ class FaultProxy:
         """Answers the `numbers`-th requests of `operation` (counted since the proxy started
         or `calls` was last cleared; the first when none given) with `fault` instead of
         forwarding them."""
-        assert fault in Fault.ALL, fault
+        assert fault in Fault.ALL or _custom_answer(fault), fault
         with self.lock:
             plan = self.faults.setdefault(operation, {})
             for number in numbers or (1,):
@@ -201,6 +220,11 @@ class FaultProxy:
             if fault in _ANSWERS:
                 status, payload = _ANSWERS[fault]
                 self._answer(handler, status, dict(_JSON), payload)
+                return
+            custom = _custom_answer(fault)
+            if custom:
+                status, headers, payload = custom
+                self._answer(handler, status, headers, payload)
                 return
             if fault == Fault.DROP:
                 self._hang_up(handler, reset=False)

@@ -28,9 +28,12 @@ from pydynox.config import ModelConfig
 from pydynox.attributes import NumberAttribute, StringAttribute
 from pydynox.exceptions import (
     ConnectionException,
+    CredentialsException,
     ProvisionedThroughputExceededException,
     PydynoxException,
     RequestTimeoutException,
+    ResourceNotFoundException,
+    ValidationException,
 )
 from pydynox.model import Model
 
@@ -343,3 +346,44 @@ def test_a_connection_the_server_closed_while_idle_is_not_reused(mode, request_p
         time.sleep(0.05)  # and its FIN has reached the client's socket
     assert proxy.calls[get.action] == 3
     assert proxy.connections == 3, "each request on a new connection: the closed one is not reused"
+
+
+# --- which answers are retried ---------------------------------------------------------------
+
+_DDB = "com.amazonaws.dynamodb.v20120810#"
+
+# (answer, retried by the client?, the exception when it is not or retries are off)
+CLASSIFIED = [
+    (Fault.error(503, _DDB + "ServiceUnavailable"), True, PydynoxException),
+    (Fault.error(502, None), True, PydynoxException),  # a load balancer's HTML page
+    (Fault.error(400, _DDB + "RequestLimitExceeded"), True, ProvisionedThroughputExceededException),
+    (Fault.error(400, _DDB + "ValidationException"), False, ValidationException),
+    (Fault.error(400, "com.amazon.coral.service#UnrecognizedClientException"), False, CredentialsException),
+    (Fault.error(400, "com.amazon.coral.service#ExpiredTokenException"), False, CredentialsException),
+    (Fault.error(400, _DDB + "ResourceNotFoundException"), False, ResourceNotFoundException),
+]
+
+
+def _answer_id(answer: str) -> str:
+    status, _, error_type = answer.partition(" ")
+    return f"{status}-{error_type.rpartition('#')[2]}"
+
+
+@pytest.mark.parametrize("answer, retried, raises", CLASSIFIED, ids=[_answer_id(case[0]) for case in CLASSIFIED])
+def test_which_error_answers_are_retried(answer, retried, raises, fault_client, proxy, boto, table, mode):
+    boto_put_many(boto, table, ITEMS)
+    get = READS[0]
+    client = fault_client(max_retries=1)
+    proxy.inject(get.action, answer, 1)
+    if retried:
+        assert get.run(client, mode, table) == ITEMS[1]
+        assert proxy.calls[get.action] == 2
+        # Without retries, the same answer raises its typed error.
+        proxy.calls.clear()
+        proxy.inject(get.action, answer, 1)
+        client = fault_client(max_retries=0)
+    with pytest.raises(raises) as raised:
+        get.run(client, mode, table)
+    if raises is PydynoxException:
+        assert type(raised.value) is PydynoxException, repr(raised.value)
+    assert proxy.calls[get.action] == 1, "not retried"
