@@ -11,6 +11,9 @@ an HTTP 500, a DynamoDB throttling answer, a connection closed without an answer
 connection reset, or a request held until the client gives up on it. A faulted request
 is never forwarded, so a write that failed this way was not applied. Every request's
 access key id (from its SigV4 Authorization header) is recorded, for credential refresh.
+`idle_timeout` closes kept-alive connections left idle, as servers do. `intercept` hooks
+change a request before moto sees it and the answer the client gets, e.g. `hold_back_writes`
+and `hold_back_keys` hand part of a batch back as unprocessed.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import struct
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse
@@ -92,6 +96,57 @@ class Seen:
     at: float  # when it arrived (time.time())
 
 
+def hold_back_writes(count: int, times: int = 1) -> Callable[[dict], tuple[dict, Callable[[dict], dict]]]:
+    """An `intercept` hook for BatchWriteItem: the first `times` requests have their last
+    `count` writes (of their first table) held back, not sent to moto, and handed back to
+    the client as UnprocessedItems, as DynamoDB does when it cannot do all of a batch."""
+    left = [times]
+
+    def hook(request: dict) -> tuple[dict, Callable[[dict], dict]]:
+        if left[0] <= 0:
+            return request, lambda answer: answer
+        left[0] -= 1
+        table, writes = next(iter(request["RequestItems"].items()))
+        held = writes[-count:]
+        request["RequestItems"][table] = writes[: len(writes) - len(held)]
+        if not request["RequestItems"][table]:
+            del request["RequestItems"][table]  # all held back: the proxy answers itself
+
+        def answer(answer: dict) -> dict:
+            answer.setdefault("UnprocessedItems", {})[table] = held
+            return answer
+
+        return request, answer
+
+    return hook
+
+
+def hold_back_keys(count: int, times: int = 1) -> Callable[[dict], tuple[dict, Callable[[dict], dict]]]:
+    """An `intercept` hook for BatchGetItem: the first `times` requests have their last
+    `count` keys (of their first table) held back and handed back as UnprocessedKeys."""
+    left = [times]
+
+    def hook(request: dict) -> tuple[dict, Callable[[dict], dict]]:
+        if left[0] <= 0:
+            return request, lambda answer: answer
+        left[0] -= 1
+        table, read = next(iter(request["RequestItems"].items()))
+        held = read["Keys"][-count:]
+        remaining = read["Keys"][: len(read["Keys"]) - len(held)]
+        if remaining:
+            request["RequestItems"][table] = {**read, "Keys": remaining}
+        else:
+            del request["RequestItems"][table]  # all held back: the proxy answers itself
+
+        def answer(answer: dict) -> dict:
+            answer.setdefault("UnprocessedKeys", {})[table] = {**read, "Keys": held}
+            return answer
+
+        return request, answer
+
+    return hook
+
+
 def access_key_of(authorization: str | None) -> str | None:
     """The access key id of a SigV4 `Authorization` header (`... Credential=AKID/date/...`)."""
     match = re.search(r"Credential=([^/,\s]+)/", authorization or "")
@@ -122,6 +177,9 @@ class FaultProxy:
         # (DynamoDB's included) do: the client must not send its next request on it.
         self.idle_timeout: float | None = None
         self.idle_closed = 0  # connections closed that way
+        # operation name -> hook(request JSON) -> (request JSON to forward, answer editor or
+        # None): changes what moto is sent and what the client gets back (see hold_back_writes)
+        self.intercept: dict[str, Callable[[dict], tuple[dict, Callable[[dict], dict] | None]]] = {}
         self.connections = 0  # connections accepted
         proxy = self
 
@@ -244,9 +302,23 @@ class FaultProxy:
                 return
             connection = http.client.HTTPConnection(*self.upstream, timeout=30)
             headers = {k: v for k, v in handler.headers.items() if k.lower() not in ("host", "connection")}
+            edit_answer = None
+            hook = self.intercept.get(operation)
+            if hook:
+                request, edit_answer = hook(json.loads(body))
+                if not request.get("RequestItems", True):
+                    # Nothing left for moto (DynamoDB rejects an empty batch): the whole
+                    # batch comes back unprocessed, answered here.
+                    connection.close()
+                    self._answer(handler, 200, dict(_JSON), json.dumps(edit_answer({}) if edit_answer else {}).encode())
+                    return
+                body = json.dumps(request).encode()
+                headers = {k: v for k, v in headers.items() if k.lower() != "content-length"}
             connection.request("POST", handler.path, body=body, headers=headers)
             response = connection.getresponse()
             payload = response.read()
+            if edit_answer and response.status == 200:
+                payload = json.dumps(edit_answer(json.loads(payload))).encode()
             if operation == "ExecuteStatement" and self.statement_page_size and response.status == 200:
                 payload = self._page(json.loads(body), json.loads(payload), self.statement_page_size)
             relayed = {k: v for k, v in response.getheaders() if k.lower() not in ("content-length", "connection", "transfer-encoding")}

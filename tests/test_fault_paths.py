@@ -17,6 +17,7 @@ request path listed there.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from pydynox.exceptions import (
 )
 from pydynox.model import Model
 
-from faults import Fault
+from faults import Fault, hold_back_keys, hold_back_writes
 from support import MODES, boto_put_many, boto_scan, by_key, call, collect
 
 ITEMS = [{"pk": "p", "sk": f"{i:02d}", "n": i} for i in range(4)]
@@ -387,3 +388,39 @@ def test_which_error_answers_are_retried(answer, retried, raises, fault_client, 
     if raises is PydynoxException:
         assert type(raised.value) is PydynoxException, repr(raised.value)
     assert proxy.calls[get.action] == 1, "not retried"
+
+
+# --- a batch DynamoDB does only in part ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("then", [None, Fault.THROTTLED], ids=["unprocessed", "unprocessed-then-throttled"])
+def test_batch_write_resends_unprocessed_items_until_all_are_written(then, fault_client, proxy, boto, table, mode):
+    boto_put_many(boto, table, ITEMS)
+    client = fault_client(max_retries=1)
+    # Twice, the last two writes come back unprocessed; optionally the first re-send is throttled.
+    proxy.intercept["BatchWriteItem"] = hold_back_writes(2, times=2)
+    if then:
+        proxy.inject("BatchWriteItem", then, 2)
+
+    call(client, mode, "batch_write", table, put_items=NEW, delete_keys=KEYS[:2])
+
+    assert stored(boto, table) == by_key(ITEMS[2:] + NEW)
+    sent = [json.loads(body)["RequestItems"] for op, body in proxy.requests if op == "BatchWriteItem"]
+    assert len(sent) == 3 + (then is not None)
+    first, resent = sent[0][table], sent[-2][table]
+    assert resent == first[-2:], "exactly the unprocessed writes are sent again"
+
+
+@pytest.mark.parametrize("then", [None, Fault.RESET], ids=["unprocessed", "unprocessed-then-reset"])
+def test_batch_get_rerequests_unprocessed_keys_until_all_are_read(then, fault_client, proxy, boto, table, mode):
+    boto_put_many(boto, table, ITEMS)
+    client = fault_client(max_retries=1)
+    proxy.intercept["BatchGetItem"] = hold_back_keys(1, times=2)
+    if then:
+        proxy.inject("BatchGetItem", then, 2)
+
+    assert by_key(call(client, mode, "batch_get", table, KEYS)) == ITEMS
+
+    sent = [json.loads(body)["RequestItems"][table]["Keys"] for op, body in proxy.requests if op == "BatchGetItem"]
+    assert len(sent) == 3 + (then is not None)
+    assert [len(keys) for keys in sent[-2:]] == [1, 1], "only the unprocessed key is asked for again"
