@@ -11,6 +11,9 @@ being forwarded to moto:
 - with max_retries=0, the fault's typed exception is raised, nothing more was sent, and a
   write left the table as it was.
 
+Also: how many retries max_retries allows, which error answers are retried, a connection the
+server closed while idle, and batches DynamoDB does only in part (unprocessed items/keys).
+
 Clients come from the `fault_client` fixture (conftest.py), so these tests run over every
 request path listed there.
 """
@@ -93,7 +96,7 @@ def _count(client: Any, mode: str, table: str) -> Any:
     return count
 
 
-def _user_model(table: str, client: Any) -> Any:
+def _row_model(table: str, client: Any) -> Any:
     class Row(Model):
         model_config = ModelConfig(table=table, client=client)
         pk = StringAttribute(hash_key=True)
@@ -104,17 +107,17 @@ def _user_model(table: str, client: Any) -> Any:
 
 
 def _model_get(client: Any, mode: str, table: str) -> Any:
-    row = call(_user_model(table, client), mode, "get", pk="p", sk="01")
+    row = call(_row_model(table, client), mode, "get", pk="p", sk="01")
     return {"pk": row.pk, "sk": row.sk, "n": row.n}
 
 
 def _model_query(client: Any, mode: str, table: str) -> Any:
-    rows, _ = collect(_user_model(table, client), mode, "query", hash_key="p", page_size=2)
+    rows, _ = collect(_row_model(table, client), mode, "query", hash_key="p", page_size=2)
     return [{"pk": r.pk, "sk": r.sk, "n": r.n} for r in rows]
 
 
 def _model_save(client: Any, mode: str, table: str) -> Any:
-    model = _user_model(table, client)
+    model = _row_model(table, client)
     return call(model(**NEW[0]), mode, "save")
 
 
