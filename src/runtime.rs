@@ -87,7 +87,14 @@ pub fn block_on<F: Future>(fut: F) -> F::Output {
             *slot = Some((pid, build_local()));
         }
         let (_, rt) = slot.as_ref().expect("set just above");
-        rt.block_on(fut)
+        rt.block_on(async move {
+            // This runtime runs only inside a call, so a server's close of an idle pooled
+            // connection has not been read yet. A yield lets the runtime poll its sockets
+            // (a yielded task resumes after the I/O driver has run) and the connection's
+            // task mark it closed, before the pool would hand it out for this request.
+            tokio::task::yield_now().await;
+            fut.await
+        })
     })
 }
 

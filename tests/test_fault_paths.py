@@ -321,22 +321,14 @@ def test_max_retries_is_the_number_of_attempts_after_the_first(mode, fault_clien
 
 # --- a connection the server closed while it was idle ----------------------------------------
 
-# Found by this test (issue 9 item 5): a sync call sends its request on a pooled connection
-# that the server closed while the client was idle, and fails. The sync twins drive their
-# connections on a current-thread runtime that runs only inside a call, so nothing reads the
-# server's FIN between calls and the pool hands the dead connection out again. With retries
-# on, the SDK retries the failure, so the symptom is an extra retry backoff (up to ~1 s) on
-# the first call after an idle period. The async twins' runtime is always driven: they pass.
-STALE_POOL = pytest.mark.xfail(
-    strict=True,
-    reason="sync path reuses a pooled connection the server closed while idle (its runtime is not driven between calls)",
-)
+# Found by this test (issue 9 item 5): a sync call sent its request on a pooled connection the
+# server had closed while the client was idle, and failed (or, with retries, paid a backoff).
+# The sync twins drive their connections on a current-thread runtime that runs only inside a
+# call; `runtime::block_on` now lets it read its sockets once before the request.
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_a_connection_the_server_closed_while_idle_is_not_reused(mode, request_path, request, fault_client, proxy, boto, table):
-    if mode == "sync" and request_path == "sdk":
-        request.applymarker(STALE_POOL)  # only there: another request path may not have the bug
+def test_a_connection_the_server_closed_while_idle_is_not_reused(mode, request_path, fault_client, proxy, boto, table):
     boto_put_many(boto, table, ITEMS)
     client = fault_client(max_retries=0)  # a failure surfaces instead of being retried
     proxy.idle_timeout = 0.05
