@@ -28,9 +28,9 @@ use pyo3::{PyTraverseError, PyVisit};
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyTuple;
 use pyo3::{intern, IntoPyObjectExt};
+use tokio::task::AbortHandle;
 
 use loop_wake::{Ticket, Wake};
-use tokio::task::AbortHandle;
 
 /// The request behind an awaitable, with the way its output becomes a Python object.
 trait Job: Send {

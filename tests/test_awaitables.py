@@ -478,3 +478,28 @@ def test_ctrl_c_while_awaiting_cancels_the_request(slow_client, proxy, table):
     done = run_python(CTRL_C, proxy.endpoint, table, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "interrupted, in flight: 0"
+
+
+FORK_BETWEEN_RUNS_OF_A_LOOP = r"""
+import asyncio, os, sys, pydynox
+
+client = pydynox.DynamoDBClient(endpoint_url=sys.argv[1], region="us-east-1")
+key = {"pk": "a", "sk": "b"}
+loop = asyncio.new_event_loop()
+first = loop.run_until_complete(client.async_get_item(sys.argv[2], key))  # the loop has its waker now
+pid = os.fork()
+if pid == 0:  # the child runs the loop it inherited (its selector is shared with the parent)
+    second = loop.run_until_complete(asyncio.wait_for(client.async_get_item(sys.argv[2], key), 60))
+    os._exit(0 if first == second == key else 3)
+_, status = os.waitpid(pid, 0)
+third = loop.run_until_complete(client.async_get_item(sys.argv[2], key))
+print(os.waitstatus_to_exitcode(status), third == key)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_child_forked_between_runs_of_a_loop_can_run_it(moto_endpoint, boto, table):
+    boto_put_many(boto, table, [KEY])
+    done = run_python(FORK_BETWEEN_RUNS_OF_A_LOOP, moto_endpoint, table, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "True"], done.stderr
