@@ -1,10 +1,12 @@
 """Client CPU of `await client.async_get_item(...)`: one build against another, same run (ADR 8).
 
-    python benchmarks/async_twins.py [--calls 2000] [--rounds 3] NAME=PYTHONPATH ...
+    python benchmarks/async_twins.py [--calls 2000] [--rounds 3] [--call-soon] NAME=PYTHONPATH ...
 
 Each NAME=PYTHONPATH is a directory holding a `pydynox` package (for example a copy of
 `python/pydynox` with the extension built from another commit); `NAME=` alone means the
-installed one. Starts dynalite (`$DYNALITE`, default benchmarks/.venvs/node/...) on
+installed one. `--call-soon` adds, for every build, a run `NAME/call-soon` on an event loop
+without `add_reader`: the awaitables then wake the loop with `call_soon_threadsafe` from
+the worker (the fallback, and the only way before the socket wake of ADR 8's amendment). Starts dynalite (`$DYNALITE`, default benchmarks/.venvs/node/...) on
 loopback, stores one item, then runs each build in its own process, rounds interleaved,
 and prints the median CPU (user + system, all threads) per call for:
   sequential  one `await` after another in one task
@@ -32,7 +34,16 @@ WORKER = r"""
 import asyncio, json, resource, sys, time
 import pydynox
 
-endpoint, table, calls = sys.argv[1], sys.argv[2], int(sys.argv[3])
+endpoint, table, calls, call_soon = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
+
+class NoReaderLoop(asyncio.SelectorEventLoop):
+    def add_reader(self, *args):
+        raise NotImplementedError
+
+def run_loop(main):
+    with asyncio.Runner(loop_factory=NoReaderLoop if call_soon else None) as runner:
+        return runner.run(main)
+
 client = pydynox.DynamoDBClient(endpoint_url=endpoint, region="us-east-1", access_key="x", secret_key="x")
 key = {"pk": "a", "sk": "b"}
 
@@ -59,9 +70,9 @@ async def warm():
     for _ in range(50):
         await client.async_get_item(table, key)
 
-asyncio.run(warm()); sync()
+run_loop(warm()); sync()
 out = {"file": pydynox.__file__}
-for name, run in [("sequential", lambda: asyncio.run(sequential())), ("fan-out", lambda: asyncio.run(fan_out())), ("sync", sync)]:
+for name, run in [("sequential", lambda: run_loop(sequential())), ("fan-out", lambda: run_loop(fan_out())), ("sync", sync)]:
     c0, t0 = cpu(), time.perf_counter()
     run()
     out[name] = ((cpu() - c0) / calls * 1e6, (time.perf_counter() - t0) / calls * 1e6)
@@ -79,9 +90,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--call-soon", action="store_true", help="also run each build on a loop without add_reader")
     parser.add_argument("builds", nargs="+", help="NAME=PYTHONPATH")
     args = parser.parse_args()
-    builds = [b.partition("=")[::2] for b in args.builds]
+    builds = [(name, path, False) for name, path in (b.partition("=")[::2] for b in args.builds)]
+    if args.call_soon:
+        builds = [run for name, path, _ in builds for run in ((name, path, False), (f"{name}/call-soon", path, True))]
 
     import boto3
 
@@ -109,13 +123,13 @@ def main() -> None:
             AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
         )
         boto.put_item(TableName="bench", Item={"pk": {"S": "a"}, "sk": {"S": "b"}, "n": {"N": "1"}, "s": {"S": "x" * 200}})
-        results: dict[str, list[dict]] = {name: [] for name, _ in builds}
+        results: dict[str, list[dict]] = {name: [] for name, _, _ in builds}
         for _ in range(args.rounds):
-            for name, path in builds:
+            for name, path, call_soon in builds:
                 env = dict(os.environ)
                 if path:
                     env["PYTHONPATH"] = path
-                done = subprocess.run([sys.executable, "-c", WORKER, endpoint, "bench", str(args.calls)],
+                done = subprocess.run([sys.executable, "-c", WORKER, endpoint, "bench", str(args.calls), str(int(call_soon))],
                                       env=env, capture_output=True, text=True, check=True)
                 results[name].append(json.loads(done.stdout))
         print(f"{args.calls} calls x {args.rounds} rounds; median CPU µs/call (wall µs/call)")
@@ -125,7 +139,7 @@ def main() -> None:
                 cpu = statistics.median(r[kind][0] for r in runs)
                 wall = statistics.median(r[kind][1] for r in runs)
                 cells.append(f"{kind} {cpu:6.1f} ({wall:6.1f})")
-            print(f"{name:>8}: " + "   ".join(cells) + f"   [{runs[0]['file']}]")
+            print(f"{name:>14}: " + "   ".join(cells) + f"   [{runs[0]['file']}]")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)

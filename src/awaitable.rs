@@ -3,28 +3,34 @@
 //! - Created anywhere (no running loop needed): the request is held, not sent.
 //! - Its first step, inside the task that awaits it, spawns the request on our shared
 //!   runtime and parks the task on an asyncio future of that task's loop.
-//! - The spawned task stores the Rust output and wakes the loop with one
-//!   `call_soon_threadsafe`; the output becomes Python objects on the loop's thread when
-//!   the awaiting task resumes (no blocking-pool hop, no conversion on a runtime worker).
+//! - The spawned task stores the Rust output and wakes the loop through the loop's socket
+//!   (`loop_wake`: no GIL on the worker); the output becomes Python objects on the loop's
+//!   thread when the awaiting task resumes (no blocking-pool hop, no conversion on a worker).
 //! - `throw` (task cancelled, `wait_for` timeout), `close` and dropping it abort the
 //!   spawned request. Awaiting it a second time raises `RuntimeError`, as a coroutine does.
+//! - Dropped without ever being awaited (nor closed), it warns as a coroutine does:
+//!   `RuntimeWarning: coroutine '...' was never awaited`. It has sent nothing.
 //!
 //! It has `send`, `throw`, `close` and `__await__`, so `collections.abc.Coroutine` (hence
 //! `asyncio.iscoroutine`, `asyncio.run`, `create_task`, `gather`) accepts it.
+
+mod loop_wake;
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, PoisonError, TryLockError};
 
 use futures::FutureExt;
-use pyo3::exceptions::{PyRuntimeError, PyStopIteration};
+use pyo3::exceptions::{PyRuntimeError, PyRuntimeWarning, PyStopIteration};
 use pyo3::panic::PanicException;
 use pyo3::prelude::*;
 use pyo3::{PyTraverseError, PyVisit};
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyCFunction, PyTuple};
+use pyo3::types::PyTuple;
 use pyo3::{intern, IntoPyObjectExt};
 use tokio::task::AbortHandle;
+
+use loop_wake::{Ticket, Wake};
 
 /// The request behind an awaitable, with the way its output becomes a Python object.
 trait Job: Send {
@@ -77,49 +83,6 @@ fn panicked(payload: Box<dyn std::any::Any + Send>) -> PyErr {
     PanicException::new_err(message)
 }
 
-/// How the finished request wakes the awaiting task: `release(future)` scheduled on its
-/// loop from the runtime thread.
-struct Wake {
-    event_loop: Py<PyAny>,
-    future: Py<PyAny>,
-}
-
-impl Wake {
-    fn fire(self) {
-        Python::attach(|py| {
-            let event_loop = self.event_loop.bind(py);
-            let scheduled = release_fn(py).and_then(|release| {
-                event_loop.call_method1(intern!(py, "call_soon_threadsafe"), (release, self.future.bind(py)))
-            });
-            if let Err(error) = scheduled {
-                // A closed loop has nobody left to wake; anything else is worth a report.
-                let closed = event_loop.call_method0(intern!(py, "is_closed")).and_then(|c| c.is_truthy());
-                if !matches!(closed, Ok(true)) {
-                    error.write_unraisable(py, Some(event_loop));
-                }
-            }
-            drop(self);
-        });
-    }
-}
-
-/// Resolves the asyncio future the awaiting task waits on, unless it was cancelled meanwhile.
-#[pyfunction]
-fn release(future: &Bound<'_, PyAny>) -> PyResult<()> {
-    let py = future.py();
-    if !future.call_method0(intern!(py, "done"))?.is_truthy()? {
-        future.call_method1(intern!(py, "set_result"), (py.None(),))?;
-    }
-    Ok(())
-}
-
-fn release_fn(py: Python<'_>) -> PyResult<&Bound<'_, PyCFunction>> {
-    static RELEASE: PyOnceLock<Py<PyCFunction>> = PyOnceLock::new();
-    RELEASE
-        .get_or_try_init(py, || wrap_pyfunction!(release, py).map(Bound::unbind))
-        .map(|f| f.bind(py))
-}
-
 fn running_loop(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     GET_RUNNING_LOOP
@@ -131,8 +94,16 @@ fn running_loop(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 enum State {
     /// Not awaited yet: nothing sent.
     Created(Box<dyn Job>),
-    /// The request runs; the awaiting task waits on `future`.
-    Running { job: Box<dyn Job>, task: AbortHandle, future: Py<PyAny> },
+    /// The request runs; the awaiting task waits on `future`, which `ticket` (if any) has
+    /// registered with the loop's waker.
+    Running {
+        job: Box<dyn Job>,
+        task: AbortHandle,
+        future: Py<PyAny>,
+        /// Held for its `Drop`, which forgets `future` in the loop's waker.
+        #[allow(dead_code)]
+        ticket: Option<Ticket>,
+    },
     /// Returned, raised, was cancelled or closed.
     Finished,
 }
@@ -176,18 +147,19 @@ impl Lazy {
             State::Created(_) => {
                 let event_loop = running_loop(py)?;
                 let future = event_loop.call_method0(intern!(py, "create_future"))?;
+                let (wake, ticket) = loop_wake::register(&event_loop, &future)?;
                 let State::Created(mut job) = std::mem::replace(&mut *state, State::Finished) else {
                     unreachable!("matched just above")
                 };
-                let wake = Wake { event_loop: event_loop.unbind(), future: future.clone().unbind() };
                 let task = job.spawn(wake);
-                *state = State::Running { job, task, future: future.clone().unbind() };
+                *state = State::Running { job, task, future: future.clone().unbind(), ticket };
                 park_on(future)
             }
             State::Running { job, future, .. } => match job.outcome(py) {
                 Some(outcome) => {
-                    *state = State::Finished;
+                    let finished = std::mem::replace(&mut *state, State::Finished);
                     drop(state);
+                    drop(finished);
                     Err(PyStopIteration::new_err((outcome?,)))
                 }
                 // Stepped before the request finished (only by hand): keep waiting.
@@ -208,14 +180,42 @@ fn reused(qualname: &str) -> PyErr {
     PyRuntimeError::new_err(format!("cannot reuse already awaited {qualname} (each call to an async_ method can be awaited once)"))
 }
 
+/// Ends an awaitable: aborts its request if it runs. Returns what it held, for the caller
+/// to drop once the state's lock is released (dropping Python references can run code).
+fn finish(state: &mut State) -> State {
+    let held = std::mem::replace(state, State::Finished);
+    if let State::Running { task, .. } = &held {
+        task.abort();
+    }
+    held
+}
+
 impl Drop for Lazy {
     /// Dropped while its request runs (the awaiting task was destroyed): nobody will read
-    /// the result, so stop the request.
+    /// the result, so stop the request. Dropped before it ever ran: say so, as a coroutine does.
     fn drop(&mut self) {
-        if let State::Running { task, .. } = &*self.state.get_mut().unwrap_or_else(PoisonError::into_inner) {
-            task.abort();
+        match &*self.state.get_mut().unwrap_or_else(PoisonError::into_inner) {
+            State::Running { task, .. } => task.abort(),
+            State::Created(_) => never_awaited(self.qualname),
+            State::Finished => {}
         }
     }
+}
+
+/// The `RuntimeWarning` a coroutine gives when it is destroyed unawaited (same words, so
+/// the warning filters people already have for coroutines apply).
+fn never_awaited(qualname: &str) {
+    Python::attach(|py| {
+        // Dropped while an exception propagates: the warning must not replace it.
+        let pending = PyErr::take(py);
+        let message = std::ffi::CString::new(format!("coroutine '{qualname}' was never awaited")).unwrap_or_default();
+        if let Err(error) = PyErr::warn(py, py.get_type::<PyRuntimeWarning>().as_any(), &message, 1) {
+            error.write_unraisable(py, None);
+        }
+        if let Some(pending) = pending {
+            pending.restore(py);
+        }
+    });
 }
 
 #[pymethods]
@@ -255,11 +255,8 @@ impl Lazy {
     }
 
     fn close(&self) -> PyResult<()> {
-        let mut state = self.state()?;
-        if let State::Running { task, .. } = &*state {
-            task.abort();
-        }
-        *state = State::Finished;
+        let held = finish(&mut *self.state()?);
+        drop(held);
         Ok(())
     }
 
@@ -274,13 +271,14 @@ impl Lazy {
         Ok(())
     }
 
+    /// Only a running awaitable has references to clear; one never awaited keeps its state,
+    /// so that dropping it still warns.
     fn __clear__(&self) {
-        if let Ok(mut state) = self.state.try_lock() {
-            if let State::Running { task, .. } = &*state {
-                task.abort();
-            }
-            *state = State::Finished;
-        }
+        let held = match self.state.try_lock() {
+            Ok(mut state) if matches!(*state, State::Running { .. }) => Some(finish(&mut state)),
+            _ => None,
+        };
+        drop(held);
     }
 
     #[getter]

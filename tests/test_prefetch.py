@@ -7,13 +7,17 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import queue
+import subprocess
+import sys
+import threading
 import time
 
 import pytest
 
 from pydynox.exceptions import PydynoxException
 
-from support import boto_put_many, run_python
+from support import boto_put_many, hold_requests_until_hang_up, run_python
 
 ITEMS = [{"pk": "p", "sk": f"{i:02d}", "n": i} for i in range(6)]
 QUERY = {"key_condition_expression": "pk = :p", "expression_attribute_values": {":p": "p"}}
@@ -150,54 +154,104 @@ def test_a_failed_prefetched_page_raises_where_it_is_needed(proxied, proxy, boto
 
 CANCEL_MID_ITERATION = r"""
 import asyncio, gc, sys, time, pydynox
+from pydynox.pydynox_core import _async_tasks_in_flight
 
 endpoint, table = sys.argv[1], sys.argv[2]
 client = pydynox.DynamoDBClient(endpoint_url=endpoint, region="us-east-1", max_retries=0)
+
+def go_ahead():
+    # Blocks the loop on purpose: nothing of ours needs it while the test looks at the proxy.
+    assert sys.stdin.readline() == "go\n"
 
 async def consume(seen):
     async for item in client.async_query(
         table, key_condition_expression="pk = :p", expression_attribute_values={":p": "p"}, page_size=1
     ):
         seen.append(item)
+        print("item", len(seen), flush=True)
+        go_ahead()
 
 async def main():
     seen = []
     task = asyncio.create_task(consume(seen))
     while len(seen) < 2:
         await asyncio.sleep(0.01)
-    task.cancel()  # while it awaits page 3, requested ahead
+    await asyncio.sleep(0)  # the task now awaits page 3, requested ahead and held by the proxy
+    task.cancel()
     try:
         await task
     except asyncio.CancelledError:
         pass
     gc.collect()
-    await asyncio.sleep(0.2)
+    # A cancelled request ends at once; the proxy would hold one left running for minutes.
+    deadline = time.monotonic() + 60
+    while _async_tasks_in_flight() and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
     others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-    assert not others, others
-    print(len(seen), flush=True)
+    print("in flight", _async_tasks_in_flight(), "other tasks", len(others), flush=True)
+    go_ahead()  # the test checks the proxy saw the request abandoned while this process lives
 
 asyncio.run(main())
 gc.collect()
-print("exiting", time.monotonic(), flush=True)
 """
 
 
+class Child:
+    """A Python subprocess driven line by line: `expect` reads its next line of output (or
+    fails if none comes within `timeout`), `send` writes one to its standard input."""
+
+    def __init__(self, code: str, *args: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code, *args],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put("<end of output>")
+
+    def expect(self, timeout: float = 60) -> str:
+        try:
+            return self.lines.get(timeout=timeout)
+        except queue.Empty:
+            pytest.fail(f"no output from the child within {timeout} s")
+
+    def send(self, line: str) -> None:
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+
+
 def test_cancelling_an_async_for_leaves_nothing_behind(proxy, boto, table):
+    """Each step waits for an event (the proxy got the request, the child reached a line),
+    never for a duration: the timeouts only turn a hang into a failure."""
     boto_put_many(boto, table, ITEMS)
-    proxy.delay = 0.3
+    child = Child(CANCEL_MID_ITERATION, proxy.endpoint, table)
+    try:
+        assert child.expect() == "item 1"
+        # Page 2 was requested ahead: once it is answered, later requests are held.
+        assert wait_until(lambda: proxy.calls["Query"] == 2 and proxy.active == 0, timeout=60)
+        hold_requests_until_hang_up(proxy)
+        child.send("go")
 
-    done = run_python(CANCEL_MID_ITERATION, proxy.endpoint, table, env=None, timeout=60)
-    ended = time.monotonic()
-    calls = proxy.calls["Query"]
-    time.sleep(0.8)
+        assert child.expect() == "item 2"
+        assert wait_until(lambda: proxy.calls["Query"] == 3, timeout=60), "page 3 was not requested ahead"
+        child.send("go")  # the child cancels its task while page 3 is held
 
-    assert done.returncode == 0, done.stderr
-    assert done.stderr == "", "warnings or errors at cancellation or exit"
-    seen, exiting = done.stdout.split("\n")[0], float(done.stdout.split()[-1])
-    assert int(seen) == 2
-    assert ended - exiting < 2.0, "exit waited for a task left behind"
-    assert calls <= 3 and proxy.calls["Query"] == calls, "requests went on after the task was cancelled"
-    assert proxy.abandoned == 1, "the page requested ahead was not cancelled with the task"
+        assert child.expect(timeout=120) == "in flight 0 other tasks 0", "the cancelled request's task is still running"
+        assert wait_until(lambda: proxy.abandoned == 1, timeout=60), "the page requested ahead was not cancelled with the task"
+        child.send("go")
+        child.process.wait(timeout=60)  # exit has no task left to wait for
+        stderr = child.process.stderr.read()
+    finally:
+        child.process.kill()
+        child.process.wait()
+
+    assert child.process.returncode == 0, stderr
+    assert stderr == "", "warnings or errors at cancellation or exit"
+    assert proxy.calls["Query"] == 3, "requests went on after the task was cancelled"
 
 
 def test_model_query_reads_ahead_too(proxied, proxy, boto, table, mode, loop):
