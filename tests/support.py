@@ -264,22 +264,3 @@ def run_python(
         timeout=timeout,
         stdin=subprocess.DEVNULL,
     )
-
-
-def hold_requests_until_hang_up(proxy: Any, at_most: float = 60.0) -> None:
-    """Makes a `faults.FaultProxy` hold every request it gets from now on until its client
-    hangs up (then counted in `proxy.abandoned`), or `at_most` seconds (then forwarded).
-    Tests of cancellation wait for that event instead of guessing a delay."""
-    import select
-
-    def hold(handler: Any) -> bool:
-        connection = handler.connection
-        readable, _, _ = select.select([connection], [], [], at_most)
-        try:
-            return bool(readable) and connection.recv(1, socket.MSG_PEEK) == b""
-        except OSError:
-            return True
-
-    # The proxy checks for a hang-up after its delay: that check is what waits here.
-    proxy._client_gone = hold
-    proxy.delay = 0.001

@@ -22,8 +22,8 @@ from pydynox.exceptions import ResourceNotFoundException
 from pydynox.model import Model
 from pydynox.pydynox_core import _async_tasks_in_flight
 
-from faults import FaultProxy
-from support import boto_get, boto_put_many, hold_requests_until_hang_up, run_python, unique_name
+from faults import Fault, FaultProxy
+from support import boto_get, boto_put_many, run_python, unique_name
 
 KEY = {"pk": "a", "sk": "b"}
 
@@ -339,6 +339,13 @@ def _uvloop():
 LOOPS = [pytest.param(asyncio.new_event_loop, id="asyncio"), pytest.param(NoReaderLoop, id="no-add_reader"), _uvloop()]
 
 
+def hold_next_get_item(proxy):
+    """The proxy holds the next GetItem until its client hangs up (counted in
+    `proxy.abandoned`); only a hang of a minute turns into a failure."""
+    proxy.hold_seconds = 60.0
+    proxy.inject("GetItem", Fault.HOLD, proxy.calls["GetItem"] + 1)
+
+
 def run_on(loop_factory, main):
     with asyncio.Runner(loop_factory=loop_factory) as runner:
         return runner.run(main)
@@ -352,7 +359,7 @@ def test_one_after_another_gathered_and_cancelled_on_each_kind_of_loop(loop_fact
     async def main():
         one_by_one = [await slow_client.async_get_item(table, dict(KEY, sk=str(i))) for i in range(10)]
         gathered = await asyncio.gather(*(slow_client.async_get_item(table, dict(KEY, sk=str(i))) for i in range(10)))
-        hold_requests_until_hang_up(proxy)
+        hold_next_get_item(proxy)
         held = asyncio.create_task(slow_client.async_get_item(table, KEY))
         while proxy.calls["GetItem"] < 21:
             await asyncio.sleep(0.01)
@@ -474,7 +481,7 @@ except KeyboardInterrupt:
 
 
 def test_ctrl_c_while_awaiting_cancels_the_request(slow_client, proxy, table):
-    hold_requests_until_hang_up(proxy)
+    hold_next_get_item(proxy)
     done = run_python(CTRL_C, proxy.endpoint, table, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "interrupted, in flight: 0"

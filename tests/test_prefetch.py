@@ -17,7 +17,8 @@ import pytest
 
 from pydynox.exceptions import PydynoxException
 
-from support import boto_put_many, hold_requests_until_hang_up, run_python
+from faults import Fault
+from support import boto_put_many, run_python
 
 ITEMS = [{"pk": "p", "sk": f"{i:02d}", "n": i} for i in range(6)]
 QUERY = {"key_condition_expression": "pk = :p", "expression_attribute_values": {":p": "p"}}
@@ -233,7 +234,8 @@ def test_cancelling_an_async_for_leaves_nothing_behind(proxy, boto, table):
         assert child.expect() == "item 1"
         # Page 2 was requested ahead: once it is answered, later requests are held.
         assert wait_until(lambda: proxy.calls["Query"] == 2 and proxy.active == 0, timeout=60)
-        hold_requests_until_hang_up(proxy)
+        proxy.hold_seconds = 60.0  # only a hang turns into a failure
+        proxy.inject("Query", Fault.HOLD, 3)  # held until the client hangs up
         child.send("go")
 
         assert child.expect() == "item 2"
