@@ -55,42 +55,47 @@ __all__ = [
 def plan_save(instance: Any, condition: Condition | None = None, skip_hooks: bool | None = None) -> Plan:
     model = type(instance)
     schema = schema_of(model)
-    client = client_of(model)
-    run_hooks(hooks_for(schema, HookType.BEFORE_SAVE, skip_hooks, model), instance)
+    config = config_of(model)
+    client = config.client or client_of(model)
+    if schema.hooks:
+        run_hooks(hooks_for(schema, HookType.BEFORE_SAVE, skip_hooks, model), instance)
 
-    state = dict(instance.__dict__)
+    state = instance.__dict__
     changes: dict[str, Any] = {}
-    for name, attr in schema.generated.items():
-        if state.get(name) is None:
-            changes[name] = state[name] = attr.generate()
-    builder = ExpressionBuilder()
+    builder = None
     version_text = None
-    if schema.version is not None:
-        current = state.get(schema.version)
-        version_text = version_condition(schema, current, builder)
-        changes[schema.version] = state[schema.version] = 1 if current is None else current + 1
-    for name, attr in schema.attributes.items():
-        attr.validate(state.get(name), schema.name)
+    if schema.generated or schema.version is not None:
+        # Generated values and the new version reach the instance only once DynamoDB has
+        # accepted the write (finish_save): the item is built from a copy.
+        state = dict(state)
+        for name, attr in schema.generated.items():
+            if state.get(name) is None:
+                changes[name] = state[name] = attr.generate()
+        if schema.version is not None:
+            builder = ExpressionBuilder()
+            current = state.get(schema.version)
+            version_text = version_condition(schema, current, builder)
+            changes[schema.version] = state[schema.version] = 1 if current is None else current + 1
+    schema.check_state(state)
     item = schema.dump(state)
 
-    max_size = config_of(model).max_size
+    max_size = config.max_size
     if max_size is not None:
         size = item_size(item).bytes
         if size > max_size:
             key = {name: item.get(name) for name in schema.table_key_names()}
             raise ItemTooLargeException(size, max_size, key, model.__name__)
 
-    args: dict[str, Any] = {"table": table_of(model), "item": item}
-    _add_condition(args, builder, condition, version_text, model)
-    return Plan(
-        client=client,
-        args=args,
-        model=model,
-        instance=instance,
-        changes=changes,
-        after_hooks=hooks_for(schema, HookType.AFTER_SAVE, skip_hooks, model),
-        metric="put",
-    )
+    args: dict[str, Any] = {"table": config.table, "item": item}
+    if condition is not None or version_text is not None:
+        _add_condition(args, builder or ExpressionBuilder(), condition, version_text, model)
+    plan = Plan(client, args, model)
+    plan.instance = instance
+    plan.changes = changes
+    if schema.hooks:
+        plan.after_hooks = hooks_for(schema, HookType.AFTER_SAVE, skip_hooks, model)
+    plan.metric = "put"
+    return plan
 
 
 def _apply_written(plan: Plan, answer: OperationMetrics | None) -> None:
@@ -100,8 +105,9 @@ def _apply_written(plan: Plan, answer: OperationMetrics | None) -> None:
     assert instance is not None
     if plan.changes:
         instance.__dict__.update(plan.changes)
-    record(plan, answer)
-    run_hooks(plan.after_hooks, instance)
+    plan.model._metrics.record(answer, plan.metric)
+    for hook in plan.after_hooks:
+        hook(instance)
 
 
 def finish_save(plan: Plan, answer: OperationMetrics | None) -> None:
@@ -124,24 +130,26 @@ def _add_condition(
 def plan_delete(instance: Any, condition: Condition | None = None, skip_hooks: bool | None = None) -> Plan:
     model = type(instance)
     schema = schema_of(model)
-    client = client_of(model)
-    run_hooks(hooks_for(schema, HookType.BEFORE_DELETE, skip_hooks, model), instance)
+    config = config_of(model)
+    client = config.client or client_of(model)
+    if schema.hooks:
+        run_hooks(hooks_for(schema, HookType.BEFORE_DELETE, skip_hooks, model), instance)
     state = instance.__dict__
-    args: dict[str, Any] = {"table": table_of(model), "key": instance_key(schema, state)}
-    builder = ExpressionBuilder()
+    args: dict[str, Any] = {"table": config.table, "key": instance_key(schema, state)}
     version_text = None
+    builder = None
     if schema.version is not None and state.get(schema.version) is not None:
         # Deleting an item someone changed since we read it is a lost update too.
+        builder = ExpressionBuilder()
         version_text = version_condition(schema, state[schema.version], builder)
-    _add_condition(args, builder, condition, version_text, model)
-    return Plan(
-        client=client,
-        args=args,
-        model=model,
-        instance=instance,
-        after_hooks=hooks_for(schema, HookType.AFTER_DELETE, skip_hooks, model),
-        metric="delete",
-    )
+    if condition is not None or version_text is not None:
+        _add_condition(args, builder or ExpressionBuilder(), condition, version_text, model)
+    plan = Plan(client, args, model)
+    plan.instance = instance
+    if schema.hooks:
+        plan.after_hooks = hooks_for(schema, HookType.AFTER_DELETE, skip_hooks, model)
+    plan.metric = "delete"
+    return plan
 
 
 def finish_delete(plan: Plan, answer: OperationMetrics | None) -> None:
