@@ -565,7 +565,7 @@ class EnumAttribute(Attribute[E], Generic[E]):
     """A member of `enum_class`, stored as its value: S for text values, N for numbers."""
 
     converts = True
-    _valid_as_is: frozenset[type] = frozenset()  # per instance: {enum_class}
+    _valid_as_is = frozenset()  # per instance: {enum_class}, set by __init__
 
     def __init__(
         self,

@@ -87,7 +87,7 @@ class Plan:
     collected: list[Any] | None = None
     """What the pages before the last yielded, for an operation whose shell repeats the
     call page by page (`repeat:` in spec/model.yaml); None until the first such page."""
-    load: Callable[[dict[str, Any]], Any] = staticmethod(_as_stored)  # type: ignore[assignment]
+    load: Callable[[dict[str, Any]], Any] = staticmethod(_as_stored)
     """Turns one stored item into what a read yields (model with after_load hooks, or the
     dict itself with as_dict)."""
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pydynox.attributes import Attribute, TTLAttribute, VersionAttribute, _declared_by
+from pydynox.conditions import Path
 from pydynox.hooks import HOOK_MARK, HookType
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ class ModelSchema:
         "key_specs",
         "_checks",
         "_dumps",
+        "_paths",
     )
 
     def __init__(self, model: type) -> None:
@@ -78,6 +80,7 @@ class ModelSchema:
         self.load: Callable[[dict[str, Any]], Any] = self._make_loader()
         """A model instance from a stored item, without calling `__init__` (the load path).
         Attributes the model does not declare are dropped; missing ones are None."""
+        self._paths: dict[str, Path] = {}
         self.load_hooked: Callable[[dict[str, Any]], Any] = self.load
         """`load` followed by the after_load hooks (`load` itself when there are none)."""
 
@@ -94,6 +97,10 @@ class ModelSchema:
 
     def stored_name_of(self, python_name: str) -> str:
         return self.stored_names[python_name]
+
+    def whole_path(self, python_name: str) -> Path:
+        """The path of a whole attribute (its stored name), built once per attribute."""
+        return self._paths[python_name]
 
     # --- values --------------------------------------------------------------------------
 
@@ -200,6 +207,7 @@ class ModelSchema:
         after_load = self.hooks.get(HookType.AFTER_LOAD, ())
         if after_load:
             self.load_hooked = _with_hooks(self.load, after_load)
+        self._paths = {name: Path((self.stored_names[name],), attr) for name, attr in self.attributes.items()}
         self._checks = tuple((name, attr, _needs_no_check(attr)) for name, attr in self.attributes.items())
         self._dumps = tuple(
             (name, self.stored_names[name], attr.serialize, attr.stored_as_is())

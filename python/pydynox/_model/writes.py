@@ -25,7 +25,7 @@ from pydynox._model.plan import (
     version_condition,
 )
 from pydynox.atomic import AtomicOp, AtomicSet
-from pydynox.conditions import Condition, Path
+from pydynox.conditions import Condition
 from pydynox.exceptions import ItemTooLargeException
 from pydynox.hooks import HookType
 from pydynox.size import item_size
@@ -165,8 +165,9 @@ def _set_actions(schema: ModelSchema, values: dict[str, Any], operation: str) ->
     """SET actions for `values` (Python name -> value); the checked values by Python name."""
     actions: list[AtomicOp] = []
     checked: dict[str, Any] = {}
+    attributes = schema.attributes
     for name, value in values.items():
-        attr = schema.attributes.get(name)
+        attr = attributes.get(name)
         if attr is None:
             raise TypeError(f"{schema.name}.{operation}: no attribute {name!r}")
         if name in (schema.hash_key, schema.range_key):
@@ -175,7 +176,7 @@ def _set_actions(schema: ModelSchema, values: dict[str, Any], operation: str) ->
             raise ValueError(f"{schema.name}.{operation}: {name!r} is the version attribute; the model manages it")
         attr.validate(value, schema.name)
         checked[name] = value
-        path = Path((schema.stored_names[name],), attr)
+        path = schema.whole_path(name)
         if value is None:
             actions.append(path.remove())
         else:
@@ -210,12 +211,15 @@ def plan_update(
 ) -> Plan:
     model = type(instance)
     schema = schema_of(model)
-    client = client_of(model)
-    run_hooks(hooks_for(schema, HookType.BEFORE_UPDATE, skip_hooks, model), instance)
+    config = config_of(model)
+    client = config.client or client_of(model)
+    if schema.hooks:
+        run_hooks(hooks_for(schema, HookType.BEFORE_UPDATE, skip_hooks, model), instance)
     state = instance.__dict__
     key = instance_key(schema, state)
     actions, changes = _set_actions(schema, kwargs, "update")
-    actions.extend(_atomic_actions(schema, atomic))
+    if atomic is not None:
+        actions.extend(_atomic_actions(schema, atomic))
     if not actions:
         raise ValueError(f"{schema.name}.update: nothing to update; pass attribute=value or atomic=[...]")
     builder = ExpressionBuilder()
@@ -224,11 +228,10 @@ def plan_update(
         current = state.get(schema.version)
         version_text = version_condition(schema, current, builder)
         new_version = 1 if current is None else current + 1
-        version_attr = schema.attributes[schema.version]
-        actions.append(AtomicSet(Path((schema.stored_names[schema.version],), version_attr), new_version))
+        actions.append(AtomicSet(schema.whole_path(schema.version), new_version))
         changes[schema.version] = new_version
     args: dict[str, Any] = {
-        "table": table_of(model),
+        "table": config.table,
         "key": key,
         "update_expression": compile_update(actions, builder),
         # The whole item as stored after the update (not UPDATED_NEW: for a nested path
@@ -236,15 +239,13 @@ def plan_update(
         "return_values": "ALL_NEW",
     }
     _add_condition(args, builder, condition, version_text, model)
-    return Plan(
-        client=client,
-        args=args,
-        model=model,
-        instance=instance,
-        changes=changes,
-        after_hooks=hooks_for(schema, HookType.AFTER_UPDATE, skip_hooks, model),
-        metric="update",
-    )
+    plan = Plan(client, args, model)
+    plan.instance = instance
+    plan.changes = changes
+    if schema.hooks:
+        plan.after_hooks = hooks_for(schema, HookType.AFTER_UPDATE, skip_hooks, model)
+    plan.metric = "update"
+    return plan
 
 
 def finish_update(plan: Plan, answer: OperationMetrics | None) -> None:
@@ -268,8 +269,7 @@ def plan_update_by_key(model: Any, condition: Condition | None = None, **kwargs:
     if schema.version is not None:
         # No instance, so no version to check; bumping it still makes every instance read
         # before this write stale, so their saves fail instead of undoing it.
-        version_path = Path((schema.stored_names[schema.version],), schema.attributes[schema.version])
-        actions.append(version_path.add(1))
+        actions.append(schema.whole_path(schema.version).add(1))
     builder = ExpressionBuilder()
     args: dict[str, Any] = {"table": table_of(model), "key": key, "update_expression": compile_update(actions, builder)}
     condition_text = user_condition(condition, builder, "condition", model)
