@@ -87,21 +87,26 @@ class Plan:
     collected: list[Any] | None = None
     """What the pages before the last yielded, for an operation whose shell repeats the
     call page by page (`repeat:` in spec/model.yaml); None until the first such page."""
-    load: Callable[[dict[str, Any]], Any] = staticmethod(_as_stored)
+    load: Callable[[dict[str, Any]], Any]
     """Turns one stored item into what a read yields (model with after_load hooks, or the
     dict itself with as_dict)."""
+
+    # Slots for what every plan sets (`load` is read once per item of a query); the rest
+    # go to the instance dict only when set, else read the class defaults above.
+    __slots__ = ("client", "args", "model", "load", "__dict__")
 
     def __init__(self, client: DynamoDBClient, args: dict[str, Any], model: type[Model], **fields: Any) -> None:
         self.client = client
         self.args = args
         self.model = model
+        self.load = _as_stored
         for name, value in fields.items():
             if name not in _PLAN_FIELDS:
                 raise TypeError(f"Plan: no field {name!r}")
             setattr(self, name, value)
 
     def __repr__(self) -> str:
-        return f"Plan({self.model.__name__}, {sorted(self.__dict__)})"
+        return f"Plan({self.model.__name__}, {sorted(self.__dict__)})"  # the fields set besides the slots
 
 
 _PLAN_FIELDS = frozenset(

@@ -45,6 +45,7 @@ class ModelSchema:
         "key_specs",
         "_checks",
         "_dumps",
+        "_saves",
         "_paths",
     )
 
@@ -80,6 +81,8 @@ class ModelSchema:
         self.load: Callable[[dict[str, Any]], Any] = self._make_loader()
         """A model instance from a stored item, without calling `__init__` (the load path).
         Attributes the model does not declare are dropped; missing ones are None."""
+        self._saves: tuple[tuple[str, Attribute[Any], frozenset[type], str, Callable[[Any], Any], frozenset[type] | None], ...] = ()
+        """`_checks` and `_dumps` row by row (see `checked_item`)."""
         self._paths: dict[str, Path] = {}
         self.load_hooked: Callable[[dict[str, Any]], Any] = self.load
         """`load` followed by the after_load hooks (`load` itself when there are none)."""
@@ -120,6 +123,28 @@ class ModelSchema:
             value = get(name)
             if type(value) not in fine:
                 attr.validate(value, model_name)
+
+    def checked_item(self, state: dict[str, Any]) -> dict[str, Any]:
+        """`check_state(state)` then `dump(state)`, in one pass over the attributes: the same
+        checks in the same order (so the same first error), then the same `serialize` calls
+        in the same order, and the same item (keys in declaration order)."""
+        item: dict[str, Any] = {}
+        converted: list[tuple[str, Callable[[Any], Any], Any]] = []
+        get = state.get
+        model_name = self.name
+        for name, attr, fine, stored, serialize, as_is in self._saves:
+            value = get(name)
+            if type(value) not in fine:
+                attr.validate(value, model_name)
+            if value is not None:
+                item[stored] = value
+                if as_is is not None and type(value) not in as_is:
+                    converted.append((stored, serialize, value))
+        # Conversions run once every value is checked, as in check_state-then-dump; the
+        # placeholder stored above keeps each key at its declaration position.
+        for stored, serialize, value in converted:
+            item[stored] = serialize(value)
+        return item
 
     def dump(self, state: dict[str, Any]) -> dict[str, Any]:
         """Instance state -> stored item (None values left out)."""
@@ -213,6 +238,7 @@ class ModelSchema:
             (name, self.stored_names[name], attr.serialize, attr.stored_as_is())
             for name, attr in self.attributes.items()
         )
+        self._saves = tuple(check + dump[1:] for check, dump in zip(self._checks, self._dumps))
         # A str for an S key, an int for an N key, bytes for a B key: valid as they are, and
         # stored as they are, so the hot key path skips the generic check for them.
         # (Only when the attribute's own check and serialize vouch for that type: a

@@ -76,8 +76,7 @@ def plan_save(instance: Any, condition: Condition | None = None, skip_hooks: boo
             current = state.get(schema.version)
             version_text = version_condition(schema, current, builder)
             changes[schema.version] = state[schema.version] = 1 if current is None else current + 1
-    schema.check_state(state)
-    item = schema.dump(state)
+    item = schema.checked_item(state)
 
     max_size = config.max_size
     if max_size is not None:
