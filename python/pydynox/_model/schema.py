@@ -74,7 +74,7 @@ class ModelSchema:
         key attribute; the last is None when every value goes through `validate`."""
         self._checks: tuple[tuple[str, Attribute[Any], frozenset[type]], ...] = ()
         """(Python name, attribute, exact types of values that need no `validate` call) per
-        attribute, in declaration order (see `check_state`)."""
+        attribute, in declaration order (see `checked_item`; `Model.__init__` reads it too)."""
         self._dumps: tuple[tuple[str, str, Callable[[Any], Any], frozenset[type] | None], ...] = ()
         """(Python name, stored name, serialize, exact types stored as they are, None: all)
         per attribute, in declaration order (see `dump`)."""
@@ -114,20 +114,12 @@ class ModelSchema:
         """Raises TypeError/ValueError naming `Model.attribute` when `value` cannot be stored."""
         self.attributes[name].validate(value, self.name)
 
-    def check_state(self, state: dict[str, Any]) -> None:
-        """`validate` of every attribute's value in `state`, in declaration order; values of
-        a type the attribute accepts whole (and None where allowed) cost no call."""
-        get = state.get
-        model_name = self.name
-        for name, attr, fine in self._checks:
-            value = get(name)
-            if type(value) not in fine:
-                attr.validate(value, model_name)
-
     def checked_item(self, state: dict[str, Any]) -> dict[str, Any]:
-        """`check_state(state)` then `dump(state)`, in one pass over the attributes: the same
-        checks in the same order (so the same first error), then the same `serialize` calls
-        in the same order, and the same item (keys in declaration order)."""
+        """The stored item of `state` after `validate` of every attribute's value, in one
+        pass over the attributes: every check in declaration order (so the first bad value
+        is the one reported), then the `serialize` calls in declaration order, as checking
+        everything and then `dump` would; values of a type the attribute accepts whole
+        (and None where allowed) cost no `validate` call."""
         item: dict[str, Any] = {}
         converted: list[tuple[str, Callable[[Any], Any], Any]] = []
         get = state.get
@@ -140,8 +132,8 @@ class ModelSchema:
                 item[stored] = value
                 if as_is is not None and type(value) not in as_is:
                     converted.append((stored, serialize, value))
-        # Conversions run once every value is checked, as in check_state-then-dump; the
-        # placeholder stored above keeps each key at its declaration position.
+        # Conversions run once every value is checked, as checking everything and then
+        # dumping would; the placeholder stored above keeps each key at its position.
         for stored, serialize, value in converted:
             item[stored] = serialize(value)
         return item
