@@ -69,6 +69,14 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
+def _declared_by(cls: type, name: str) -> type | None:
+    """The class in `cls`'s MRO whose own body defines `name`."""
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            return klass
+    return None
+
+
 def _finite(value: int | float | Decimal) -> bool:
     if isinstance(value, int):
         return True
@@ -105,6 +113,20 @@ class Attribute(_PathOps, Generic[T]):
     _generates: ClassVar[frozenset[AutoGenerate]] = frozenset()
     """The AutoGenerate strategies whose values this attribute can hold."""
 
+    _valid_as_is: ClassVar[frozenset[type]] = frozenset()
+    """Exact types whose every value `_check` accepts, except an empty str or bytes for a
+    key attribute: `validate` skips the check (and the `Model.attribute` label it would
+    format) for them, and a model's save skips `validate`. Trusted only from the class that
+    also defines `_check` (see `_trusted_types`)."""
+
+    _stored_as_is: ClassVar[frozenset[type] | None] = None
+    """Exact types whose values `serialize` returns unchanged; None: every type (the
+    identity). Trusted only from the class that also defines `serialize`."""
+
+    _fast_valid: frozenset[type] = frozenset()
+    """`_trusted_types()`, kept per instance by `__init__` (empty for an attribute of a
+    subclass that bypasses `Attribute.__init__`: every value is then checked)."""
+
     def __init__(
         self,
         hash_key: bool = False,
@@ -134,6 +156,7 @@ class Attribute(_PathOps, Generic[T]):
         if default is not None and not callable(default) and not isinstance(default, AutoGenerate):
             # A literal default of the wrong type would only fail at the first save.
             self._check(default, f"{type(self).__name__}(default=...)")
+        self._fast_valid = self._trusted_types()
 
     # -- descriptor protocol --
 
@@ -219,7 +242,33 @@ class Attribute(_PathOps, Generic[T]):
                 kind = "key attribute" if (self.hash_key or self.range_key) else "attribute (null=False)"
                 raise ValueError(f"{self._where(model_name)}: is a required {kind} and has no value")
             return
+        # A non-empty value of a type the check accepts whole needs no check, and no label:
+        # the label is formatted only for a value that may fail. (Empty values always go
+        # through `_check`: an empty string or bytes is not a valid key.)
+        if value and type(value) in self._fast_valid:
+            return
         self._check(value, self._where(model_name))
+
+    def _trusted_types(self) -> frozenset[type]:
+        """The exact types `validate` may accept without `_check` (non-empty values only):
+        `_valid_as_is` when the class that declares it also declares `_check` and nothing
+        below `Attribute` redefines `validate`; otherwise none, so a subclass that narrows
+        `_check` (or replaces `validate`) is always asked."""
+        cls = type(self)
+        if _declared_by(cls, "validate") is not Attribute:
+            return frozenset()
+        if _declared_by(cls, "_check") is not _declared_by(cls, "_valid_as_is"):
+            return frozenset()
+        return self._valid_as_is
+
+    def stored_as_is(self) -> frozenset[type] | None:
+        """The exact types whose values `serialize` returns unchanged (None: every type),
+        so a model can store them without the call; none when a subclass redefines
+        `serialize` below the class that vouched for it."""
+        cls = type(self)
+        if _declared_by(cls, "serialize") is not _declared_by(cls, "_stored_as_is"):
+            return frozenset()
+        return self._stored_as_is
 
     def _check(self, value: Any, where: str) -> None:
         """Type/value check of a non-None value; subclasses override."""
@@ -276,6 +325,7 @@ class StringAttribute(Attribute[str]):
     _expected = "a string"
     _key_type = "S"
     _generates = frozenset({AutoGenerate.UUID4, AutoGenerate.ULID, AutoGenerate.KSUID, AutoGenerate.ISO8601})
+    _valid_as_is = frozenset({str})
 
     def _check(self, value: Any, where: str) -> None:
         if not isinstance(value, str):
@@ -296,6 +346,7 @@ class NumberAttribute(Attribute[float]):
     _expected = "a number"
     _key_type = "N"
     _generates = frozenset({AutoGenerate.EPOCH, AutoGenerate.EPOCH_MS})
+    _valid_as_is = frozenset({int})  # a float or Decimal must also be finite
 
     def _check(self, value: Any, where: str) -> None:
         if not _is_number(value):
@@ -310,6 +361,8 @@ class BinaryAttribute(Attribute[bytes]):
     attr_type = "B"
     _expected = "bytes"
     _key_type = "B"
+    _valid_as_is = frozenset({bytes})
+    _stored_as_is = frozenset({bytes})
 
     def _check(self, value: Any, where: str) -> None:
         if not isinstance(value, (bytes, bytearray, memoryview)):
@@ -328,6 +381,7 @@ class BooleanAttribute(Attribute[bool]):
 
     attr_type = "BOOL"
     _expected = "a bool"
+    _valid_as_is = frozenset({bool})
 
     def _check(self, value: Any, where: str) -> None:
         if not isinstance(value, bool):
@@ -342,6 +396,8 @@ class ListAttribute(Attribute[list[Any]]):
 
     attr_type = "L"
     _expected = "a list"
+    _valid_as_is = frozenset({list, tuple})
+    _stored_as_is = frozenset({list})
 
     def _check(self, value: Any, where: str) -> None:
         if not isinstance(value, (list, tuple)):
@@ -480,6 +536,7 @@ class DatetimeAttribute(Attribute[datetime]):
     _expected = "a datetime"
     _key_type = "S"
     _generates = frozenset({AutoGenerate.ISO8601})
+    _valid_as_is = frozenset({datetime})
 
     def generate(self) -> datetime:
         """Now, in UTC, to the second (what AutoGenerate.ISO8601 gives as text)."""
@@ -508,6 +565,7 @@ class EnumAttribute(Attribute[E], Generic[E]):
     """A member of `enum_class`, stored as its value: S for text values, N for numbers."""
 
     converts = True
+    _valid_as_is = frozenset()  # per instance: {enum_class}, set by __init__
 
     def __init__(
         self,
@@ -532,6 +590,7 @@ class EnumAttribute(Attribute[E], Generic[E]):
         self.attr_type = stored  # type: ignore[misc]  # per instance: depends on the enum
         self._key_type = stored  # type: ignore[misc]
         self._expected = f"a {enum_class.__name__} member"  # type: ignore[misc]
+        self._valid_as_is = frozenset({enum_class})  # type: ignore[misc]  # members are of exactly this class
         super().__init__(hash_key, range_key, default, null, name=name)
 
     def _check(self, value: Any, where: str) -> None:
@@ -587,6 +646,7 @@ class TTLAttribute(Attribute[datetime]):
     converts = True
     _expected = "a datetime"
     _key_type = "N"
+    _valid_as_is = frozenset({datetime})
 
     def _check(self, value: Any, where: str) -> None:
         if not isinstance(value, datetime):
@@ -615,6 +675,7 @@ class VersionAttribute(Attribute[int]):
     attr_type = "N"
     _expected = "an int"
     _key_type = "N"
+    _valid_as_is = frozenset({int})
 
     def __init__(self, *, name: str | None = None) -> None:
         super().__init__(name=name)

@@ -47,6 +47,10 @@ class HookType(Enum):
     AFTER_UPDATE = "after_update"
     AFTER_LOAD = "after_load"
 
+    # Members are singletons compared by identity; hashing by identity is a C slot, where
+    # Enum's own `__hash__` is a Python call on every hook look-up of every operation.
+    __hash__ = object.__hash__
+
 
 def _marker(kind: HookType) -> Callable[[F], F]:
     def mark(func: F) -> F:

@@ -90,18 +90,26 @@ class Model(ModelOperations):
     def __init__(self, **kwargs: Any) -> None:
         values = kwargs
         schema = self._schema
-        unknown = values.keys() - schema.attributes.keys()
-        if unknown:
+        if not values.keys() <= schema.attributes.keys():
+            unknown = values.keys() - schema.attributes.keys()
             raise TypeError(
                 f"{schema.name}: no attribute {sorted(unknown)[0]!r} "
                 f"(declared: {', '.join(schema.attributes) or 'none'})"
             )
+        generated = schema.generated
+        model_name = schema.name
         state: dict[str, Any] = {}
-        for name, attr in schema.attributes.items():
-            value = values[name] if name in values else attr.make_default()
+        # `fine`: the exact types of values that need no `validate` call (ModelSchema).
+        for name, attr, fine in schema._checks:
+            if name in values:
+                value = values[name]
+            elif attr.default is not None:
+                value = attr.make_default()
+            else:
+                value = None
             # An AutoGenerate attribute gets its value at the first save.
-            if value is not None or name not in schema.generated:
-                attr.validate(value, schema.name)
+            if type(value) not in fine and (value is not None or name not in generated):
+                attr.validate(value, model_name)
             state[name] = value
         self.__dict__.update(state)
 

@@ -6,11 +6,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pydynox._model.expressions import ExpressionBuilder, compile_projection, parse_path
-from pydynox._model.plan import Plan, hooks_for, schema_of
-from pydynox.hooks import HookType
+from pydynox._model.plan import Plan, config_of, schema_of
 
 if TYPE_CHECKING:
-    from pydynox._model.plan import Hook
     from pydynox._model.schema import ModelSchema
     from pydynox.model import Model
     from pydynox.pydynox_core import DynamoDBClient
@@ -18,6 +16,7 @@ if TYPE_CHECKING:
 __all__ = [
     "field_paths",
     "load_item",
+    "loader_of",
     "projection_of",
     "read_plan",
 ]
@@ -34,30 +33,29 @@ def _identity(raw: dict[str, Any]) -> dict[str, Any]:
     return raw
 
 
-def _with_hooks(load: Callable[[dict[str, Any]], Any], hooks: tuple[Hook, ...]) -> Callable[[dict[str, Any]], Any]:
-    def load_with_hooks(raw: dict[str, Any]) -> Any:
-        obj = load(raw)
-        for hook in hooks:
-            hook(obj)
-        return obj
-
-    return load_with_hooks
+def loader_of(model: type[Model], schema: ModelSchema, as_dict: Any) -> Callable[[dict[str, Any]], Any]:
+    """What turns one stored item into what a read yields: the stored dict itself
+    (as_dict), the model's loader, or its loader followed by the after_load hooks (both
+    built once per model, in `ModelSchema._finish`). TypeError for an as_dict that is not
+    a bool."""
+    if as_dict is False:
+        hooked = schema.load_hooked
+        if hooked is schema.load or config_of(model).skip_hooks:
+            return schema.load
+        return hooked
+    if as_dict is True:
+        return _identity
+    raise TypeError(f"{model.__name__}: as_dict must be True or False, got {as_dict!r}")
 
 
 def read_plan(model: type[Model], client: DynamoDBClient, args: dict[str, Any], as_dict: bool, metric: str) -> Plan:
-    """The plan of a read, with its per-item loader chosen once: the stored dict itself
-    (as_dict), the model's loader, or the loader followed by after_load hooks."""
-    if as_dict is not False and as_dict is not True:
-        raise TypeError(f"{model.__name__}: as_dict must be True or False, got {as_dict!r}")
-    schema = schema_of(model)
-    load: Callable[[dict[str, Any]], Any] = schema.load
-    if as_dict:
-        load = _identity
-    else:
-        hooks = hooks_for(schema, HookType.AFTER_LOAD, None, model)
-        if hooks:
-            load = _with_hooks(load, hooks)
-    return Plan(client, args, model, as_dict=as_dict, metric=metric, load=load)
+    """The plan of a read, with its per-item loader chosen once (see `loader_of`)."""
+    load = loader_of(model, schema_of(model), as_dict)
+    plan = Plan(client, args, model)
+    plan.as_dict = as_dict
+    plan.metric = metric
+    plan.load = load
+    return plan
 
 
 def field_paths(schema: ModelSchema, fields: Any) -> list[tuple[str | int, ...]]:

@@ -117,19 +117,35 @@ class ModelMetricsStore:
     # --- single calls ---------------------------------------------------------------------
 
     def record(self, metrics: OperationMetrics | None, kind: str) -> None:
+        # Runs after every single call of the model: each capacity is read once from the
+        # metrics object, added only when reported (adding 0.0 would change nothing), and
+        # the kind's counter is bumped by name without a table look-up.
         if metrics is None:
             return
         if self._followed:
             self.settle()  # pages fetched before this call come first
         self.last = metrics
         totals = self.totals
-        totals.total_rcu += metrics.consumed_rcu or 0.0
-        totals.total_wcu += metrics.consumed_wcu or 0.0
+        rcu = metrics.consumed_rcu
+        if rcu:
+            totals.total_rcu += rcu
+        wcu = metrics.consumed_wcu
+        if wcu:
+            totals.total_wcu += wcu
         totals.total_duration_ms += metrics.duration_ms
         totals.operation_count += 1
-        counter = _COUNTERS.get(kind)
-        if counter is not None:
-            setattr(totals, counter, getattr(totals, counter) + 1)
+        if kind == "get":
+            totals.get_count += 1
+        elif kind == "put":
+            totals.put_count += 1
+        elif kind == "update":
+            totals.update_count += 1
+        elif kind == "delete":
+            totals.delete_count += 1
+        elif kind == "query":
+            totals.query_count += 1
+        elif kind == "scan":
+            totals.scan_count += 1
 
     def reset(self) -> None:
         self.settle()  # pages fetched so far belong to before the reset

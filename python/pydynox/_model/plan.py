@@ -7,7 +7,6 @@ parameters and build expression text.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pydynox._model.expressions import compile_condition
@@ -45,12 +44,17 @@ __all__ = [
 Hook = Callable[[Any], Any]
 
 
-@dataclass(slots=True, eq=False)
+def _as_stored(raw: dict[str, Any]) -> dict[str, Any]:
+    return raw
+
+
 class Plan:
     """One planned model operation: what to send, and what finishing needs.
 
     The shells read `client`, `args` and `skip`; everything else is for `finish_*`,
-    `load_item`, `resume_key` and `encode_cursor`.
+    `load_item`, `resume_key` and `encode_cursor`. Every field but the first three has its
+    default on the class, so a plan stores only what its operation sets: building one is
+    three attribute stores, not fifteen (it is built on every call of every operation).
     """
 
     client: DynamoDBClient
@@ -80,26 +84,51 @@ class Plan:
     """What a cursor of this read is bound to."""
     metric: str = ""
     """Which model counter the call bumps (get, put, delete, update, query, scan)."""
-    collected: list[Any] = field(default_factory=list)
+    collected: list[Any] | None = None
     """What the pages before the last yielded, for an operation whose shell repeats the
-    call page by page (`repeat:` in spec/model.yaml)."""
-    load: Callable[[dict[str, Any]], Any] = field(default=lambda raw: raw)
+    call page by page (`repeat:` in spec/model.yaml); None until the first such page."""
+    load: Callable[[dict[str, Any]], Any]
     """Turns one stored item into what a read yields (model with after_load hooks, or the
     dict itself with as_dict)."""
+
+    # Slots for what every plan sets (`load` is read once per item of a query); the rest
+    # go to the instance dict only when set, else read the class defaults above.
+    __slots__ = ("client", "args", "model", "load", "__dict__")
+
+    def __init__(self, client: DynamoDBClient, args: dict[str, Any], model: type[Model], **fields: Any) -> None:
+        self.client = client
+        self.args = args
+        self.model = model
+        self.load = _as_stored
+        for name, value in fields.items():
+            if name not in _PLAN_FIELDS:
+                raise TypeError(f"Plan: no field {name!r}")
+            setattr(self, name, value)
+
+    def __repr__(self) -> str:
+        return f"Plan({self.model.__name__}, {sorted(self.__dict__)})"  # the fields set besides the slots
+
+
+_PLAN_FIELDS = frozenset(
+    ("skip", "instance", "after_hooks", "as_dict", "changes", "fields", "key_names", "start_key", "scope", "metric", "collected", "load")
+)
 
 
 # --- shared steps -------------------------------------------------------------------------
 
 
 def schema_of(model: type[Model]) -> ModelSchema:
-    schema = getattr(model, "_schema", None)
-    if schema is None:
-        raise TypeError(f"{model.__name__}: declare a subclass of Model to use operations")
-    return schema  # type: ignore[no-any-return]
+    try:
+        return model._schema
+    except AttributeError:
+        raise TypeError(f"{model.__name__}: declare a subclass of Model to use operations") from None
 
 
 def config_of(model: type[Model]) -> ModelConfig:
-    config: ModelConfig | None = getattr(model, "model_config", None)
+    try:
+        config: ModelConfig | None = model.model_config
+    except AttributeError:
+        config = None
     if config is None:
         raise ValueError(f"{model.__name__}: no model_config; set model_config = ModelConfig(table=...)")
     return config
@@ -120,7 +149,10 @@ def table_of(model: type[Model]) -> str:
 
 
 def hooks_for(schema: ModelSchema, kind: HookType, skip_hooks: bool | None, model: type[Model]) -> tuple[Hook, ...]:
-    functions = schema.hooks.get(kind, ())
+    hooks = schema.hooks
+    if not hooks:  # most models declare none
+        return ()
+    functions = hooks.get(kind, ())
     if not functions:
         return ()
     skip = config_of(model).skip_hooks if skip_hooks is None else skip_hooks
@@ -147,14 +179,17 @@ def require_keys(schema: ModelSchema) -> None:
 
 def instance_key(schema: ModelSchema, state: dict[str, Any]) -> dict[str, Any]:
     """The stored key of an instance; ValueError naming the key attribute when it is missing."""
-    require_keys(schema)
+    if not schema.key_specs:
+        require_keys(schema)
     key = {}
-    for name in (schema.hash_key, schema.range_key):
-        if name is None:
-            continue
+    for name, stored, attr, exact in schema.key_specs:
         value = state.get(name)
-        schema.attributes[name].validate(value, schema.name)
-        key[schema.stored_names[name]] = schema.attributes[name].serialize(value)
+        # A non-empty str/int/bytes of an S/N/B key is valid and stored as it is.
+        if exact is not None and type(value) is exact and value:
+            key[stored] = value
+        else:
+            attr.validate(value, schema.name)
+            key[stored] = attr.serialize(value)
     return key
 
 

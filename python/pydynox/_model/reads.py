@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pydynox._model.expressions import ExpressionBuilder
-from pydynox._model.loading import field_paths, load_item, read_plan
+from pydynox._model.loading import field_paths, load_item, loader_of, read_plan
 from pydynox._model.plan import (
     Plan,
     check_count,
@@ -61,15 +61,18 @@ def plan_get(
         consistent_read = config.consistent_read
     elif consistent_read is not True and consistent_read is not False:
         raise TypeError(f"{schema.name}: consistent_read must be True, False or None, got {consistent_read!r}")
-    args: dict[str, Any] = {"table": config.table, "key": key, "consistent_read": consistent_read}
-    plan = read_plan(model, client, args, as_dict, "get")
+    plan = Plan(client, {"table": config.table, "key": key, "consistent_read": consistent_read}, model)
+    plan.load = loader_of(model, schema, as_dict)
+    if as_dict:
+        plan.as_dict = True
+    plan.metric = "get"
     if fields is not None:
         paths = field_paths(schema, fields)
         # The client's get_item projects whole top-level attributes; nested paths are
         # trimmed from what comes back (finish_get), so the result holds only what was asked.
         tops = list(dict.fromkeys(str(path[0]) for path in paths))
         tops.extend(name for name in schema.table_key_names() if name not in tops)
-        args["projection"] = tops
+        plan.args["projection"] = tops
         if any(len(path) > 1 for path in paths):
             plan.fields = tuple(paths)
     return plan
@@ -110,12 +113,12 @@ def trim_item(raw: dict[str, Any], paths: tuple[tuple[str | int, ...], ...], kee
 def finish_get(plan: Plan, answer: dict[str, Any] | None) -> Any:
     # get_item returns no metrics of its own; the client's last metrics are this call's
     # unless another call on the same client finished in between.
-    record(plan, plan.client.get_last_metrics())
+    plan.model._metrics.record(plan.client.get_last_metrics(), "get")
     if answer is None:
         return None
     if plan.fields is not None:
         answer = trim_item(answer, plan.fields, schema_of(plan.model).table_key_names())
-    return load_item(plan, answer)
+    return plan.load(answer)
 
 
 # --- count, parallel scan ------------------------------------------------------------------
@@ -220,6 +223,8 @@ def more_execute_statement(plan: Plan, answer: Any) -> bool:
     if token is None:
         return False
     record(plan, answer.metrics)
+    if plan.collected is None:
+        plan.collected = []
     plan.collected.extend(load_item(plan, raw) for raw in answer)
     plan.args["next_token"] = token
     return True
@@ -227,6 +232,6 @@ def more_execute_statement(plan: Plan, answer: Any) -> bool:
 
 def finish_execute_statement(plan: Plan, answer: Any) -> list[Any]:
     record(plan, getattr(answer, "metrics", None))
-    items = plan.collected
+    items = [] if plan.collected is None else plan.collected
     items.extend(load_item(plan, raw) for raw in answer)
     return items

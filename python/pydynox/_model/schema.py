@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pydynox.attributes import Attribute, TTLAttribute, VersionAttribute
+from pydynox.attributes import Attribute, TTLAttribute, VersionAttribute, _declared_by
+from pydynox.conditions import Path
 from pydynox.hooks import HOOK_MARK, HookType
 
 if TYPE_CHECKING:
@@ -40,7 +41,12 @@ class ModelSchema:
         "_renamed",
         "_converters",
         "load",
+        "load_hooked",
         "key_specs",
+        "_checks",
+        "_dumps",
+        "_saves",
+        "_paths",
     )
 
     def __init__(self, model: type) -> None:
@@ -66,9 +72,20 @@ class ModelSchema:
         self.key_specs: tuple[tuple[str, str, Attribute[Any], type | None], ...] = ()
         """(Python name, stored name, attribute, exact type that needs no check) per table
         key attribute; the last is None when every value goes through `validate`."""
+        self._checks: tuple[tuple[str, Attribute[Any], frozenset[type]], ...] = ()
+        """(Python name, attribute, exact types of values that need no `validate` call) per
+        attribute, in declaration order (see `checked_item`; `Model.__init__` reads it too)."""
+        self._dumps: tuple[tuple[str, str, Callable[[Any], Any], frozenset[type] | None], ...] = ()
+        """(Python name, stored name, serialize, exact types stored as they are, None: all)
+        per attribute, in declaration order (see `dump`)."""
         self.load: Callable[[dict[str, Any]], Any] = self._make_loader()
         """A model instance from a stored item, without calling `__init__` (the load path).
         Attributes the model does not declare are dropped; missing ones are None."""
+        self._saves: tuple[tuple[str, Attribute[Any], frozenset[type], str, Callable[[Any], Any], frozenset[type] | None], ...] = ()
+        """`_checks` and `_dumps` row by row (see `checked_item`)."""
+        self._paths: dict[str, Path] = {}
+        self.load_hooked: Callable[[dict[str, Any]], Any] = self.load
+        """`load` followed by the after_load hooks (`load` itself when there are none)."""
 
     # --- keys ----------------------------------------------------------------------------
 
@@ -84,6 +101,10 @@ class ModelSchema:
     def stored_name_of(self, python_name: str) -> str:
         return self.stored_names[python_name]
 
+    def whole_path(self, python_name: str) -> Path:
+        """The path of a whole attribute (its stored name), built once per attribute."""
+        return self._paths[python_name]
+
     # --- values --------------------------------------------------------------------------
 
     def default_for(self, name: str) -> Any:
@@ -93,14 +114,41 @@ class ModelSchema:
         """Raises TypeError/ValueError naming `Model.attribute` when `value` cannot be stored."""
         self.attributes[name].validate(value, self.name)
 
+    def checked_item(self, state: dict[str, Any]) -> dict[str, Any]:
+        """The stored item of `state` after `validate` of every attribute's value, in one
+        pass over the attributes: every check in declaration order (so the first bad value
+        is the one reported), then the `serialize` calls in declaration order, as checking
+        everything and then `dump` would; values of a type the attribute accepts whole
+        (and None where allowed) cost no `validate` call."""
+        item: dict[str, Any] = {}
+        converted: list[tuple[str, Callable[[Any], Any], Any]] = []
+        get = state.get
+        model_name = self.name
+        for name, attr, fine, stored, serialize, as_is in self._saves:
+            value = get(name)
+            if type(value) not in fine:
+                attr.validate(value, model_name)
+            if value is not None:
+                item[stored] = value
+                if as_is is not None and type(value) not in as_is:
+                    converted.append((stored, serialize, value))
+        # Conversions run once every value is checked, as checking everything and then
+        # dumping would; the placeholder stored above keeps each key at its position.
+        for stored, serialize, value in converted:
+            item[stored] = serialize(value)
+        return item
+
     def dump(self, state: dict[str, Any]) -> dict[str, Any]:
         """Instance state -> stored item (None values left out)."""
         item: dict[str, Any] = {}
-        stored_names = self.stored_names
-        for name, attr in self.attributes.items():
-            value = state.get(name)
+        get = state.get
+        for name, stored, serialize, as_is in self._dumps:
+            value = get(name)
             if value is not None:
-                item[stored_names[name]] = attr.serialize(value)
+                if as_is is None or type(value) in as_is:
+                    item[stored] = value
+                else:
+                    item[stored] = serialize(value)
         return item
 
     def _make_loader(self) -> Callable[[dict[str, Any]], Any]:
@@ -172,15 +220,60 @@ class ModelSchema:
             (name, attr.deserialize) for name, attr in self.attributes.items() if attr.converts
         )
         self.load = self._make_loader()
+        self.load_hooked = self.load
+        after_load = self.hooks.get(HookType.AFTER_LOAD, ())
+        if after_load:
+            self.load_hooked = _with_hooks(self.load, after_load)
+        self._paths = {name: Path((self.stored_names[name],), attr) for name, attr in self.attributes.items()}
+        self._checks = tuple((name, attr, _needs_no_check(attr)) for name, attr in self.attributes.items())
+        self._dumps = tuple(
+            (name, self.stored_names[name], attr.serialize, attr.stored_as_is())
+            for name, attr in self.attributes.items()
+        )
+        self._saves = tuple(check + dump[1:] for check, dump in zip(self._checks, self._dumps))
         # A str for an S key, an int for an N key, bytes for a B key: valid as they are, and
         # stored as they are, so the hot key path skips the generic check for them.
+        # (Only when the attribute's own check and serialize vouch for that type: a
+        # subclass that narrows `_check` or changes `serialize` sees every key value.)
         fast = {"S": str, "N": int, "B": bytes}
-        self.key_specs = tuple(
-            (name, self.stored_names[name], self.attributes[name],
-             None if self.attributes[name].converts else fast.get(self.attributes[name].key_type or ""))
-            for name in (self.hash_key, self.range_key)
-            if name is not None
-        )
+        specs = []
+        for name in (self.hash_key, self.range_key):
+            if name is None:
+                continue
+            attr = self.attributes[name]
+            exact = None if attr.converts else fast.get(attr.key_type or "")
+            as_is = attr.stored_as_is()
+            if exact is not None and (exact not in attr._fast_valid or (as_is is not None and exact not in as_is)):
+                exact = None
+            specs.append((name, self.stored_names[name], attr, exact))
+        self.key_specs = tuple(specs)
+
+
+def _with_hooks(load: Callable[[dict[str, Any]], Any], hooks: tuple[Callable[[Any], Any], ...]) -> Callable[[dict[str, Any]], Any]:
+    def load_with_hooks(item: dict[str, Any]) -> Any:
+        obj = load(item)
+        for hook in hooks:
+            hook(obj)
+        return obj
+
+    return load_with_hooks
+
+
+def _needs_no_check(attr: Attribute[Any]) -> frozenset[type]:
+    """The exact types of values `attr.validate` would accept without looking further, as
+    the attribute is declared when its class is created (as the keys are): the types its
+    check accepts whole, but not str/bytes for a key (an empty one is refused), plus None
+    when the value may be missing. Nothing for an attribute whose class redefines
+    `validate` or `required`: all its values go through them."""
+    cls = type(attr)
+    if _declared_by(cls, "validate") is not Attribute or _declared_by(cls, "required") is not Attribute:
+        return frozenset()
+    fine = set(attr._fast_valid)
+    if attr.hash_key or attr.range_key:
+        fine -= {str, bytes}
+    if not attr.required:
+        fine.add(type(None))
+    return frozenset(fine)
 
 
 def build_schema(model: type, reserved: frozenset[str] = frozenset()) -> ModelSchema:

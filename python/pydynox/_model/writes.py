@@ -25,7 +25,7 @@ from pydynox._model.plan import (
     version_condition,
 )
 from pydynox.atomic import AtomicOp, AtomicSet
-from pydynox.conditions import Condition, Path
+from pydynox.conditions import Condition
 from pydynox.exceptions import ItemTooLargeException
 from pydynox.hooks import HookType
 from pydynox.size import item_size
@@ -55,42 +55,46 @@ __all__ = [
 def plan_save(instance: Any, condition: Condition | None = None, skip_hooks: bool | None = None) -> Plan:
     model = type(instance)
     schema = schema_of(model)
-    client = client_of(model)
-    run_hooks(hooks_for(schema, HookType.BEFORE_SAVE, skip_hooks, model), instance)
+    config = config_of(model)
+    client = config.client or client_of(model)
+    if schema.hooks:
+        run_hooks(hooks_for(schema, HookType.BEFORE_SAVE, skip_hooks, model), instance)
 
-    state = dict(instance.__dict__)
+    state = instance.__dict__
     changes: dict[str, Any] = {}
-    for name, attr in schema.generated.items():
-        if state.get(name) is None:
-            changes[name] = state[name] = attr.generate()
-    builder = ExpressionBuilder()
+    builder = None
     version_text = None
-    if schema.version is not None:
-        current = state.get(schema.version)
-        version_text = version_condition(schema, current, builder)
-        changes[schema.version] = state[schema.version] = 1 if current is None else current + 1
-    for name, attr in schema.attributes.items():
-        attr.validate(state.get(name), schema.name)
-    item = schema.dump(state)
+    if schema.generated or schema.version is not None:
+        # Generated values and the new version reach the instance only once DynamoDB has
+        # accepted the write (finish_save): the item is built from a copy.
+        state = dict(state)
+        for name, attr in schema.generated.items():
+            if state.get(name) is None:
+                changes[name] = state[name] = attr.generate()
+        if schema.version is not None:
+            builder = ExpressionBuilder()
+            current = state.get(schema.version)
+            version_text = version_condition(schema, current, builder)
+            changes[schema.version] = state[schema.version] = 1 if current is None else current + 1
+    item = schema.checked_item(state)
 
-    max_size = config_of(model).max_size
+    max_size = config.max_size
     if max_size is not None:
         size = item_size(item).bytes
         if size > max_size:
             key = {name: item.get(name) for name in schema.table_key_names()}
             raise ItemTooLargeException(size, max_size, key, model.__name__)
 
-    args: dict[str, Any] = {"table": table_of(model), "item": item}
-    _add_condition(args, builder, condition, version_text, model)
-    return Plan(
-        client=client,
-        args=args,
-        model=model,
-        instance=instance,
-        changes=changes,
-        after_hooks=hooks_for(schema, HookType.AFTER_SAVE, skip_hooks, model),
-        metric="put",
-    )
+    args: dict[str, Any] = {"table": config.table, "item": item}
+    if condition is not None or version_text is not None:
+        _add_condition(args, builder or ExpressionBuilder(), condition, version_text, model)
+    plan = Plan(client, args, model)
+    plan.instance = instance
+    plan.changes = changes
+    if schema.hooks:
+        plan.after_hooks = hooks_for(schema, HookType.AFTER_SAVE, skip_hooks, model)
+    plan.metric = "put"
+    return plan
 
 
 def _apply_written(plan: Plan, answer: OperationMetrics | None) -> None:
@@ -100,8 +104,9 @@ def _apply_written(plan: Plan, answer: OperationMetrics | None) -> None:
     assert instance is not None
     if plan.changes:
         instance.__dict__.update(plan.changes)
-    record(plan, answer)
-    run_hooks(plan.after_hooks, instance)
+    plan.model._metrics.record(answer, plan.metric)
+    for hook in plan.after_hooks:
+        hook(instance)
 
 
 def finish_save(plan: Plan, answer: OperationMetrics | None) -> None:
@@ -124,24 +129,26 @@ def _add_condition(
 def plan_delete(instance: Any, condition: Condition | None = None, skip_hooks: bool | None = None) -> Plan:
     model = type(instance)
     schema = schema_of(model)
-    client = client_of(model)
-    run_hooks(hooks_for(schema, HookType.BEFORE_DELETE, skip_hooks, model), instance)
+    config = config_of(model)
+    client = config.client or client_of(model)
+    if schema.hooks:
+        run_hooks(hooks_for(schema, HookType.BEFORE_DELETE, skip_hooks, model), instance)
     state = instance.__dict__
-    args: dict[str, Any] = {"table": table_of(model), "key": instance_key(schema, state)}
-    builder = ExpressionBuilder()
+    args: dict[str, Any] = {"table": config.table, "key": instance_key(schema, state)}
     version_text = None
+    builder = None
     if schema.version is not None and state.get(schema.version) is not None:
         # Deleting an item someone changed since we read it is a lost update too.
+        builder = ExpressionBuilder()
         version_text = version_condition(schema, state[schema.version], builder)
-    _add_condition(args, builder, condition, version_text, model)
-    return Plan(
-        client=client,
-        args=args,
-        model=model,
-        instance=instance,
-        after_hooks=hooks_for(schema, HookType.AFTER_DELETE, skip_hooks, model),
-        metric="delete",
-    )
+    if condition is not None or version_text is not None:
+        _add_condition(args, builder or ExpressionBuilder(), condition, version_text, model)
+    plan = Plan(client, args, model)
+    plan.instance = instance
+    if schema.hooks:
+        plan.after_hooks = hooks_for(schema, HookType.AFTER_DELETE, skip_hooks, model)
+    plan.metric = "delete"
+    return plan
 
 
 def finish_delete(plan: Plan, answer: OperationMetrics | None) -> None:
@@ -157,8 +164,9 @@ def _set_actions(schema: ModelSchema, values: dict[str, Any], operation: str) ->
     """SET actions for `values` (Python name -> value); the checked values by Python name."""
     actions: list[AtomicOp] = []
     checked: dict[str, Any] = {}
+    attributes = schema.attributes
     for name, value in values.items():
-        attr = schema.attributes.get(name)
+        attr = attributes.get(name)
         if attr is None:
             raise TypeError(f"{schema.name}.{operation}: no attribute {name!r}")
         if name in (schema.hash_key, schema.range_key):
@@ -167,7 +175,7 @@ def _set_actions(schema: ModelSchema, values: dict[str, Any], operation: str) ->
             raise ValueError(f"{schema.name}.{operation}: {name!r} is the version attribute; the model manages it")
         attr.validate(value, schema.name)
         checked[name] = value
-        path = Path((schema.stored_names[name],), attr)
+        path = schema.whole_path(name)
         if value is None:
             actions.append(path.remove())
         else:
@@ -202,12 +210,15 @@ def plan_update(
 ) -> Plan:
     model = type(instance)
     schema = schema_of(model)
-    client = client_of(model)
-    run_hooks(hooks_for(schema, HookType.BEFORE_UPDATE, skip_hooks, model), instance)
+    config = config_of(model)
+    client = config.client or client_of(model)
+    if schema.hooks:
+        run_hooks(hooks_for(schema, HookType.BEFORE_UPDATE, skip_hooks, model), instance)
     state = instance.__dict__
     key = instance_key(schema, state)
     actions, changes = _set_actions(schema, kwargs, "update")
-    actions.extend(_atomic_actions(schema, atomic))
+    if atomic is not None:
+        actions.extend(_atomic_actions(schema, atomic))
     if not actions:
         raise ValueError(f"{schema.name}.update: nothing to update; pass attribute=value or atomic=[...]")
     builder = ExpressionBuilder()
@@ -216,11 +227,10 @@ def plan_update(
         current = state.get(schema.version)
         version_text = version_condition(schema, current, builder)
         new_version = 1 if current is None else current + 1
-        version_attr = schema.attributes[schema.version]
-        actions.append(AtomicSet(Path((schema.stored_names[schema.version],), version_attr), new_version))
+        actions.append(AtomicSet(schema.whole_path(schema.version), new_version))
         changes[schema.version] = new_version
     args: dict[str, Any] = {
-        "table": table_of(model),
+        "table": config.table,
         "key": key,
         "update_expression": compile_update(actions, builder),
         # The whole item as stored after the update (not UPDATED_NEW: for a nested path
@@ -228,15 +238,13 @@ def plan_update(
         "return_values": "ALL_NEW",
     }
     _add_condition(args, builder, condition, version_text, model)
-    return Plan(
-        client=client,
-        args=args,
-        model=model,
-        instance=instance,
-        changes=changes,
-        after_hooks=hooks_for(schema, HookType.AFTER_UPDATE, skip_hooks, model),
-        metric="update",
-    )
+    plan = Plan(client, args, model)
+    plan.instance = instance
+    plan.changes = changes
+    if schema.hooks:
+        plan.after_hooks = hooks_for(schema, HookType.AFTER_UPDATE, skip_hooks, model)
+    plan.metric = "update"
+    return plan
 
 
 def finish_update(plan: Plan, answer: OperationMetrics | None) -> None:
@@ -260,8 +268,7 @@ def plan_update_by_key(model: Any, condition: Condition | None = None, **kwargs:
     if schema.version is not None:
         # No instance, so no version to check; bumping it still makes every instance read
         # before this write stale, so their saves fail instead of undoing it.
-        version_path = Path((schema.stored_names[schema.version],), schema.attributes[schema.version])
-        actions.append(version_path.add(1))
+        actions.append(schema.whole_path(schema.version).add(1))
     builder = ExpressionBuilder()
     args: dict[str, Any] = {"table": table_of(model), "key": key, "update_expression": compile_update(actions, builder)}
     condition_text = user_condition(condition, builder, "condition", model)
