@@ -52,7 +52,7 @@ impl HttpClient for Canned {
     }
 }
 
-fn sdk(responses: Vec<(u16, Bytes)>) -> aws_sdk_dynamodb::Client {
+pub(crate) fn sdk(responses: Vec<(u16, Bytes)>) -> aws_sdk_dynamodb::Client {
     let conf = aws_sdk_dynamodb::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
@@ -65,7 +65,7 @@ fn sdk(responses: Vec<(u16, Bytes)>) -> aws_sdk_dynamodb::Client {
     aws_sdk_dynamodb::Client::from_conf(conf)
 }
 
-fn rt() -> tokio::runtime::Runtime {
+pub(crate) fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
 }
 
@@ -341,7 +341,7 @@ fn blob() -> impl Strategy<Value = aws_smithy_types::Blob> {
     proptest::collection::vec(any::<u8>(), 0..24).prop_map(aws_smithy_types::Blob::new)
 }
 
-fn attribute() -> impl Strategy<Value = AttributeValue> {
+pub(crate) fn attribute() -> impl Strategy<Value = AttributeValue> {
     let leaf = prop_oneof![
         text().prop_map(AttributeValue::S),
         number_text().prop_map(AttributeValue::N),
@@ -360,7 +360,7 @@ fn attribute() -> impl Strategy<Value = AttributeValue> {
     })
 }
 
-fn item() -> impl Strategy<Value = HashMap<String, AttributeValue>> {
+pub(crate) fn item() -> impl Strategy<Value = HashMap<String, AttributeValue>> {
     proptest::collection::hash_map(text(), attribute(), 0..8)
 }
 
