@@ -157,7 +157,7 @@ fn page(items: &[HashMap<String, AttributeValue>]) -> Bytes {
 
 // ---- fixed cases ----------------------------------------------------------------------
 
-fn with_python<R>(f: impl FnOnce(Python<'_>) -> R) -> R {
+pub(crate) fn with_python<R>(f: impl FnOnce(Python<'_>) -> R) -> R {
     Python::initialize();
     Python::attach(f)
 }
@@ -396,6 +396,13 @@ proptest! {
 
 // ---- the prototype's measurement (ADR 6) ----------------------------------------------
 
+/// The benchmark harness's data module (benchmarks/items.py), the items every measurement uses.
+pub(crate) fn benchmark_items(py: Python<'_>) -> Bound<'_, pyo3::types::PyModule> {
+    let sys_path = py.import("sys").unwrap().getattr("path").unwrap();
+    sys_path.call_method1("insert", (0, concat!(env!("CARGO_MANIFEST_DIR"), "/benchmarks"))).unwrap();
+    py.import("items").unwrap()
+}
+
 /// `cargo test --release -p pydynox --lib read::tests::measure -- --ignored --nocapture`:
 /// a 1,000-item page of the benchmark's ~1 KB items (benchmarks/items.py) through today's
 /// path and the direct one, both through the SDK's whole pipeline with a canned HTTP client
@@ -405,9 +412,7 @@ proptest! {
 fn measure() {
     use std::time::Instant;
     with_python(|py| {
-        let sys_path = py.import("sys").unwrap().getattr("path").unwrap();
-        sys_path.call_method1("insert", (0, concat!(env!("CARGO_MANIFEST_DIR"), "/benchmarks"))).unwrap();
-        let items = py.import("items").unwrap();
+        let items = benchmark_items(py);
         let wire: String = items.call_method1("wire_page_json", (1000,)).unwrap().extract().unwrap();
         let plain: String = items.call_method1("plain_page_json", (1000,)).unwrap().extract().unwrap();
         let loads = py.import("json").unwrap().getattr("loads").unwrap();

@@ -19,6 +19,7 @@ use super::base64::encode_into;
 use super::json::write_string;
 use super::{attribute_map_json, attribute_value_json, item_json, value_json};
 use crate::convert::{dict_to_item, py_to_attr, Item};
+use crate::read::tests::{benchmark_items, with_python};
 
 fn json_string(s: &str) -> String {
     let mut out = Vec::new();
@@ -162,11 +163,6 @@ fn an_unknown_attribute_type_is_an_error_and_writes_nothing() {
 }
 
 // ---- the Python walk's two sinks --------------------------------------------------------
-
-fn with_python<R>(f: impl FnOnce(Python<'_>) -> R) -> R {
-    Python::initialize();
-    Python::attach(f)
-}
 
 /// Values of every kind the walk knows, and values it refuses.
 const VALUES: &std::ffi::CStr = cr#"
@@ -314,9 +310,7 @@ fn both_sinks_refuse_the_same_values_with_the_same_errors() {
 fn measure() {
     use std::time::Instant;
     with_python(|py| {
-        let sys_path = py.import("sys").unwrap().getattr("path").unwrap();
-        sys_path.call_method1("insert", (0, concat!(env!("CARGO_MANIFEST_DIR"), "/benchmarks"))).unwrap();
-        let item = py.import("items").unwrap().call_method1("query_item", (7,)).unwrap();
+        let item = benchmark_items(py).call_method1("query_item", (7,)).unwrap();
         let item = item.cast_into::<PyDict>().unwrap();
         let key = py.eval(cr#"{"pk": "customer#000123", "sk": 1716000000123, "tenant": "acme-eu"}"#, None, None).unwrap();
         let key = key.cast_into::<PyDict>().unwrap();
