@@ -22,13 +22,16 @@
 //! `TypeError: item['address']['tags'][2]: cannot store a value of type 'object' ...`; the path
 //! text is only built when an error happens (see `path.rs`).
 //!
-//! Layout: `to_wire.rs` (Python -> DynamoDB), `from_wire.rs` (DynamoDB -> Python),
-//! `number.rs` (number text, pure Rust), `path.rs` (lazy error paths).
+//! Layout: `to_wire.rs` (Python -> DynamoDB: the one walk that validates, emitting into a
+//! `sink.rs` `Sink`: the `AttributeValue` builder here, request JSON in `crate::write`),
+//! `from_wire.rs` (DynamoDB -> Python), `number.rs` (number text, pure Rust), `path.rs` (lazy
+//! error paths).
 
 mod entries;
 mod from_wire;
 pub(crate) mod number;
 mod path;
+mod sink;
 mod to_wire;
 
 use pyo3::prelude::*;
@@ -40,6 +43,7 @@ pub use aws_sdk_dynamodb::types::AttributeValue;
 use path::Path;
 
 pub(crate) use entries::entries;
+pub(crate) use sink::{SetKind, Sink};
 
 /// A DynamoDB item (or key): attribute name -> value.
 pub type Item = std::collections::HashMap<String, AttributeValue>;
@@ -60,13 +64,23 @@ const MAX_DEPTH: usize = 32;
 /// Python dict -> item. `what` names the parameter for error messages, e.g. "item" or "key",
 /// so an error reads like: `TypeError: item['address']['tags'][2]: cannot store a value of type 'object' ...`
 pub fn dict_to_item(dict: &Bound<'_, PyDict>, what: &str) -> PyResult<Item> {
-    to_wire::dict_entries(dict, &Path::Root(what), 1)
+    encode_item(dict, what, &mut sink::AttributeValues)
 }
 
 /// One Python value -> attribute value (for expression_attribute_values entries, PartiQL parameters...).
 /// `what` is the full path prefix for errors, e.g. "expression_attribute_values[':v']".
 pub fn py_to_attr(value: &Bound<'_, PyAny>, what: &str) -> PyResult<AttributeValue> {
-    to_wire::to_attr(value, &Path::Root(what), 1)
+    encode_value(value, what, &mut sink::AttributeValues)
+}
+
+/// [`dict_to_item`]'s walk (every check and error) emitting into any `sink`.
+pub(crate) fn encode_item<S: Sink>(dict: &Bound<'_, PyDict>, what: &str, sink: &mut S) -> PyResult<S::Item> {
+    to_wire::item(dict, &Path::Root(what), sink)
+}
+
+/// [`py_to_attr`]'s walk emitting into any `sink`.
+pub(crate) fn encode_value<S: Sink>(value: &Bound<'_, PyAny>, what: &str, sink: &mut S) -> PyResult<S::Value> {
+    to_wire::value_at(value, &Path::Root(what), 1, sink)
 }
 
 /// Attribute value -> Python object.

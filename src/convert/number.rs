@@ -12,17 +12,45 @@ use std::fmt::Write as _;
 /// value `sys.set_int_max_str_digits` accepts, so `int(str)` can never trip that limit.
 pub(crate) const MAX_INT_DIGITS: usize = 640;
 
-/// `i64` -> decimal text, allocated at its exact length (the allocation becomes the `N` string).
-/// Hand-rolled because this runs for every int attribute and `write!` goes through the
-/// formatting machinery and may grow the buffer.
+/// The text of an `i64` or `f64`, kept on the stack: the encoders copy it where it goes (an
+/// `N` string, or request JSON), so formatting it allocates nothing.
+pub(crate) struct ShortNumber {
+    // The longest text either formatter writes is 24 bytes ("-2.2250738585072014e-308").
+    buf: [u8; 32],
+    len: usize,
+}
+
+impl ShortNumber {
+    fn new() -> Self {
+        ShortNumber { buf: [0; 32], len: 0 }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        // Only ASCII digits, '-', '.', 'e' are ever written, so this cannot fail.
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Write for ShortNumber {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let slot = self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        slot.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// `i64` -> decimal text. Hand-rolled because this runs for every int attribute and `write!`
+/// goes through the formatting machinery.
 #[inline]
-pub(crate) fn format_i64(n: i64) -> String {
-    let mut buf = [0u8; 20]; // i64::MIN is 19 digits plus the sign
-    let mut pos = buf.len();
+pub(crate) fn format_i64(n: i64) -> ShortNumber {
+    let mut digits = [0u8; 20]; // i64::MIN is 19 digits plus the sign
+    let mut pos = digits.len();
     let mut magnitude = n.unsigned_abs();
     loop {
         pos -= 1;
-        buf[pos] = b'0' + (magnitude % 10) as u8;
+        digits[pos] = b'0' + (magnitude % 10) as u8;
         magnitude /= 10;
         if magnitude == 0 {
             break;
@@ -30,10 +58,13 @@ pub(crate) fn format_i64(n: i64) -> String {
     }
     if n < 0 {
         pos -= 1;
-        buf[pos] = b'-';
+        digits[pos] = b'-';
     }
-    // Only ASCII digits and '-' were written, so this cannot fail; checking 20 bytes is cheap.
-    std::str::from_utf8(&buf[pos..]).unwrap_or_default().to_owned()
+    let mut out = ShortNumber::new();
+    let len = digits.len() - pos;
+    out.buf[..len].copy_from_slice(&digits[pos..]);
+    out.len = len;
+    out
 }
 
 /// `f64` -> the shortest decimal text that parses back to the same float, or `None` for
@@ -43,16 +74,19 @@ pub(crate) fn format_i64(n: i64) -> String {
 /// pick the layout. Like Python's `repr`, very small or very large magnitudes use exponent form so
 /// `1e300` is sent as `1e300` instead of 301 digits (which would also exceed DynamoDB's
 /// 38-digit precision limit even though the value itself has one significant digit).
-pub(crate) fn format_f64(x: f64) -> Option<String> {
+pub(crate) fn format_f64(x: f64) -> Option<ShortNumber> {
     if !x.is_finite() {
         return None;
     }
+    let mut s = ShortNumber::new();
     if x == 0.0 {
         // DynamoDB numbers are decimals and have no negative zero; "-0" would read back as 0 anyway.
-        return Some("0".to_owned());
+        let _ = s.write_str("0");
+        return Some(s);
     }
-    let mut s = String::with_capacity(24);
     let magnitude = x.abs();
+    // Cannot overflow the buffer (see `ShortNumber`); a failure would show as a short text in
+    // the tests below, never as memory unsafety.
     let _ = if (1e-4..1e16).contains(&magnitude) { write!(s, "{x}") } else { write!(s, "{x:e}") };
     Some(s)
 }
@@ -236,12 +270,12 @@ mod tests {
 
     #[test]
     fn formats_ints() {
-        assert_eq!(format_i64(0), "0");
-        assert_eq!(format_i64(-42), "-42");
-        assert_eq!(format_i64(i64::MIN), "-9223372036854775808");
-        assert_eq!(format_i64(i64::MAX), "9223372036854775807");
+        assert_eq!(format_i64(0).as_str(), "0");
+        assert_eq!(format_i64(-42).as_str(), "-42");
+        assert_eq!(format_i64(i64::MIN).as_str(), "-9223372036854775808");
+        assert_eq!(format_i64(i64::MAX).as_str(), "9223372036854775807");
         for n in [1i64, 9, 10, 99, 100, -1, -10, 1234567890, -987654321012] {
-            assert_eq!(format_i64(n), n.to_string());
+            assert_eq!(format_i64(n).as_str(), n.to_string());
         }
     }
 
@@ -263,13 +297,14 @@ mod tests {
             (1.5e-5, "1.5e-5"),
             (5e-324, "5e-324"),
             (f64::MAX, "1.7976931348623157e308"),
+            (-2.2250738585072014e-308, "-2.2250738585072014e-308"), // the longest text
             (123456.789, "123456.789"),
         ];
         for &(x, want) in cases {
-            assert_eq!(format_f64(x).as_deref(), Some(want), "formatting {x:?}");
+            assert_eq!(format_f64(x).as_ref().map(ShortNumber::as_str), Some(want), "formatting {x:?}");
         }
         for x in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
-            assert_eq!(format_f64(x), None);
+            assert!(format_f64(x).is_none());
         }
     }
 
@@ -283,10 +318,12 @@ mod tests {
             x ^= x << 17;
             let f = f64::from_bits(x);
             if let Some(s) = format_f64(f) {
+                let s = s.as_str();
+                assert!(s.len() <= 24, "{s}");
                 let back: f64 = s.parse().unwrap();
                 assert!(back == f || (f == 0.0 && back == 0.0), "{f:?} -> {s} -> {back:?}");
                 // The same text must be a valid wire number for the reading side too.
-                assert!(classify(&s).is_some(), "{s}");
+                assert!(classify(s).is_some(), "{s}");
             }
         }
     }

@@ -88,4 +88,4 @@ fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -52,7 +52,7 @@ impl HttpClient for Canned {
     }
 }
 
-fn sdk(responses: Vec<(u16, Bytes)>) -> aws_sdk_dynamodb::Client {
+pub(crate) fn sdk(responses: Vec<(u16, Bytes)>) -> aws_sdk_dynamodb::Client {
     let conf = aws_sdk_dynamodb::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
@@ -65,7 +65,7 @@ fn sdk(responses: Vec<(u16, Bytes)>) -> aws_sdk_dynamodb::Client {
     aws_sdk_dynamodb::Client::from_conf(conf)
 }
 
-fn rt() -> tokio::runtime::Runtime {
+pub(crate) fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
 }
 
@@ -157,7 +157,7 @@ fn page(items: &[HashMap<String, AttributeValue>]) -> Bytes {
 
 // ---- fixed cases ----------------------------------------------------------------------
 
-fn with_python<R>(f: impl FnOnce(Python<'_>) -> R) -> R {
+pub(crate) fn with_python<R>(f: impl FnOnce(Python<'_>) -> R) -> R {
     Python::initialize();
     Python::attach(f)
 }
@@ -341,7 +341,7 @@ fn blob() -> impl Strategy<Value = aws_smithy_types::Blob> {
     proptest::collection::vec(any::<u8>(), 0..24).prop_map(aws_smithy_types::Blob::new)
 }
 
-fn attribute() -> impl Strategy<Value = AttributeValue> {
+pub(crate) fn attribute() -> impl Strategy<Value = AttributeValue> {
     let leaf = prop_oneof![
         text().prop_map(AttributeValue::S),
         number_text().prop_map(AttributeValue::N),
@@ -360,7 +360,7 @@ fn attribute() -> impl Strategy<Value = AttributeValue> {
     })
 }
 
-fn item() -> impl Strategy<Value = HashMap<String, AttributeValue>> {
+pub(crate) fn item() -> impl Strategy<Value = HashMap<String, AttributeValue>> {
     proptest::collection::hash_map(text(), attribute(), 0..8)
 }
 
@@ -396,6 +396,13 @@ proptest! {
 
 // ---- the prototype's measurement (ADR 6) ----------------------------------------------
 
+/// The benchmark harness's data module (benchmarks/items.py), the items every measurement uses.
+pub(crate) fn benchmark_items(py: Python<'_>) -> Bound<'_, pyo3::types::PyModule> {
+    let sys_path = py.import("sys").unwrap().getattr("path").unwrap();
+    sys_path.call_method1("insert", (0, concat!(env!("CARGO_MANIFEST_DIR"), "/benchmarks"))).unwrap();
+    py.import("items").unwrap()
+}
+
 /// `cargo test --release -p pydynox --lib read::tests::measure -- --ignored --nocapture`:
 /// a 1,000-item page of the benchmark's ~1 KB items (benchmarks/items.py) through today's
 /// path and the direct one, both through the SDK's whole pipeline with a canned HTTP client
@@ -405,9 +412,7 @@ proptest! {
 fn measure() {
     use std::time::Instant;
     with_python(|py| {
-        let sys_path = py.import("sys").unwrap().getattr("path").unwrap();
-        sys_path.call_method1("insert", (0, concat!(env!("CARGO_MANIFEST_DIR"), "/benchmarks"))).unwrap();
-        let items = py.import("items").unwrap();
+        let items = benchmark_items(py);
         let wire: String = items.call_method1("wire_page_json", (1000,)).unwrap().extract().unwrap();
         let plain: String = items.call_method1("plain_page_json", (1000,)).unwrap().extract().unwrap();
         let loads = py.import("json").unwrap().getattr("loads").unwrap();
