@@ -68,8 +68,11 @@ setup_venv() {
     python -m pip install --quiet --disable-pip-version-check "maturin>=1.8,<2"
     # The extra's requirements, read from pyproject.toml (installed here, quietly, rather
     # than by `maturin develop --extras test`, which lists every requirement it checks).
+    # Through a requirements file: a requirement may carry an environment marker with
+    # spaces and quotes, which a word-splitting pipe (xargs) would break apart.
     python -c 'import sys, tomllib; print("\n".join(tomllib.load(open(sys.argv[1], "rb"))["project"]["optional-dependencies"]["test"]))' \
-        "$ROOT/pyproject.toml" | xargs python -m pip install --quiet --disable-pip-version-check
+        "$ROOT/pyproject.toml" >"$VENV/test-requirements.txt"
+    python -m pip install --quiet --disable-pip-version-check -r "$VENV/test-requirements.txt"
 }
 
 build_extension() {
