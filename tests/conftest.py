@@ -261,3 +261,14 @@ def drop_table(boto: Any) -> Iterator[Callable[[str], str]]:
             boto.delete_table(TableName=name)
         except boto.exceptions.ResourceNotFoundException:
             pass
+
+
+# --- request paths -----------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["direct", "sdk"])
+def request_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """ "direct" or "sdk": which request path the clients this test builds take (ADR 10).
+    `PYDYNOX_DIRECT` is read when a client is built, so build clients after this fixture."""
+    monkeypatch.setenv("PYDYNOX_DIRECT", "1" if request.param == "direct" else "0")
+    return request.param

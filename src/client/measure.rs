@@ -70,6 +70,7 @@ fn measure() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let shared_rt = crate::runtime::runtime();
     let (ours, sdk_config) = shared_rt.block_on(resolve_config(&options()));
+    let ours = ours.conf;
     let ours = aws_sdk_dynamodb::Client::from_conf(ours.to_builder().http_client(Canned).build());
     // What benchmarks/floor builds: the SDK's defaults, no interceptor of ours.
     let floor_conf = aws_sdk_dynamodb::config::Builder::from(&sdk_config).http_client(Canned).build();
