@@ -83,3 +83,17 @@ impl Direct {
         }))
     }
 }
+
+/// Sends a write whose response carries only `ConsumedCapacity` (PutItem, DeleteItem
+/// without return values) and gives its metrics, as the SDK path reads them.
+pub async fn write_metrics(
+    direct: &Direct,
+    connector: &aws_smithy_runtime_api::client::http::SharedHttpConnector,
+    action: &str,
+    body: bytes::Bytes,
+    started: std::time::Instant,
+) -> Result<crate::bindings::OperationMetrics, crate::errors::Error> {
+    let out = direct.call(connector, action, body).await?;
+    let meta = crate::read::meta(&out.body).map_err(|m| crate::errors::Error::new(crate::errors::ErrorKind::Service, m))?;
+    Ok(crate::ops::metrics::write(started, meta.consumed_capacity.first(), out.request_id.as_deref()))
+}
