@@ -246,6 +246,38 @@ def proxied(proxy: Any) -> Any:
     return pydynox.DynamoDBClient(endpoint_url=proxy.endpoint, region=REGION, max_retries=0)
 
 
+# --- fault tests: every client through one factory (issue 9 item 5) -------------------------
+#
+# A request can take one of several paths inside pydynox (today the AWS SDK's orchestrator;
+# a direct path, chosen per client by PYDYNOX_DIRECT when the client is constructed, is
+# being built). Fault tests build every client with `fault_client`, so running them over
+# another path is one more entry in REQUEST_PATHS.
+
+REQUEST_PATHS = ("sdk",)
+_PATH_ENV = {"sdk": "0", "direct": "1"}  # request path -> PYDYNOX_DIRECT
+
+
+@pytest.fixture(params=REQUEST_PATHS)
+def request_path(request: pytest.FixtureRequest) -> str:
+    """Which request path the clients of a fault test use."""
+    return request.param
+
+
+@pytest.fixture
+def fault_client(proxy: Any, request_path: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
+    """Factory of clients whose requests go through the fault proxy on `request_path`:
+    fault_client(max_retries=2, read_timeout=0.5, ...) takes DynamoDBClient's options."""
+    import pydynox
+
+    def make(**options: Any) -> Any:
+        monkeypatch.setenv("PYDYNOX_DIRECT", _PATH_ENV[request_path])
+        options.setdefault("region", REGION)
+        options.setdefault("endpoint_url", proxy.endpoint)
+        return pydynox.DynamoDBClient(**options)
+
+    return make
+
+
 @pytest.fixture
 def drop_table(boto: Any) -> Iterator[Callable[[str], str]]:
     """Registers a table name that a test creates through pydynox, deleted afterwards."""

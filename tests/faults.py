@@ -5,6 +5,15 @@ them down, or count them by operation (DynamoDB's `X-Amz-Target`, STS's `Action=
 Requests that are not failed are forwarded to moto unchanged and moto's answer is relayed,
 except that `statement_page_size` makes ExecuteStatement answers come in pages with a
 NextToken, as DynamoDB's do (moto answers every statement with all its items at once).
+
+Faults (the `Fault` names) are planned per operation and request number with `inject`:
+an HTTP 500, a DynamoDB throttling answer, a connection closed without an answer, a
+connection reset, or a request held until the client gives up on it. A faulted request
+is never forwarded, so a write that failed this way was not applied. Every request's
+access key id (from its SigV4 Authorization header) is recorded, for credential refresh.
+`idle_timeout` closes kept-alive connections left idle, as servers do. `intercept` hooks
+change a request before moto sees it and the answer the client gets, e.g. `hold_back_writes`
+and `hold_back_keys` hand part of a batch back as unprocessed.
 """
 
 from __future__ import annotations
@@ -14,14 +23,134 @@ import json
 import re
 import select
 import socket
+import struct
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse
 
 # What DynamoDB sends for an internal error; retryable, so tests use max_retries=0.
 _FAILURE = b'{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"injected failure"}'
+
+_JSON = {"Content-Type": "application/x-amz-json-1.0"}
+
+
+class Fault:
+    """What the proxy does to a request instead of forwarding it."""
+
+    SERVER_ERROR = "500"  # HTTP 500 InternalServerError (retryable)
+    THROTTLED = "throttled"  # HTTP 400 ProvisionedThroughputExceededException (retryable)
+    THROTTLING = "throttling"  # HTTP 400 ThrottlingException (retryable)
+    DROP = "drop"  # the request is read, then the connection is closed without an answer
+    RESET = "reset"  # the request is read, then the connection is reset (RST, SO_LINGER 0)
+    HOLD = "hold"  # no answer until the client hangs up (its read timeout) or hold_seconds pass
+
+    ALL = (SERVER_ERROR, THROTTLED, THROTTLING, DROP, RESET, HOLD)
+
+    @staticmethod
+    def error(status: int, error_type: str | None) -> str:
+        """An answer with this HTTP status and DynamoDB error `__type` (e.g. 400,
+        "com.amazonaws.dynamodb.v20120810#ValidationException"); with None, an HTML page
+        such as a load balancer sends."""
+        return f"{status} {error_type or 'html'}"
+
+
+# The answers of the faults that do answer: (status, body).
+_ANSWERS = {
+    Fault.SERVER_ERROR: (500, _FAILURE),
+    Fault.THROTTLED: (
+        400,
+        b'{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",'
+        b'"message":"injected: the level of configured provisioned throughput for the table was exceeded"}',
+    ),
+    Fault.THROTTLING: (
+        400,
+        b'{"__type":"com.amazon.coral.availability#ThrottlingException","message":"injected: rate exceeded"}',
+    ),
+}
+
+
+def _custom_answer(fault: str | None) -> tuple[int, dict[str, str], bytes] | None:
+    """(status, headers, body) of a `Fault.error(...)` fault; None for any other fault."""
+    match = re.fullmatch(r"(\d{3}) (\S+)", fault or "")
+    if not match:
+        return None
+    status, error_type = int(match.group(1)), match.group(2)
+    if error_type == "html":
+        return status, {"Content-Type": "text/html"}, b"<html><body><h1>Bad Gateway</h1></body></html>"
+    body = json.dumps({"__type": error_type, "message": "injected"}).encode()
+    return status, dict(_JSON), body
+
+
+@dataclass
+class Seen:
+    """One request as the proxy saw it."""
+
+    operation: str
+    number: int  # 1 for the first request of this operation
+    access_key: str | None  # the access key id that signed it (None when unsigned)
+    fault: str | None  # the fault injected instead of forwarding it
+    at: float  # when it arrived (time.time())
+
+
+def hold_back_writes(count: int, times: int = 1) -> Callable[[dict], tuple[dict, Callable[[dict], dict]]]:
+    """An `intercept` hook for BatchWriteItem: the first `times` requests have their last
+    `count` writes (of their first table) held back, not sent to moto, and handed back to
+    the client as UnprocessedItems, as DynamoDB does when it cannot do all of a batch."""
+    left = [times]
+
+    def hook(request: dict) -> tuple[dict, Callable[[dict], dict]]:
+        if left[0] <= 0:
+            return request, lambda answer: answer
+        left[0] -= 1
+        table, writes = next(iter(request["RequestItems"].items()))
+        held = writes[-count:]
+        request["RequestItems"][table] = writes[: len(writes) - len(held)]
+        if not request["RequestItems"][table]:
+            del request["RequestItems"][table]  # all held back: the proxy answers itself
+
+        def answer(answer: dict) -> dict:
+            answer.setdefault("UnprocessedItems", {})[table] = held
+            return answer
+
+        return request, answer
+
+    return hook
+
+
+def hold_back_keys(count: int, times: int = 1) -> Callable[[dict], tuple[dict, Callable[[dict], dict]]]:
+    """An `intercept` hook for BatchGetItem: the first `times` requests have their last
+    `count` keys (of their first table) held back and handed back as UnprocessedKeys."""
+    left = [times]
+
+    def hook(request: dict) -> tuple[dict, Callable[[dict], dict]]:
+        if left[0] <= 0:
+            return request, lambda answer: answer
+        left[0] -= 1
+        table, read = next(iter(request["RequestItems"].items()))
+        held = read["Keys"][-count:]
+        remaining = read["Keys"][: len(read["Keys"]) - len(held)]
+        if remaining:
+            request["RequestItems"][table] = {**read, "Keys": remaining}
+        else:
+            del request["RequestItems"][table]  # all held back: the proxy answers itself
+
+        def answer(answer: dict) -> dict:
+            answer.setdefault("UnprocessedKeys", {})[table] = {**read, "Keys": held}
+            return answer
+
+        return request, answer
+
+    return hook
+
+
+def access_key_of(authorization: str | None) -> str | None:
+    """The access key id of a SigV4 `Authorization` header (`... Credential=AKID/date/...`)."""
+    match = re.search(r"Credential=([^/,\s]+)/", authorization or "")
+    return match.group(1) if match else None
 
 
 class FaultProxy:
@@ -40,13 +169,43 @@ class FaultProxy:
         self.active = 0
         self.max_active = 0  # most requests in progress at the same time
         self.statement_page_size: int | None = None  # ExecuteStatement items per page
+        # operation name -> {request number (1 for the first seen): Fault}; see `inject`
+        self.faults: dict[str, dict[int, str]] = {}
+        self.hold_seconds = 10.0  # the longest a HOLD waits for the client to hang up
+        self.seen: list[Seen] = []  # every request, in arrival order
+        # Close a kept-alive connection that stays idle this long after an answer, as servers
+        # (DynamoDB's included) do: the client must not send its next request on it.
+        self.idle_timeout: float | None = None
+        self.idle_closed = 0  # connections closed that way
+        # operation name -> hook(request JSON) -> (request JSON to forward, answer editor or
+        # None): changes what moto is sent and what the client gets back (see hold_back_writes)
+        self.intercept: dict[str, Callable[[dict], tuple[dict, Callable[[dict], dict] | None]]] = {}
+        self.connections = 0  # connections accepted
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            answered = 0  # requests answered on this connection
 
             def log_message(self, *args: object) -> None:
                 pass
+
+            def setup(self) -> None:
+                super().setup()
+                with proxy.lock:
+                    proxy.connections += 1
+
+            def handle_one_request(self) -> None:
+                idle = proxy.idle_timeout
+                if idle is not None and self.answered:
+                    readable, _, _ = select.select([self.connection], [], [], idle)
+                    if not readable:
+                        with proxy.lock:
+                            proxy.idle_closed += 1
+                        self.close_connection = True
+                        return
+                super().handle_one_request()
+                self.answered += 1
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -55,7 +214,9 @@ class FaultProxy:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll interval: shutdown() waits for the serving loop to notice, and the
+        # default (0.5 s) would add that much to every test using a proxy.
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     def __enter__(self) -> FaultProxy:
         self.thread.start()
@@ -65,6 +226,28 @@ class FaultProxy:
         self.server.shutdown()
         self.server.server_close()
 
+    def inject(self, operation: str, fault: str, *numbers: int) -> None:
+        """Answers the `numbers`-th requests of `operation` (counted since the proxy started
+        or `calls` was last cleared; the first when none given) with `fault` instead of
+        forwarding them."""
+        assert fault in Fault.ALL or _custom_answer(fault), fault
+        with self.lock:
+            plan = self.faults.setdefault(operation, {})
+            for number in numbers or (1,):
+                plan[number] = fault
+
+    @property
+    def access_keys(self) -> list[str | None]:
+        """The access key id of every request, in arrival order."""
+        with self.lock:
+            return [seen.access_key for seen in self.seen]
+
+    @property
+    def injected(self) -> list[tuple[str, int, str]]:
+        """(operation, request number, fault) of every fault injected so far."""
+        with self.lock:
+            return [(s.operation, s.number, s.fault) for s in self.seen if s.fault]
+
     def _handle(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
         operation = handler.headers.get("X-Amz-Target", "").rpartition(".")[2]
         if not operation:
@@ -72,14 +255,18 @@ class FaultProxy:
             operation = match.group(1).decode() if match else "?"
         with self.lock:
             self.calls[operation] += 1
+            number = self.calls[operation]
             self.requests.append((operation, body))
             self.active += 1
             self.max_active = max(self.max_active, self.active)
-            fail = self.fail_next > 0
-            if fail:
+            fault = self.faults.get(operation, {}).get(number)
+            if fault is None and self.fail_next > 0:
                 self.fail_next -= 1
-            elif self.calls[operation] in self.fail_on.get(operation, ()):
-                fail = True
+                fault = Fault.SERVER_ERROR
+            elif fault is None and number in self.fail_on.get(operation, ()):
+                fault = Fault.SERVER_ERROR
+            access_key = access_key_of(handler.headers.get("Authorization"))
+            self.seen.append(Seen(operation, number, access_key, fault, time.time()))
             delay = self.delay
         try:
             if delay:
@@ -88,14 +275,50 @@ class FaultProxy:
                     with self.lock:
                         self.abandoned += 1
                     return
-            if fail:
-                self._answer(handler, 500, {"Content-Type": "application/x-amz-json-1.0"}, _FAILURE)
+            if fault in _ANSWERS:
+                status, payload = _ANSWERS[fault]
+                self._answer(handler, status, dict(_JSON), payload)
+                return
+            custom = _custom_answer(fault)
+            if custom:
+                status, headers, payload = custom
+                self._answer(handler, status, headers, payload)
+                return
+            if fault == Fault.DROP:
+                self._hang_up(handler, reset=False)
+                return
+            if fault == Fault.RESET:
+                self._hang_up(handler, reset=True)
+                return
+            if fault == Fault.HOLD:
+                if self._wait_for_hang_up(handler, self.hold_seconds):
+                    with self.lock:
+                        self.abandoned += 1
+                    handler.close_connection = True
+                    return
+                # The client waited the whole hold: it gets an error, not moto's answer,
+                # so the request is never applied after the client gave up on it.
+                self._answer(handler, 500, dict(_JSON), _FAILURE)
                 return
             connection = http.client.HTTPConnection(*self.upstream, timeout=30)
             headers = {k: v for k, v in handler.headers.items() if k.lower() not in ("host", "connection")}
+            edit_answer = None
+            hook = self.intercept.get(operation)
+            if hook:
+                request, edit_answer = hook(json.loads(body))
+                if not request.get("RequestItems", True):
+                    # Nothing left for moto (DynamoDB rejects an empty batch): the whole
+                    # batch comes back unprocessed, answered here.
+                    connection.close()
+                    self._answer(handler, 200, dict(_JSON), json.dumps(edit_answer({}) if edit_answer else {}).encode())
+                    return
+                body = json.dumps(request).encode()
+                headers = {k: v for k, v in headers.items() if k.lower() != "content-length"}
             connection.request("POST", handler.path, body=body, headers=headers)
             response = connection.getresponse()
             payload = response.read()
+            if edit_answer and response.status == 200:
+                payload = json.dumps(edit_answer(json.loads(payload))).encode()
             if operation == "ExecuteStatement" and self.statement_page_size and response.status == 200:
                 payload = self._page(json.loads(body), json.loads(payload), self.statement_page_size)
             relayed = {k: v for k, v in response.getheaders() if k.lower() not in ("content-length", "connection", "transfer-encoding")}
@@ -117,6 +340,37 @@ class FaultProxy:
         if start + size < len(items):
             answer["NextToken"] = str(start + size)
         return json.dumps(answer).encode()
+
+    @staticmethod
+    def _hang_up(handler: BaseHTTPRequestHandler, reset: bool) -> None:
+        """Ends the connection without an answer: an orderly close (FIN), or with `reset` an
+        abortive one (SO_LINGER 0, then close: the kernel sends RST, the client reads
+        ECONNRESET)."""
+        handler.close_connection = True
+        sock = handler.connection
+        if reset:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            # Close the descriptor now: socketserver would otherwise shut down the write
+            # side first (a FIN) and close only after handler.rfile lets go of it.
+            fd = sock.detach()
+            socket.socket(fileno=fd).close()
+        else:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    @classmethod
+    def _wait_for_hang_up(cls, handler: BaseHTTPRequestHandler, seconds: float) -> bool:
+        """Waits up to `seconds` for the client to close the connection; True if it did."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            readable, _, _ = select.select([handler.connection], [], [], min(0.05, max(0.0, deadline - time.monotonic())))
+            if readable:
+                if cls._client_gone(handler):
+                    return True
+                time.sleep(0.05)  # bytes from the client (not a hang-up): do not spin on them
+        return False
 
     @staticmethod
     def _client_gone(handler: BaseHTTPRequestHandler) -> bool:
