@@ -4,7 +4,7 @@
 //! once per client whichever path a request takes.
 //!
 //! Like the SDK's lazy identity cache: credentials without an expiry are kept 15 minutes;
-//! they are refreshed 10 to 15 seconds (jittered) before they expire; one caller loads
+//! they are refreshed within 10 seconds of their expiry moved later by a jitter of 0-5 s; one caller loads
 //! while the others wait for its result (single flight).
 
 use std::sync::{Arc, RwLock};
@@ -54,8 +54,10 @@ impl CredentialsCache {
         let credentials = self.provider.provide_credentials().await?;
         let now = SystemTime::now();
         let expiry = credentials.expiry().unwrap_or(now + DEFAULT_EXPIRATION);
-        let buffer = BUFFER_TIME.mul_f64(1.0 + fastrand::f64() * 0.5);
-        let refresh_at = expiry.checked_sub(buffer).unwrap_or(now);
+        // As the SDK's cache: the expiry moves later by a jitter of up to half the buffer,
+        // and credentials are loaded again once within the buffer of that.
+        let jittered = expiry + BUFFER_TIME.mul_f64(fastrand::f64() * 0.5);
+        let refresh_at = jittered.checked_sub(BUFFER_TIME).unwrap_or(now);
         *self.cached.write().unwrap_or_else(|e| e.into_inner()) = Some(Cached { credentials: credentials.clone(), refresh_at });
         Ok(credentials)
     }
