@@ -193,8 +193,16 @@ impl ClientShared {
     /// send with from where this future runs, under the same per-thread / shared-runtime /
     /// fork rules as [`Self::sdk_here`]; None when the client keeps the SDK path.
     pub async fn direct_here(self: &Arc<Self>) -> Option<(Arc<Direct>, SharedHttpConnector)> {
-        let direct = self.config_here().await.direct?;
         let pid = runtime::process_id();
+        // Only the `Direct` is cloned on this hot path, not the whole SDK configuration.
+        let resolved_here = {
+            let guard = self.config.read().unwrap_or_else(|e| e.into_inner());
+            (guard.0 == pid).then(|| guard.1.direct.clone())
+        };
+        let direct = match resolved_here {
+            Some(direct) => direct?,
+            None => self.config_here().await.direct?,
+        };
         if runtime::on_calling_thread() {
             let found = THREAD_CONNECTORS.with(|all| {
                 all.borrow()
