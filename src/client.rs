@@ -25,7 +25,10 @@ use pyo3::IntoPyObjectExt;
 use crate::bindings::{ModelMetrics, OperationMetrics};
 use crate::convert::ReadOptions;
 use crate::errors::{invalid, Error};
+use crate::direct::credentials::{CredentialsCache, FromCache};
+use crate::direct::{transport, Direct};
 use crate::runtime;
+use aws_smithy_runtime_api::client::http::SharedHttpConnector;
 
 const DEFAULT_REGION: &str = "us-east-1";
 
@@ -50,6 +53,9 @@ pub struct ClientOptions {
     pub read_timeout: Option<Duration>,
     pub operation_timeout: Option<Duration>,
     pub max_retries: Option<i64>,
+    /// `PYDYNOX_DIRECT=0` was set when the client was built: every request takes the SDK
+    /// path (ADR 10). Kept so a forked child decides the same way.
+    pub sdk_only: bool,
 }
 
 impl std::fmt::Debug for ClientOptions {
@@ -69,6 +75,7 @@ impl std::fmt::Debug for ClientOptions {
             .field("read_timeout", &self.read_timeout)
             .field("operation_timeout", &self.operation_timeout)
             .field("max_retries", &self.max_retries)
+            .field("sdk_only", &self.sdk_only)
             .finish()
     }
 }
@@ -111,12 +118,30 @@ pub struct ClientShared {
     region: String,
     /// Where requests go, credentials stripped: named by connection errors.
     pub endpoint: String,
-    /// The resolved configuration and the process it was resolved in.
-    config: RwLock<(u32, aws_sdk_dynamodb::Config)>,
+    /// The resolved configuration, the direct request path it allows (ADR 10), and the
+    /// process they were resolved in.
+    config: RwLock<(u32, Resolved)>,
     /// The SDK client of async calls and the process it was built in.
     sdk: RwLock<(u32, aws_sdk_dynamodb::Client)>,
+    /// The direct path's HTTP connector for async calls and the process it was built in.
+    connector: RwLock<Option<(u32, SharedHttpConnector)>>,
     pub read: ReadOptions,
     metrics: Mutex<MetricsState>,
+}
+
+/// What `resolve_config` makes for one process.
+#[derive(Clone)]
+struct Resolved {
+    conf: aws_sdk_dynamodb::Config,
+    direct: Option<Arc<Direct>>,
+}
+
+thread_local! {
+    /// This thread's HTTP connectors of the direct path, under the same rules as
+    /// `THREAD_CLIENTS`: one per live `ClientShared` and process, its connections owned by
+    /// this thread's runtime.
+    static THREAD_CONNECTORS: std::cell::RefCell<Vec<(Weak<ClientShared>, u32, SharedHttpConnector)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
 }
 
 thread_local! {
@@ -145,7 +170,7 @@ impl ClientShared {
             if let Some(client) = found {
                 return Ok(client);
             }
-            let client = aws_sdk_dynamodb::Client::from_conf(self.config_here().await);
+            let client = aws_sdk_dynamodb::Client::from_conf(self.config_here().await.conf);
             THREAD_CLIENTS.with(|clients| {
                 let mut clients = clients.borrow_mut();
                 clients.retain(|(owner, p, _)| *p == pid && owner.strong_count() > 0);
@@ -159,14 +184,66 @@ impl ClientShared {
                 return Ok(guard.1.clone());
             }
         }
-        let fresh = aws_sdk_dynamodb::Client::from_conf(self.config_here().await);
+        let fresh = aws_sdk_dynamodb::Client::from_conf(self.config_here().await.conf);
         *self.sdk.write().unwrap_or_else(|e| e.into_inner()) = (pid, fresh.clone());
         Ok(fresh)
     }
 
+    /// The direct request path of this client in this process and the HTTP connector to
+    /// send with from where this future runs, under the same per-thread / shared-runtime /
+    /// fork rules as [`Self::sdk_here`]; None when the client keeps the SDK path.
+    pub async fn direct_here(self: &Arc<Self>) -> Option<(Arc<Direct>, SharedHttpConnector)> {
+        let pid = runtime::process_id();
+        // Only the `Direct` is cloned on this hot path, not the whole SDK configuration.
+        let resolved_here = {
+            let guard = self.config.read().unwrap_or_else(|e| e.into_inner());
+            (guard.0 == pid).then(|| guard.1.direct.clone())
+        };
+        let direct = match resolved_here {
+            Some(direct) => direct?,
+            None => self.config_here().await.direct?,
+        };
+        if runtime::on_calling_thread() {
+            let found = THREAD_CONNECTORS.with(|all| {
+                all.borrow()
+                    .iter()
+                    .find(|(owner, p, _)| *p == pid && std::ptr::eq(owner.as_ptr(), Arc::as_ptr(self)))
+                    .map(|(_, _, c)| c.clone())
+            });
+            if let Some(connector) = found {
+                return Some((direct, connector));
+            }
+            let connector = transport::connector(direct.connect_timeout, direct.read_timeout);
+            THREAD_CONNECTORS.with(|all| {
+                let mut all = all.borrow_mut();
+                all.retain(|(owner, p, _)| *p == pid && owner.strong_count() > 0);
+                all.push((Arc::downgrade(self), pid, connector.clone()));
+            });
+            return Some((direct, connector));
+        }
+        {
+            let guard = self.connector.read().unwrap_or_else(|e| e.into_inner());
+            if let Some((p, connector)) = guard.as_ref() {
+                if *p == pid {
+                    return Some((direct, connector.clone()));
+                }
+            }
+        }
+        let fresh = transport::connector(direct.connect_timeout, direct.read_timeout);
+        *self.connector.write().unwrap_or_else(|e| e.into_inner()) = Some((pid, fresh.clone()));
+        Some((direct, fresh))
+    }
+
+    /// Whether requests take the direct path (as resolved when the client was built; a
+    /// forked child resolves the same configuration the same way). Operations build their
+    /// request JSON in `prepare` only then.
+    pub fn wants_direct(&self) -> bool {
+        self.config.read().unwrap_or_else(|e| e.into_inner()).1.direct.is_some()
+    }
+
     /// The configuration resolved in this process: in a forked child, resolved again
     /// once (the parent's credentials provider may hold connections of the parent).
-    async fn config_here(&self) -> aws_sdk_dynamodb::Config {
+    async fn config_here(&self) -> Resolved {
         let pid = runtime::process_id();
         {
             let guard = self.config.read().unwrap_or_else(|e| e.into_inner());
@@ -210,8 +287,9 @@ pub struct DynamoDBClient {
 
 /// Runs the AWS configuration chain once: region, profile, endpoint, credentials (an
 /// assumed role included), timeouts and retries. Returns the DynamoDB configuration every
-/// SDK client of one `DynamoDBClient` is built from, and the shared config it came from.
-async fn resolve_config(o: &ClientOptions) -> (aws_sdk_dynamodb::Config, SdkConfig) {
+/// SDK client of one `DynamoDBClient` is built from with the direct path it allows, and
+/// the shared config they came from.
+async fn resolve_config(o: &ClientOptions) -> (Resolved, SdkConfig) {
     let mut loader = aws_config::defaults(BehaviorVersion::latest());
     if let Some(region) = &o.region {
         loader = loader.region(Region::new(region.clone()));
@@ -262,10 +340,20 @@ async fn resolve_config(o: &ClientOptions) -> (aws_sdk_dynamodb::Config, SdkConf
         }
         None => sdk_config.credentials_provider(),
     };
-    if let Some(provider) = provider {
-        conf = conf.credentials_provider(credentials::OnSharedRuntime(provider));
+    // One credentials cache for both request paths: the SDK's own identity cache is off
+    // and the SDK reads ours (ADR 10).
+    let cache = provider.map(|p| CredentialsCache::new(SharedCredentialsProvider::new(credentials::OnSharedRuntime(p))));
+    if let Some(cache) = &cache {
+        conf = conf
+            .credentials_provider(FromCache(cache.clone()))
+            .identity_cache(aws_sdk_dynamodb::config::IdentityCache::no_cache());
     }
-    (conf.build(), sdk_config)
+    let conf = conf.build();
+    let direct = match o.sdk_only {
+        true => None,
+        false => Direct::new(&sdk_config, &conf, &region, cache).await,
+    };
+    (Resolved { conf, direct }, sdk_config)
 }
 
 /// A timeout argument: positive seconds up to a year, or None for no timeout.
@@ -332,11 +420,12 @@ pub fn new(
         read_timeout,
         operation_timeout,
         max_retries,
+        sdk_only: !crate::direct::allowed_by_env(),
     };
     // Loading the config may read profile files: do it without the GIL, and on the shared
     // runtime, which is where this (async) client's connections will live.
     let (config, sdk_config) = py.detach(|| runtime::runtime().block_on(resolve_config(&options)));
-    let region = config.region().map(|r| r.to_string()).unwrap_or_else(|| DEFAULT_REGION.to_string());
+    let region = config.conf.region().map(|r| r.to_string()).unwrap_or_else(|| DEFAULT_REGION.to_string());
     let endpoint = match sdk_config.endpoint_url() {
         Some(url) => redact_endpoint(url),
         None => format!("https://dynamodb.{region}.amazonaws.com"),
@@ -347,7 +436,8 @@ pub fn new(
             options,
             region,
             endpoint,
-            sdk: RwLock::new((pid, aws_sdk_dynamodb::Client::from_conf(config.clone()))),
+            sdk: RwLock::new((pid, aws_sdk_dynamodb::Client::from_conf(config.conf.clone()))),
+            connector: RwLock::new(None),
             config: RwLock::new((pid, config)),
             read: ReadOptions { exact_numbers },
             metrics: Mutex::new(MetricsState::default()),

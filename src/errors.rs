@@ -86,6 +86,20 @@ impl Error {
         }
     }
 
+    /// A service error from its code and message: the mapping both request paths use
+    /// (the SDK's parsed errors and the direct path's, src/direct).
+    pub fn service(code: &str, message: Option<&str>) -> Self {
+        let message = match message {
+            Some(m) if !m.is_empty() => m.to_string(),
+            _ => code.to_string(),
+        };
+        let mut out = Error::new(kind_of_code(code), message);
+        if out.kind == ErrorKind::Service {
+            out.message = format!("{code}: {}", out.message);
+        }
+        out
+    }
+
     /// Names the call that failed and takes the client's endpoint and read options.
     /// An outer call's name replaces an inner step's (`count on table 'x'`, not the
     /// `scan` it is made of).
@@ -306,15 +320,7 @@ where
         let mut out = match &err {
             SdkError::ServiceError(service) => {
                 let e = service.err();
-                let code = e.code().unwrap_or("UnknownError");
-                let message = match e.message() {
-                    Some(m) if !m.is_empty() => m.to_string(),
-                    _ => code.to_string(),
-                };
-                let mut out = Error::new(kind_of_code(code), message);
-                if out.kind == ErrorKind::Service {
-                    out.message = format!("{code}: {}", out.message);
-                }
+                let mut out = Error::service(e.code().unwrap_or("UnknownError"), e.message());
                 out.item = condition_item(e).cloned();
                 out.reasons = cancellation_reasons(e).to_vec();
                 out.request_id = e.meta().request_id().map(str::to_owned);

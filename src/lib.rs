@@ -6,6 +6,7 @@
 pub mod awaitable;
 pub mod client;
 pub mod convert;
+pub mod direct;
 pub mod errors;
 pub mod ops;
 pub mod pager;

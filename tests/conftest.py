@@ -248,18 +248,20 @@ def proxied(proxy: Any) -> Any:
 
 # --- fault tests: every client through one factory (issue 9 item 5) -------------------------
 #
-# A request can take one of several paths inside pydynox (today the AWS SDK's orchestrator;
-# a direct path, chosen per client by PYDYNOX_DIRECT when the client is constructed, is
-# being built). Fault tests build every client with `fault_client`, so running them over
-# another path is one more entry in REQUEST_PATHS.
+# A request takes one of two paths inside pydynox: the direct path (ADR 10, the default)
+# or the AWS SDK's orchestrator, chosen per client by PYDYNOX_DIRECT when the client is
+# constructed. Fault tests build every client with `fault_client`; other tests that must
+# hold on both paths take `request_path` before building their clients.
 
-REQUEST_PATHS = ("sdk",)
+REQUEST_PATHS = ("direct", "sdk")
 _PATH_ENV = {"sdk": "0", "direct": "1"}  # request path -> PYDYNOX_DIRECT
 
 
 @pytest.fixture(params=REQUEST_PATHS)
-def request_path(request: pytest.FixtureRequest) -> str:
-    """Which request path the clients of a fault test use."""
+def request_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Which request path the clients built by the test take (`PYDYNOX_DIRECT` is read
+    when a client is built, so build clients after this fixture)."""
+    monkeypatch.setenv("PYDYNOX_DIRECT", _PATH_ENV[request.param])
     return request.param
 
 
@@ -293,3 +295,4 @@ def drop_table(boto: Any) -> Iterator[Callable[[str], str]]:
             boto.delete_table(TableName=name)
         except boto.exceptions.ResourceNotFoundException:
             pass
+

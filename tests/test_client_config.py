@@ -33,7 +33,7 @@ def unreachable_client(**kwargs):
 
 
 @pytest.mark.parametrize("variable", ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"])
-def test_endpoint_from_environment_when_endpoint_url_is_none(moto_endpoint, boto, table, variable):
+def test_endpoint_from_environment_when_endpoint_url_is_none(request_path, moto_endpoint, boto, table, variable):
     code = (
         "import sys, pydynox\n"
         "client = pydynox.DynamoDBClient(region='us-east-1')\n"
@@ -53,7 +53,7 @@ def test_region(moto_endpoint):
     assert pydynox.DynamoDBClient(endpoint_url=moto_endpoint).get_region() == "us-east-1"
 
 
-def test_explicit_credentials_are_used(moto_endpoint, boto, table):
+def test_explicit_credentials_are_used(request_path, moto_endpoint, boto, table):
     client = pydynox.DynamoDBClient(
         endpoint_url=moto_endpoint, region="us-east-1", access_key="AKIDEXAMPLE", secret_key=SECRET
     )
@@ -77,7 +77,7 @@ def test_repr_never_shows_the_secret_key(moto_endpoint):
         assert TOKEN not in text, "the session token is a secret too"
 
 
-def test_errors_never_show_the_secret_key(mode):
+def test_errors_never_show_the_secret_key(request_path, mode):
     client = unreachable_client(access_key="AKIDEXAMPLE", secret_key=SECRET, session_token=TOKEN)
 
     with pytest.raises(ConnectionException) as info:
@@ -91,7 +91,7 @@ def test_errors_never_show_the_secret_key(mode):
 # --- failures to connect -----------------------------------------------------------------------
 
 
-def test_unreachable_endpoint_raises_connection_exception(mode):
+def test_unreachable_endpoint_raises_connection_exception(request_path, mode):
     client = unreachable_client()
     started = time.monotonic()
 
@@ -101,7 +101,7 @@ def test_unreachable_endpoint_raises_connection_exception(mode):
     assert time.monotonic() - started < 20
 
 
-def test_read_timeout_raises_connection_exception(mode):
+def test_read_timeout_raises_connection_exception(request_path, mode):
     with slow_dynamodb(delay=5.0) as endpoint:
         client = pydynox.DynamoDBClient(endpoint_url=endpoint, region="us-east-1", read_timeout=0.5, max_retries=0)
         started = time.monotonic()
@@ -112,7 +112,7 @@ def test_read_timeout_raises_connection_exception(mode):
         assert time.monotonic() - started < 4.5, "read_timeout must cut the call short"
 
 
-def test_missing_credentials_raise_credentials_exception(moto_endpoint):
+def test_missing_credentials_raise_credentials_exception(request_path, moto_endpoint):
     code = (
         "import sys, pydynox\n"
         "from pydynox.exceptions import CredentialsException\n"
@@ -138,7 +138,7 @@ def test_missing_credentials_raise_credentials_exception(moto_endpoint):
 # --- threads, event loops, fork ----------------------------------------------------------------
 
 
-def test_sync_calls_from_eight_threads_at_once(client, boto, table):
+def test_sync_calls_from_eight_threads_at_once(request_path, client, boto, table):
     def worker(n):
         for i in range(10):
             item = {"pk": f"thread#{n}", "sk": f"{i:02d}", "n": n * 100 + i}
@@ -176,7 +176,7 @@ def test_sync_call_inside_a_running_event_loop_does_not_deadlock(moto_endpoint, 
     assert done.stdout.strip() == "True"
 
 
-def test_client_created_before_fork_works_in_the_child(client, boto, table, mode):
+def test_client_created_before_fork_works_in_the_child(request_path, client, boto, table, mode):
     item = {"pk": "fork", "sk": "x", "v": 1}
     client.put_item(table, item)  # the parent's runtime is up and has connections open
 

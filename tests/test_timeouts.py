@@ -24,7 +24,7 @@ def test_timeouts_have_defaults():
 
 
 @pytest.mark.parametrize("setting", ["read_timeout", "operation_timeout"])
-def test_a_timeout_raises_a_timeout_error(mode, setting):
+def test_a_timeout_raises_a_timeout_error(request_path, mode, setting):
     with slow_dynamodb(delay=5.0) as endpoint:
         client = pydynox.DynamoDBClient(endpoint_url=endpoint, region="us-east-1", max_retries=0, **{setting: 0.3})
         started = time.monotonic()
@@ -37,7 +37,7 @@ def test_a_timeout_raises_a_timeout_error(mode, setting):
     assert "get_item on table 'orders'" in str(info.value)
 
 
-def test_none_disables_the_timeouts(mode):
+def test_none_disables_the_timeouts(request_path, mode):
     with slow_dynamodb(delay=1.0) as endpoint:
         client = pydynox.DynamoDBClient(
             endpoint_url=endpoint,

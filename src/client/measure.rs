@@ -70,6 +70,8 @@ fn measure() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let shared_rt = crate::runtime::runtime();
     let (ours, sdk_config) = shared_rt.block_on(resolve_config(&options()));
+    let direct_path = ours.direct.clone().expect("the measurement's client takes the direct path");
+    let ours = ours.conf;
     let ours = aws_sdk_dynamodb::Client::from_conf(ours.to_builder().http_client(Canned).build());
     // What benchmarks/floor builds: the SDK's defaults, no interceptor of ours.
     let floor_conf = aws_sdk_dynamodb::config::Builder::from(&sdk_config).http_client(Canned).build();
@@ -157,13 +159,26 @@ fn measure() {
         let response = Bytes::from_static(BODY.as_bytes());
         assert_eq!(response.len(), BODY.len());
     };
+    // The direct path as GetItem runs it (ADR 10): the request JSON from the key map (what
+    // `prepare` does), then credentials, SigV4, the canned connector, the body.
+    let canned = SharedHttpConnector::new(Canned);
+    let direct_call = || {
+        let mut body = crate::direct::json::Body::new();
+        body.str("TableName", Some("bench_items"))
+            .item("Key", Some(&key()))
+            .bool("ConsistentRead", Some(false))
+            .str("ReturnConsumedCapacity", Some("TOTAL"));
+        let out = rt.block_on(direct_path.call(&canned, "GetItem", body.finish())).unwrap();
+        assert_eq!(out.body.len(), BODY.len());
+    };
     let client_clone = Arc::new(ours.clone());
     let clone_only = || {
         let c = (*client_clone).clone();
         std::hint::black_box(c);
     };
-    let cases: [(&str, &dyn Fn()); 6] = [
+    let cases: [(&str, &dyn Fn()); 7] = [
         ("direct: JSON + SigV4 + http::Request, no orchestrator", &direct),
+        ("direct path (src/direct): Direct::call, canned connector", &direct_call),
         ("SDK defaults, SDK decode (the floor's client)", &floor_get),
         ("SDK defaults, stalled-stream protection off", &floor_no_stall),
         ("ours: resolve_config + raw body capture", &ours_capture),

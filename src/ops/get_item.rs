@@ -14,6 +14,7 @@ use pyo3::types::PyDict;
 
 use crate::client::{ClientShared, DynamoDBClient, OpKind};
 use crate::convert::dict_to_item;
+use crate::direct::json;
 use crate::read::raw_body::capture;
 use crate::errors::{on_table, Error, ErrorKind};
 use crate::ops::metrics;
@@ -21,6 +22,8 @@ use crate::ops::metrics;
 pub struct Prepared {
     shared: Arc<ClientShared>,
     request: GetItemInputBuilder,
+    /// The request JSON, when the client takes the direct path (ADR 10).
+    direct_body: Option<Bytes>,
 }
 
 /// The response body, decoded once the GIL is held (ADR 6); metrics wait for it too,
@@ -51,11 +54,30 @@ pub fn prepare(
         let (expression, names) = crate::ops::projection::document_paths(&paths, "projection")?;
         request = request.projection_expression(expression).set_expression_attribute_names(Some(names));
     }
-    Ok(Prepared { shared: client.shared.clone(), request })
+    let direct_body = client.shared.wants_direct().then(|| direct_body(&request));
+    Ok(Prepared { shared: client.shared.clone(), request, direct_body })
+}
+
+/// The GetItem request as JSON, the same fields the SDK would serialize.
+fn direct_body(r: &GetItemInputBuilder) -> Bytes {
+    let mut body = json::Body::new();
+    body.str("TableName", r.get_table_name().as_deref())
+        .item("Key", r.get_key().as_ref())
+        .bool("ConsistentRead", *r.get_consistent_read())
+        .str("ProjectionExpression", r.get_projection_expression().as_deref())
+        .names("ExpressionAttributeNames", r.get_expression_attribute_names().as_ref())
+        .str("ReturnConsumedCapacity", r.get_return_consumed_capacity().as_ref().map(|c| c.as_str()));
+    body.finish()
 }
 
 async fn run(p: Prepared) -> Result<Output, Error> {
     let started = Instant::now();
+    if let Some(body) = p.direct_body {
+        if let Some((direct, connector)) = p.shared.direct_here().await {
+            let out = direct.call(&connector, "GetItem", body).await?;
+            return Ok(Output { body: out.body, shared: p.shared, started, elapsed: started.elapsed(), request_id: out.request_id });
+        }
+    }
     let (out, body) = capture(p.request.send_with(&p.shared.sdk_here().await?)).await;
     let out = out?;
     let body = body.ok_or_else(|| Error::new(ErrorKind::Service, "the response body was not captured"))?;

@@ -13,7 +13,7 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor}
 use crate::convert::Item;
 
 /// A map of attribute name -> value.
-pub(super) struct WireItem(pub(super) Item);
+pub(crate) struct WireItem(pub(crate) Item);
 
 impl<'de> Deserialize<'de> for WireItem {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -32,6 +32,8 @@ use serde::de::{self, DeserializeSeed};
 
 pub use envelope::Response;
 pub use meta::{meta, Meta};
+// The direct request path (src/direct) reads the item of a failed condition with it.
+pub(crate) use key::WireItem;
 
 use crate::convert::ReadOptions;
 

@@ -1,0 +1,99 @@
+//! The direct request path (ADR 10): the hot data-plane operations build their request
+//! JSON themselves (in `prepare`, where the GIL is held anyway), then sign and send it here
+//! without the SDK's orchestrator, reproducing what it does for a request: credentials
+//! from the client's (shared) cache, SigV4, the endpoint, the standard retry mode with its
+//! classification, backoff and quota, connect / read / operation timeouts, clock-skew
+//! correction, request ids and the same errors.
+//!
+//! A client whose configuration asks for something this path does not reproduce
+//! (adaptive retries, FIPS or dual-stack endpoints, an unusual endpoint URL), or built with
+//! `PYDYNOX_DIRECT=0` in the environment, has no `Direct` and keeps the SDK path.
+
+mod attempts;
+pub mod credentials;
+pub mod endpoint;
+pub mod error_body;
+pub mod json;
+pub mod retry;
+pub mod sign;
+pub mod transport;
+#[cfg(test)]
+mod tests;
+
+use std::sync::atomic::AtomicI64;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_smithy_types::retry::{RetryConfig, RetryMode};
+use aws_types::SdkConfig;
+
+pub use attempts::Success;
+use credentials::CredentialsCache;
+
+/// Whether `PYDYNOX_DIRECT` allows the direct path (read per client).
+pub fn allowed_by_env() -> bool {
+    std::env::var_os("PYDYNOX_DIRECT").is_none_or(|v| v != "0")
+}
+
+/// One client's direct path in one process.
+pub struct Direct {
+    credentials: Arc<CredentialsCache>,
+    endpoint: endpoint::Resolver,
+    region: String,
+    user_agent: String,
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    static_backoff: bool,
+    pub connect_timeout: Option<Duration>,
+    pub read_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    /// The server's clock minus ours, in milliseconds, learnt from the `Date` of responses
+    /// (as the SDK's clock-skew interceptor does); added to the signing time.
+    skew_ms: AtomicI64,
+}
+
+impl Direct {
+    /// The direct path for a configuration, or None when it must keep the SDK path.
+    pub async fn new(sdk_config: &SdkConfig, conf: &aws_sdk_dynamodb::Config, region: &str, credentials: Option<Arc<CredentialsCache>>) -> Option<Arc<Direct>> {
+        let credentials = credentials?;
+        let retry = conf.retry_config().cloned().unwrap_or_else(RetryConfig::standard);
+        if retry.mode() != RetryMode::Standard {
+            return None;
+        }
+        let timeouts = conf.timeout_config().cloned().unwrap_or_else(|| aws_smithy_types::timeout::TimeoutConfig::builder().build());
+        if timeouts.operation_attempt_timeout().is_some() {
+            return None;
+        }
+        let endpoint = endpoint::Resolver::new(sdk_config, region).await?;
+        let app = sdk_config.app_name().map(|a| format!(" app/{a}")).unwrap_or_default();
+        Some(Arc::new(Direct {
+            credentials,
+            endpoint,
+            region: region.to_string(),
+            user_agent: format!("pydynox/{} md/direct{app}", env!("CARGO_PKG_VERSION")),
+            max_attempts: retry.max_attempts().max(1),
+            initial_backoff: retry.initial_backoff(),
+            max_backoff: retry.max_backoff(),
+            static_backoff: retry.use_static_exponential_base(),
+            connect_timeout: timeouts.connect_timeout(),
+            read_timeout: timeouts.read_timeout(),
+            operation_timeout: timeouts.operation_timeout(),
+            skew_ms: AtomicI64::new(0),
+        }))
+    }
+}
+
+/// Sends a write whose response carries only `ConsumedCapacity` (PutItem, DeleteItem
+/// without return values) and gives its metrics, as the SDK path reads them.
+pub async fn write_metrics(
+    direct: &Direct,
+    connector: &aws_smithy_runtime_api::client::http::SharedHttpConnector,
+    action: &str,
+    body: bytes::Bytes,
+    started: std::time::Instant,
+) -> Result<crate::bindings::OperationMetrics, crate::errors::Error> {
+    let out = direct.call(connector, action, body).await?;
+    let meta = crate::read::meta(&out.body).map_err(|m| crate::errors::Error::new(crate::errors::ErrorKind::Service, m))?;
+    Ok(crate::ops::metrics::write(started, meta.consumed_capacity.first(), out.request_id.as_deref()))
+}
