@@ -54,7 +54,7 @@ pub struct ClientOptions {
     pub operation_timeout: Option<Duration>,
     pub max_retries: Option<i64>,
     /// `PYDYNOX_DIRECT=0` was set when the client was built: every request takes the SDK
-    /// path (ADR 10). Kept so a forked child decides the same way.
+    /// path (ADR 12). Kept so a forked child decides the same way.
     pub sdk_only: bool,
 }
 
@@ -118,7 +118,7 @@ pub struct ClientShared {
     region: String,
     /// Where requests go, credentials stripped: named by connection errors.
     pub endpoint: String,
-    /// The resolved configuration, the direct request path it allows (ADR 10), and the
+    /// The resolved configuration, the direct request path it allows (ADR 12), and the
     /// process they were resolved in.
     config: RwLock<(u32, Resolved)>,
     /// The SDK client of async calls and the process it was built in.
@@ -341,7 +341,7 @@ async fn resolve_config(o: &ClientOptions) -> (Resolved, SdkConfig) {
         None => sdk_config.credentials_provider(),
     };
     // One credentials cache for both request paths: the SDK's own identity cache is off
-    // and the SDK reads ours (ADR 10).
+    // and the SDK reads ours (ADR 12).
     let cache = provider.map(|p| CredentialsCache::new(SharedCredentialsProvider::new(credentials::OnSharedRuntime(p))));
     if let Some(cache) = &cache {
         conf = conf

@@ -101,7 +101,7 @@ impl PageRequest {
 }
 
 impl PageRequest {
-    /// One page's request JSON for the direct path (ADR 10): the fields the SDK would
+    /// One page's request JSON for the direct path (ADR 12): the fields the SDK would
     /// serialize, starting at `start` and asking for at most `limit` items. Built from the
     /// builder on each page, without the GIL: a few microseconds against a page of items.
     fn direct_body(&self, start: Option<&Item>, limit: Option<i32>) -> Bytes {

@@ -89,9 +89,11 @@ pub fn block_on<F: Future>(fut: F) -> F::Output {
         let (_, rt) = slot.as_ref().expect("set just above");
         rt.block_on(async move {
             // This runtime runs only inside a call, so a server's close of an idle pooled
-            // connection has not been read yet. A yield lets the runtime poll its sockets
-            // (a yielded task resumes after the I/O driver has run) and the connection's
-            // task mark it closed, before the pool would hand it out for this request.
+            // connection has not been read yet. Two yields (a yielded task resumes after the
+            // I/O driver has run): the driver reports the close, then the connection's task
+            // marks it closed, before the pool would hand it out for this request. Both
+            // request paths (SDK and direct) send through this.
+            tokio::task::yield_now().await;
             tokio::task::yield_now().await;
             fut.await
         })

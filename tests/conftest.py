@@ -248,7 +248,7 @@ def proxied(proxy: Any) -> Any:
 
 # --- fault tests: every client through one factory (issue 9 item 5) -------------------------
 #
-# A request takes one of two paths inside pydynox: the direct path (ADR 10, the default)
+# A request takes one of two paths inside pydynox: the direct path (ADR 12, the default)
 # or the AWS SDK's orchestrator, chosen per client by PYDYNOX_DIRECT when the client is
 # constructed. Fault tests build every client with `fault_client`; other tests that must
 # hold on both paths take `request_path` before building their clients.

@@ -13,7 +13,7 @@ from pydynox.exceptions import PydynoxException
 from faults import FaultProxy
 from support import boto_put_many, call, collect
 
-# Every test here runs over both request paths (ADR 10).
+# Every test here runs over both request paths (ADR 12).
 pytestmark = pytest.mark.usefixtures("request_path")
 
 ITEMS = [{"pk": "p", "sk": f"{i:02d}", "n": i} for i in range(4)]

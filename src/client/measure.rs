@@ -159,7 +159,7 @@ fn measure() {
         let response = Bytes::from_static(BODY.as_bytes());
         assert_eq!(response.len(), BODY.len());
     };
-    // The direct path as GetItem runs it (ADR 10): the request JSON from the key map (what
+    // The direct path as GetItem runs it (ADR 12): the request JSON from the key map (what
     // `prepare` does), then credentials, SigV4, the canned connector, the body.
     let canned = SharedHttpConnector::new(Canned);
     let direct_call = || {

@@ -92,14 +92,6 @@ impl Direct {
             let target = sign::Target { uri: &endpoint.uri, host: &endpoint.host, region: &self.region, user_agent: &self.user_agent };
             let request = sign::signed_request(&target, action, &body, &credentials, self.signing_time())
                 .map_err(|e| Error::from(Sdk::construction_failure(e)))?;
-            if crate::runtime::on_calling_thread() {
-                // The calling thread's runtime is not driven between sync calls, so a pooled
-                // connection the server closed meanwhile still looks open. Two yields let the
-                // I/O driver report the close and the connection's task mark it closed, so the
-                // pool does not hand it out (the SDK path's sync calls lack this).
-                tokio::task::yield_now().await;
-                tokio::task::yield_now().await;
-            }
             let (kind, retry_after, error) = match transport::attempt(connector, request).await {
                 Ok(reply) if (200..300).contains(&reply.status) => {
                     self.learn_skew(reply.date.as_deref());

@@ -1,4 +1,4 @@
-//! The direct request path (ADR 10): the hot data-plane operations build their request
+//! The direct request path (ADR 12): the hot data-plane operations build their request
 //! JSON themselves (in `prepare`, where the GIL is held anyway), then sign and send it here
 //! without the SDK's orchestrator, reproducing what it does for a request: credentials
 //! from the client's (shared) cache, SigV4, the endpoint, the standard retry mode with its

@@ -228,7 +228,7 @@ fn request_json_is_what_dynamodb_reads() {
         ("m".to_string(), AttributeValue::M(HashMap::from([("k".to_string(), AttributeValue::Bool(true))]))),
     ]);
     let mut out = Vec::new();
-    json::attribute_map_json(&item, &mut out);
+    crate::write::attribute_map_json(&item, &mut out).unwrap();
     let parsed: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(
         parsed,

@@ -22,7 +22,7 @@ use crate::ops::metrics;
 pub struct Prepared {
     shared: Arc<ClientShared>,
     request: GetItemInputBuilder,
-    /// The request JSON, when the client takes the direct path (ADR 10).
+    /// The request JSON, when the client takes the direct path (ADR 12).
     direct_body: Option<Bytes>,
 }
 

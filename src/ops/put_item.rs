@@ -20,7 +20,7 @@ use crate::ops::{args, metrics};
 pub struct Prepared {
     shared: Arc<ClientShared>,
     request: PutItemInputBuilder,
-    /// The request JSON, when the client takes the direct path (ADR 10).
+    /// The request JSON, when the client takes the direct path (ADR 12).
     direct_body: Option<bytes::Bytes>,
 }
 

@@ -10,7 +10,7 @@
 //! `replay.rs` (`AttributeValue` -> any sink).
 
 mod base64;
-mod json;
+pub(crate) mod json;
 mod replay;
 #[cfg(test)]
 mod tests;
