@@ -98,3 +98,25 @@ impl Body {
         bytes::Bytes::from(self.out)
     }
 }
+
+/// The request JSON of a PutItem or DeleteItem builder: the same fields but the item or
+/// key (`$map` names it, `$getter` reads it). A macro, as the SDK's two builders share
+/// their getters' names but no trait.
+macro_rules! conditional_write_body {
+    ($r:expr, $map:literal, $getter:ident) => {{
+        let r = $r;
+        let mut body = $crate::direct::json::Body::new();
+        body.str("TableName", r.get_table_name().as_deref())
+            .item($map, r.$getter().as_ref())
+            .str("ConditionExpression", r.get_condition_expression().as_deref())
+            .names("ExpressionAttributeNames", r.get_expression_attribute_names().as_ref())
+            .item("ExpressionAttributeValues", r.get_expression_attribute_values().as_ref())
+            .str("ReturnConsumedCapacity", r.get_return_consumed_capacity().as_ref().map(|c| c.as_str()))
+            .str(
+                "ReturnValuesOnConditionCheckFailure",
+                r.get_return_values_on_condition_check_failure().as_ref().map(|c| c.as_str()),
+            );
+        body.finish()
+    }};
+}
+pub(crate) use conditional_write_body;

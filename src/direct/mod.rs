@@ -85,15 +85,25 @@ impl Direct {
 }
 
 /// Sends a write whose response carries only `ConsumedCapacity` (PutItem, DeleteItem
-/// without return values) and gives its metrics, as the SDK path reads them.
-pub async fn write_metrics(
-    direct: &Direct,
-    connector: &aws_smithy_runtime_api::client::http::SharedHttpConnector,
+/// without return values) on the direct path, and records its metrics as the SDK path
+/// does. None when the call has no direct body or the client keeps the SDK path.
+pub async fn write(
+    shared: &Arc<crate::client::ClientShared>,
+    body: Option<bytes::Bytes>,
     action: &str,
-    body: bytes::Bytes,
+    kind: crate::client::OpKind,
     started: std::time::Instant,
-) -> Result<crate::bindings::OperationMetrics, crate::errors::Error> {
-    let out = direct.call(connector, action, body).await?;
-    let meta = crate::read::meta(&out.body).map_err(|m| crate::errors::Error::new(crate::errors::ErrorKind::Service, m))?;
-    Ok(crate::ops::metrics::write(started, meta.consumed_capacity.first(), out.request_id.as_deref()))
+) -> Option<Result<crate::bindings::OperationMetrics, crate::errors::Error>> {
+    let body = body?;
+    let (direct, connector) = shared.direct_here().await?;
+    let sent = async {
+        let out = direct.call(&connector, action, body).await?;
+        let meta = crate::read::meta(&out.body).map_err(|m| crate::errors::Error::new(crate::errors::ErrorKind::Service, m))?;
+        Ok(crate::ops::metrics::write(started, meta.consumed_capacity.first(), out.request_id.as_deref()))
+    };
+    let result = sent.await;
+    if let Ok(m) = &result {
+        shared.record(kind, m);
+    }
+    Some(result)
 }

@@ -45,34 +45,14 @@ pub fn prepare(
     if return_values_on_condition_check_failure {
         request = request.return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
     }
-    let direct_body = client.shared.wants_direct().then(|| direct_body(&request));
+    let direct_body = client.shared.wants_direct().then(|| crate::direct::json::conditional_write_body!(&request, "Item", get_item));
     Ok(Prepared { shared: client.shared.clone(), request, direct_body })
-}
-
-/// The PutItem request as JSON, the same fields the SDK would serialize.
-fn direct_body(r: &PutItemInputBuilder) -> bytes::Bytes {
-    let mut body = crate::direct::json::Body::new();
-    body.str("TableName", r.get_table_name().as_deref())
-        .item("Item", r.get_item().as_ref())
-        .str("ConditionExpression", r.get_condition_expression().as_deref())
-        .names("ExpressionAttributeNames", r.get_expression_attribute_names().as_ref())
-        .item("ExpressionAttributeValues", r.get_expression_attribute_values().as_ref())
-        .str("ReturnConsumedCapacity", r.get_return_consumed_capacity().as_ref().map(|c| c.as_str()))
-        .str(
-            "ReturnValuesOnConditionCheckFailure",
-            r.get_return_values_on_condition_check_failure().as_ref().map(|c| c.as_str()),
-        );
-    body.finish()
 }
 
 async fn run(p: Prepared) -> Result<OperationMetrics, Error> {
     let started = Instant::now();
-    if let Some(body) = p.direct_body {
-        if let Some((direct, connector)) = p.shared.direct_here().await {
-            let m = crate::direct::write_metrics(&direct, &connector, "PutItem", body, started).await?;
-            p.shared.record(OpKind::Put, &m);
-            return Ok(m);
-        }
+    if let Some(done) = crate::direct::write(&p.shared, p.direct_body, "PutItem", OpKind::Put, started).await {
+        return done;
     }
     let out = p.request.send_with(&p.shared.sdk_here().await?).await?;
     let m = metrics::write(started, out.consumed_capacity(), out.request_id());
