@@ -23,10 +23,10 @@ use pyo3::prelude::*;
 use pyo3::IntoPyObjectExt;
 
 use crate::bindings::{ModelMetrics, OperationMetrics};
-use crate::convert::ReadOptions;
+use crate::wire::ReadOptions;
 use crate::errors::{invalid, Error};
-use crate::direct::credentials::{CredentialsCache, FromCache};
-use crate::direct::{transport, Direct};
+use crate::transport::direct::credentials::{CredentialsCache, FromCache};
+use crate::transport::direct::{http, Direct};
 use crate::runtime;
 use aws_smithy_runtime_api::client::http::SharedHttpConnector;
 
@@ -213,7 +213,7 @@ impl ClientShared {
             if let Some(connector) = found {
                 return Some((direct, connector));
             }
-            let connector = transport::connector(direct.connect_timeout, direct.read_timeout);
+            let connector = http::connector(direct.connect_timeout, direct.read_timeout);
             THREAD_CONNECTORS.with(|all| {
                 let mut all = all.borrow_mut();
                 all.retain(|(owner, p, _)| *p == pid && owner.strong_count() > 0);
@@ -229,7 +229,7 @@ impl ClientShared {
                 }
             }
         }
-        let fresh = transport::connector(direct.connect_timeout, direct.read_timeout);
+        let fresh = http::connector(direct.connect_timeout, direct.read_timeout);
         *self.connector.write().unwrap_or_else(|e| e.into_inner()) = Some((pid, fresh.clone()));
         Some((direct, fresh))
     }
@@ -327,7 +327,7 @@ async fn resolve_config(o: &ClientOptions) -> (Resolved, SdkConfig) {
     // Read operations that decode the body themselves take it through this (ADR 6).
     let mut conf = aws_sdk_dynamodb::config::Builder::from(&sdk_config)
         .region(Region::new(region.clone()))
-        .interceptor(crate::read::raw_body::RawBodyInterceptor);
+        .interceptor(crate::transport::sdk_body::RawBodyInterceptor);
     let provider = match &o.role_arn {
         Some(role) => {
             let mut assume = aws_config::sts::AssumeRoleProvider::builder(role)
@@ -420,7 +420,7 @@ pub fn new(
         read_timeout,
         operation_timeout,
         max_retries,
-        sdk_only: !crate::direct::allowed_by_env(),
+        sdk_only: !crate::transport::direct::allowed_by_env(),
     };
     // Loading the config may read profile files: do it without the GIL, and on the shared
     // runtime, which is where this (async) client's connections will live.

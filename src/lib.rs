@@ -5,16 +5,14 @@
 
 pub mod awaitable;
 pub mod client;
-pub mod convert;
-pub mod direct;
 pub mod errors;
 pub mod ops;
 pub mod pager;
-pub mod read;
 pub mod ready;
 pub mod repr;
 pub mod runtime;
-pub mod write;
+pub mod transport;
+pub mod wire;
 
 /// Generated from spec/*.yaml: result records, pagers, exceptions and the `#[pymethods]`
 /// of every class (each sync method and its `async_` twin).
@@ -31,6 +29,6 @@ fn pydynox_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.py().import("atexit")?.call_method1("register", (wait,))?;
     // Set, not added: a private diagnostic for tests, kept out of `__all__` and the stubs.
     m.setattr("_async_tasks_in_flight", wrap_pyfunction!(runtime::tasks_in_flight, m)?)?;
-    m.setattr("_encode_item_json", wrap_pyfunction!(write::encode_item_json, m)?)?;
+    m.setattr("_encode_item_json", wrap_pyfunction!(wire::write::encode_item_json, m)?)?;
     Ok(())
 }

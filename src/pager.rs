@@ -29,10 +29,10 @@ use tokio::task::JoinHandle;
 
 use crate::bindings::OperationMetrics;
 use crate::client::{ClientShared, OpKind};
-use crate::convert::{item_to_py, Item};
-use crate::direct::json;
+use crate::wire::{item_to_py, Item};
+use crate::wire::write::body::Body;
 use crate::errors::{Error, ErrorKind};
-use crate::read::raw_body::capture;
+use crate::transport::sdk_body::capture;
 use crate::ops::metrics;
 
 /// The request a pager repeats, page after page.
@@ -105,7 +105,7 @@ impl PageRequest {
     /// serialize, starting at `start` and asking for at most `limit` items. Built from the
     /// builder on each page, without the GIL: a few microseconds against a page of items.
     fn direct_body(&self, start: Option<&Item>, limit: Option<i32>) -> Bytes {
-        let mut body = json::Body::new();
+        let mut body = Body::new();
         match self {
             PageRequest::Query(q) => {
                 body.str("TableName", q.get_table_name().as_deref())
@@ -281,7 +281,7 @@ impl Pager {
             };
             // Decoded with the state unlocked: building objects may run Python code (the GC),
             // which may touch this pager.
-            let decoded = crate::read::response(py, &raw.body, self.shared.read);
+            let decoded = crate::wire::read::response(py, &raw.body, self.shared.read);
             let mut st = self.state();
             st.decoding = false;
             let response = match decoded {

@@ -1,7 +1,7 @@
-"""Items written straight to request JSON (src/write, issue 9 item 2).
+"""Items written straight to request JSON (src/wire/write, issue 9 item 2).
 
-`_encode_item_json(item)` is the direct encoder (`write::item_json`); with
-`through_attribute_values=True` it is today's path (`convert::dict_to_item`, then the SDK's
+`_encode_item_json(item)` is the direct encoder (`wire::write::item_json`); with
+`through_attribute_values=True` it is today's path (`wire::dict_to_item`, then the SDK's
 `AttributeValue` tree written as JSON). Random items of every type, nesting and size must give
 the JSON boto3's own `TypeSerializer` describes, and both paths the same JSON; hostile values
 must raise the same exception, with the same message, from both paths and from `put_item`

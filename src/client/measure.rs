@@ -15,7 +15,7 @@ use aws_smithy_types::body::SdkBody;
 use bytes::Bytes;
 
 use super::{resolve_config, ClientOptions};
-use crate::read::raw_body::capture;
+use crate::transport::sdk_body::capture;
 
 const BODY: &str = r#"{"ConsumedCapacity":{"CapacityUnits":0.5,"TableName":"bench_items"},"Item":{"pk":{"S":"item-0"},"name":{"S":"a name"},"n":{"N":"12345"},"f":{"N":"3.25"},"ok":{"BOOL":true},"tags":{"SS":["a","b","c"]},"m":{"M":{"x":{"N":"1"},"y":{"S":"why"},"l":{"L":[{"N":"1"},{"S":"two"}]}}}}}"#;
 
@@ -163,7 +163,7 @@ fn measure() {
     // `prepare` does), then credentials, SigV4, the canned connector, the body.
     let canned = SharedHttpConnector::new(Canned);
     let direct_call = || {
-        let mut body = crate::direct::json::Body::new();
+        let mut body = crate::wire::write::body::Body::new();
         body.str("TableName", Some("bench_items"))
             .item("Key", Some(&key()))
             .bool("ConsistentRead", Some(false))
@@ -178,7 +178,7 @@ fn measure() {
     };
     let cases: [(&str, &dyn Fn()); 7] = [
         ("direct: JSON + SigV4 + http::Request, no orchestrator", &direct),
-        ("direct path (src/direct): Direct::call, canned connector", &direct_call),
+        ("direct path (src/transport/direct): Direct::call, canned connector", &direct_call),
         ("SDK defaults, SDK decode (the floor's client)", &floor_get),
         ("SDK defaults, stalled-stream protection off", &floor_no_stall),
         ("ours: resolve_config + raw body capture", &ours_capture),

@@ -8,7 +8,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
-use crate::convert::{dict_to_item, Item};
+use crate::wire::{dict_to_item, Item};
 
 /// `expression_attribute_names`: str -> str.
 pub fn names(d: Option<Bound<'_, PyDict>>) -> PyResult<Option<HashMap<String, String>>> {

@@ -2,7 +2,7 @@
 //! with backoff.
 //!
 //! Each response body is captured (ADR 6). On tokio only its metadata is read (consumed
-//! capacity, `UnprocessedKeys`, how many items came back: `read::meta`, no GIL); the items
+//! capacity, `UnprocessedKeys`, how many items came back: `wire::read::meta`, no GIL); the items
 //! become Python objects in `convert`, one GIL hold for all bodies.
 
 use std::sync::Arc;
@@ -15,10 +15,10 @@ use pyo3::types::{PyDict, PyList};
 
 use crate::bindings::OperationMetrics;
 use crate::client::{ClientShared, DynamoDBClient, OpKind};
-use crate::convert::{dict_to_item, Item, ReadOptions};
+use crate::wire::{dict_to_item, Item, ReadOptions};
 use crate::errors::{on_table, Error, ErrorKind};
-use crate::ops::{metrics, retry};
-use crate::read::raw_body::capture;
+use crate::ops::{batch_backoff, metrics};
+use crate::transport::sdk_body::capture;
 
 const CHUNK: usize = 100;
 
@@ -82,7 +82,7 @@ async fn run(p: Prepared) -> Result<Output, Error> {
             let (out, body) = capture(send).await;
             out?;
             let body = body.ok_or_else(|| Error::new(ErrorKind::Service, "the response body was not captured"))?;
-            let meta = crate::read::meta(&body).map_err(|message| Error::new(ErrorKind::Service, message))?;
+            let meta = crate::wire::read::meta(&body).map_err(|message| Error::new(ErrorKind::Service, message))?;
             if let Some(units) = metrics::sum_units(&meta.consumed_capacity) {
                 rcu = Some(rcu.unwrap_or(0.0) + units);
             }
@@ -95,10 +95,10 @@ async fn run(p: Prepared) -> Result<Output, Error> {
             }
             pending = request_for(&p.template, meta.unprocessed_keys);
             attempt += 1;
-            if attempt >= retry::MAX_ATTEMPTS {
+            if attempt >= batch_backoff::MAX_ATTEMPTS {
                 return Err(Error::new(ErrorKind::Throughput, format!("batch_get gave up after {attempt} attempts with keys still unread")));
             }
-            retry::backoff(attempt).await;
+            batch_backoff::backoff(attempt).await;
         }
     }
     let m = OperationMetrics {
@@ -121,7 +121,7 @@ pub async fn execute(p: Prepared) -> Result<Output, Error> {
 pub fn convert(py: Python<'_>, out: Output) -> PyResult<Py<PyAny>> {
     let list = PyList::empty(py);
     for body in &out.bodies {
-        for item in crate::read::response(py, body, out.read)?.items {
+        for item in crate::wire::read::response(py, body, out.read)?.items {
             list.append(item)?;
         }
     }

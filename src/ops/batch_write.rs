@@ -11,9 +11,9 @@ use pyo3::types::PyDict;
 
 use crate::bindings::OperationMetrics;
 use crate::client::{ClientShared, DynamoDBClient, OpKind};
-use crate::convert::dict_to_item;
+use crate::wire::dict_to_item;
 use crate::errors::{on_table, Error, ErrorKind};
-use crate::ops::{metrics, retry};
+use crate::ops::{batch_backoff, metrics};
 
 const CHUNK: usize = 25;
 
@@ -76,13 +76,13 @@ async fn run(p: Prepared) -> Result<(), Error> {
                 break;
             }
             attempt += 1;
-            if attempt >= retry::MAX_ATTEMPTS {
+            if attempt >= batch_backoff::MAX_ATTEMPTS {
                 return Err(Error::new(
                     ErrorKind::Throughput,
                     format!("batch_write gave up after {attempt} attempts: {written} of {total} items were written, the rest were not"),
                 ));
             }
-            retry::backoff(attempt).await;
+            batch_backoff::backoff(attempt).await;
         }
     }
     let m = OperationMetrics { duration_ms: metrics::elapsed_ms(started), consumed_wcu: wcu, ..Default::default() };

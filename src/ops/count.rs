@@ -16,11 +16,11 @@ use pyo3::IntoPyObjectExt;
 
 use crate::bindings::OperationMetrics;
 use crate::client::{ClientShared, DynamoDBClient, OpKind};
-use crate::convert::Item;
+use crate::wire::Item;
 use crate::errors::{Error, ErrorKind};
 use crate::ops::{args, metrics};
 use crate::pager::PageRequest;
-use crate::read::raw_body::capture;
+use crate::transport::sdk_body::capture;
 
 /// One Scan/Query page: its body (items not decoded yet) and what steers the next request.
 pub struct BodyPage {
@@ -47,7 +47,7 @@ pub async fn fetch_body(shared: &Arc<ClientShared>, request: &PageRequest, start
         }
     };
     let body = body.ok_or_else(|| Error::new(ErrorKind::Service, "the response body was not captured"))?;
-    let meta = crate::read::meta(&body).map_err(|message| Error::new(ErrorKind::Service, message))?;
+    let meta = crate::wire::read::meta(&body).map_err(|message| Error::new(ErrorKind::Service, message))?;
     let mut m = metrics::read(started, meta.consumed_capacity.first(), request_id.as_deref());
     m.items_count = Some(i64::from(meta.count.unwrap_or(0)));
     m.scanned_count = Some(i64::from(meta.scanned_count.unwrap_or(0)));

@@ -14,10 +14,10 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyList, PyType};
 
 use crate::client::{ClientShared, DynamoDBClient, OpKind};
-use crate::convert::py_to_attr;
+use crate::wire::py_to_attr;
 use crate::errors::{Error, ErrorKind};
 use crate::ops::metrics;
-use crate::read::raw_body::capture;
+use crate::transport::sdk_body::capture;
 
 pub struct Prepared {
     shared: Arc<ClientShared>,
@@ -75,7 +75,7 @@ pub async fn execute(p: Prepared) -> Result<Output, Error> {
 
 pub fn convert(py: Python<'_>, out: Output) -> PyResult<Py<PyAny>> {
     let class = LIST_WITH_METRICS.import(py, "pydynox._results", "ListWithMetrics")?;
-    let response = crate::read::response(py, &out.body, out.shared.read)?;
+    let response = crate::wire::read::response(py, &out.body, out.shared.read)?;
     let mut m = metrics::read(out.started, response.consumed_capacity.as_ref(), out.request_id.as_deref());
     m.duration_ms = out.elapsed.as_secs_f64() * 1000.0;
     m.items_count = Some(response.items.len() as i64);

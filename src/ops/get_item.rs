@@ -13,9 +13,9 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::client::{ClientShared, DynamoDBClient, OpKind};
-use crate::convert::dict_to_item;
-use crate::direct::json;
-use crate::read::raw_body::capture;
+use crate::wire::dict_to_item;
+use crate::wire::write::body::Body;
+use crate::transport::sdk_body::capture;
 use crate::errors::{on_table, Error, ErrorKind};
 use crate::ops::metrics;
 
@@ -60,7 +60,7 @@ pub fn prepare(
 
 /// The GetItem request as JSON, the same fields the SDK would serialize.
 fn direct_body(r: &GetItemInputBuilder) -> Bytes {
-    let mut body = json::Body::new();
+    let mut body = Body::new();
     body.str("TableName", r.get_table_name().as_deref())
         .item("Key", r.get_key().as_ref())
         .bool("ConsistentRead", *r.get_consistent_read())
@@ -92,7 +92,7 @@ pub async fn execute(p: Prepared) -> Result<Output, Error> {
 }
 
 pub fn convert(py: Python<'_>, out: Output) -> PyResult<Py<PyAny>> {
-    let response = crate::read::response(py, &out.body, out.shared.read)?;
+    let response = crate::wire::read::response(py, &out.body, out.shared.read)?;
     let mut m = metrics::read(out.started, response.consumed_capacity.as_ref(), out.request_id.as_deref());
     m.duration_ms = out.elapsed.as_secs_f64() * 1000.0;
     out.shared.record(OpKind::Get, &m);

@@ -6,8 +6,8 @@
 //! checking that each file exists with those functions); only shared helpers are listed here.
 
 pub mod args;
+pub mod batch_backoff;
 pub mod metrics;
 pub mod projection;
-pub mod retry;
 
 include!(concat!(env!("OUT_DIR"), "/op_modules.rs"));

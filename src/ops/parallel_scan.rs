@@ -14,7 +14,7 @@ use pyo3::IntoPyObjectExt;
 
 use crate::bindings::OperationMetrics;
 use crate::client::{ClientShared, DynamoDBClient};
-use crate::convert::ReadOptions;
+use crate::wire::ReadOptions;
 use crate::errors::Error;
 use crate::ops::count::{accumulate, fetch_body};
 use crate::ops::{args, metrics};
@@ -118,7 +118,7 @@ pub async fn execute(p: Prepared) -> Result<Output, Error> {
 pub fn convert(py: Python<'_>, out: Output) -> PyResult<Py<PyAny>> {
     let list = PyList::empty(py);
     for body in &out.bodies {
-        for item in crate::read::response(py, body, out.read)?.items {
+        for item in crate::wire::read::response(py, body, out.read)?.items {
             list.append(item)?;
         }
     }

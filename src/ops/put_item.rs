@@ -13,7 +13,7 @@ use pyo3::IntoPyObjectExt;
 
 use crate::bindings::OperationMetrics;
 use crate::client::{ClientShared, DynamoDBClient, OpKind};
-use crate::convert::dict_to_item;
+use crate::wire::dict_to_item;
 use crate::errors::{on_table, Error};
 use crate::ops::{args, metrics};
 
@@ -45,13 +45,13 @@ pub fn prepare(
     if return_values_on_condition_check_failure {
         request = request.return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
     }
-    let direct_body = client.shared.wants_direct().then(|| crate::direct::json::conditional_write_body!(&request, "Item", get_item));
+    let direct_body = client.shared.wants_direct().then(|| crate::wire::write::body::conditional_write_body!(&request, "Item", get_item));
     Ok(Prepared { shared: client.shared.clone(), request, direct_body })
 }
 
 async fn run(p: Prepared) -> Result<OperationMetrics, Error> {
     let started = Instant::now();
-    if let Some(done) = crate::direct::write(&p.shared, p.direct_body, "PutItem", OpKind::Put, started).await {
+    if let Some(done) = crate::transport::direct::write(&p.shared, p.direct_body, "PutItem", OpKind::Put, started).await {
         return done;
     }
     let out = p.request.send_with(&p.shared.sdk_here().await?).await?;

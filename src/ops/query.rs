@@ -4,7 +4,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::client::DynamoDBClient;
-use crate::convert::dict_to_item;
+use crate::wire::dict_to_item;
 use crate::ops::args;
 use crate::pager::{PageRequest, Pager};
 use aws_sdk_dynamodb::types::ReturnConsumedCapacity;

@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::client::DynamoDBClient;
-use crate::convert::dict_to_item;
+use crate::wire::dict_to_item;
 use crate::ops::args;
 use crate::pager::{PageRequest, Pager};
 

@@ -14,10 +14,10 @@ use pyo3::types::{PyDict, PyList};
 
 use crate::bindings::OperationMetrics;
 use crate::client::{ClientShared, DynamoDBClient, OpKind};
-use crate::convert::dict_to_item;
+use crate::wire::dict_to_item;
 use crate::errors::{Error, ErrorKind};
 use crate::ops::{args, metrics};
-use crate::read::raw_body::capture;
+use crate::transport::sdk_body::capture;
 
 const KEYS: &[&str] = &["table", "key", "projection_expression", "expression_attribute_names"];
 
@@ -96,7 +96,7 @@ pub fn convert(py: Python<'_>, out: Output) -> PyResult<Py<PyAny>> {
     let Some(out) = out.response else {
         return Ok(list.into_any().unbind());
     };
-    let response = crate::read::response(py, &out.body, out.shared.read)?;
+    let response = crate::wire::read::response(py, &out.body, out.shared.read)?;
     let m = OperationMetrics {
         duration_ms: out.elapsed.as_secs_f64() * 1000.0,
         consumed_rcu: metrics::sum_units(&response.consumed_capacities),

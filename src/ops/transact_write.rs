@@ -12,7 +12,7 @@ use pyo3::types::PyDict;
 
 use crate::bindings::OperationMetrics;
 use crate::client::{ClientShared, DynamoDBClient, OpKind};
-use crate::convert::dict_to_item;
+use crate::wire::dict_to_item;
 use crate::errors::Error;
 use crate::ops::{args, metrics};
 
@@ -37,7 +37,7 @@ struct Common {
     table: String,
     condition: Option<String>,
     names: Option<std::collections::HashMap<String, String>>,
-    values: Option<crate::convert::Item>,
+    values: Option<crate::wire::Item>,
 }
 
 fn built<T>(r: Result<T, aws_sdk_dynamodb::error::BuildError>, at: &str) -> PyResult<T> {
@@ -55,7 +55,7 @@ fn one(op: &Bound<'_, PyDict>, at: &str) -> PyResult<TransactWriteItem> {
             .map(|v| dict_to_item(&args::dict(&v, &format!("{at}['expression_attribute_values']"))?, &format!("{at}['expression_attribute_values']")))
             .transpose()?,
     };
-    let item_of = |field: &str| -> PyResult<crate::convert::Item> {
+    let item_of = |field: &str| -> PyResult<crate::wire::Item> {
         let path = format!("{at}['{field}']");
         dict_to_item(&args::dict(&args::required(op, field, at)?, &path)?, &path)
     };

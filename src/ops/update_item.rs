@@ -19,7 +19,7 @@ use pyo3::IntoPyObjectExt;
 
 use crate::bindings::OperationMetrics;
 use crate::client::{ClientShared, DynamoDBClient, OpKind};
-use crate::convert::{dict_to_item, item_to_py, py_to_attr, Item, ReadOptions};
+use crate::wire::{dict_to_item, item_to_py, py_to_attr, Item, ReadOptions};
 use crate::errors::{on_table, Error};
 use crate::ops::{args, metrics};
 
@@ -125,7 +125,7 @@ fn set_expression(
         return Err(crate::errors::invalid("updates must not be empty"));
     }
     let mut parts = Vec::with_capacity(updates.len());
-    for (i, entry) in crate::convert::entries(updates).enumerate() {
+    for (i, entry) in crate::wire::entries(updates).enumerate() {
         // A value's conversion can run Python code that empties or grows `updates`.
         let (k, v) = entry.map_err(|_| PyRuntimeError::new_err("updates changed size while it was being converted"))?;
         let k = k.cast::<PyString>().map_err(|_| PyTypeError::new_err("updates keys must be attribute names (str)"))?;

@@ -1,7 +1,7 @@
 //! What a multi-request operation must know before its next request, read without the GIL:
 //! `Count`, `ScannedCount`, `LastEvaluatedKey`, `ConsumedCapacity`, `UnprocessedKeys` and how
 //! many items `Responses` holds. Items themselves are skipped (serde's `IgnoredAny`: tokenized,
-//! nothing built) and decoded later into Python in one GIL hold (`read::response`).
+//! nothing built) and decoded later into Python in one GIL hold (`wire::read::response`).
 //!
 //! Used where the operation loops on tokio before any Python sees a result: count (which
 //! needs nothing else), parallel_scan (the next page of a segment starts at its key) and
@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::envelope::WireCapacities;
 use super::key::WireItem;
-use crate::convert::Item;
+use crate::wire::Item;
 
 /// The parts of a response that steer the next request.
 #[derive(Default, Debug)]
@@ -85,7 +85,7 @@ impl<'de> Visitor<'de> for CountedVisitor {
 }
 
 /// Reads a response body's metadata; a body that is not a DynamoDB response is an error
-/// with the position, worded like `read::response`'s.
+/// with the position, worded like `wire::read::response`'s.
 pub fn meta(body: &[u8]) -> Result<Meta, String> {
     let wire: WireMeta = serde_json::from_slice(body).map_err(|e| format!("unreadable response from DynamoDB: {e}"))?;
     let consumed_capacity = match wire.consumed_capacity {

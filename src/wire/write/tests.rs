@@ -18,8 +18,8 @@ use pyo3::types::{PyDict, PyModule};
 use super::base64::encode_into;
 use super::json::write_string;
 use super::{attribute_map_json, attribute_value_json, item_json, value_json};
-use crate::convert::{dict_to_item, py_to_attr, Item};
-use crate::read::tests::{benchmark_items, with_python};
+use crate::wire::{dict_to_item, py_to_attr, Item};
+use crate::wire::read::tests::{benchmark_items, with_python};
 
 fn json_string(s: &str) -> String {
     let mut out = Vec::new();
@@ -134,7 +134,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
     #[test]
-    fn attribute_maps_are_written_as_the_sdk_writes_them(item in crate::read::tests::item()) {
+    fn attribute_maps_are_written_as_the_sdk_writes_them(item in crate::wire::read::tests::item()) {
         let mut ours = b"prefix ".to_vec();
         attribute_map_json(&item, &mut ours).unwrap();
         prop_assert!(ours.starts_with(b"prefix "));
@@ -142,7 +142,7 @@ proptest! {
     }
 
     #[test]
-    fn one_value_is_written_as_the_sdk_writes_it(value in crate::read::tests::attribute()) {
+    fn one_value_is_written_as_the_sdk_writes_it(value in crate::wire::read::tests::attribute()) {
         let mut ours = Vec::new();
         attribute_value_json(&value, &mut ours).unwrap();
         let sdk = sdk_put_item_json(&HashMap::from([("v".to_owned(), value)]));
@@ -154,8 +154,8 @@ proptest! {
 fn an_unknown_attribute_type_is_an_error_and_writes_nothing() {
     // Only the SDK's decoder builds `Unknown` (for a type key it does not know).
     let body = r#"{"Item":{"a":{"L":[{"S":"x"},{"NEW_TYPE":"?"}]}}}"#;
-    let client = crate::read::tests::sdk(vec![(200, bytes::Bytes::from_static(body.as_bytes()))]);
-    let read = crate::read::tests::rt().block_on(client.get_item().table_name("t").send()).unwrap();
+    let client = crate::wire::read::tests::sdk(vec![(200, bytes::Bytes::from_static(body.as_bytes()))]);
+    let read = crate::wire::read::tests::rt().block_on(client.get_item().table_name("t").send()).unwrap();
     let item = read.item().expect("the SDK decodes it");
     let mut out = b"kept".to_vec();
     assert!(attribute_map_json(item, &mut out).is_err());

@@ -13,10 +13,9 @@ mod attempts;
 pub mod credentials;
 pub mod endpoint;
 pub mod error_body;
-pub mod json;
+pub mod http;
 pub mod retry;
 pub mod sign;
-pub mod transport;
 #[cfg(test)]
 mod tests;
 
@@ -98,7 +97,7 @@ pub async fn write(
     let (direct, connector) = shared.direct_here().await?;
     let sent = async {
         let out = direct.call(&connector, action, body).await?;
-        let meta = crate::read::meta(&out.body).map_err(|m| crate::errors::Error::new(crate::errors::ErrorKind::Service, m))?;
+        let meta = crate::wire::read::meta(&out.body).map_err(|m| crate::errors::Error::new(crate::errors::ErrorKind::Service, m))?;
         Ok(crate::ops::metrics::write(started, meta.consumed_capacity.first(), out.request_id.as_deref()))
     };
     let result = sent.await;

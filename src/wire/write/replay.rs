@@ -1,11 +1,11 @@
 //! The SDK's `AttributeValue` tree replayed into a [`Sink`]: with the JSON sink, the request
 //! JSON of an item that already exists as `AttributeValue`s (keys read back from DynamoDB, or
-//! `convert::dict_to_item`'s output, which is how the tests compare the two encoders).
+//! `wire::dict_to_item`'s output, which is how the tests compare the two encoders).
 
 use std::collections::HashMap;
 use std::fmt;
 
-use crate::convert::{AttributeValue, SetKind, Sink};
+use crate::wire::{AttributeValue, SetKind, Sink};
 
 /// An `AttributeValue::Unknown`: the SDK builds it only when it decodes a type it does not
 /// know; nothing can be sent for it.

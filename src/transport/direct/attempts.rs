@@ -11,7 +11,7 @@ use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::retry::ErrorKind as RetryKind;
 use bytes::Bytes;
 
-use super::transport::{self, Failure, Reply};
+use super::http::{self, Failure, Reply};
 use super::{error_body, retry, sign, Direct};
 use crate::errors::Error;
 
@@ -92,7 +92,7 @@ impl Direct {
             let target = sign::Target { uri: &endpoint.uri, host: &endpoint.host, region: &self.region, user_agent: &self.user_agent };
             let request = sign::signed_request(&target, action, &body, &credentials, self.signing_time())
                 .map_err(|e| Error::from(Sdk::construction_failure(e)))?;
-            let (kind, retry_after, error) = match transport::attempt(connector, request).await {
+            let (kind, retry_after, error) = match http::attempt(connector, request).await {
                 Ok(reply) if (200..300).contains(&reply.status) => {
                     self.learn_skew(reply.date.as_deref());
                     match permit.take() {

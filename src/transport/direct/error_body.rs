@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use crate::convert::Item;
+use crate::wire::Item;
 
 /// What an error response says.
 #[derive(Debug, Default, PartialEq)]
@@ -32,7 +32,7 @@ struct Wire {
 #[derive(Deserialize)]
 struct WithItem {
     #[serde(rename = "Item")]
-    item: Option<crate::read::WireItem>,
+    item: Option<crate::wire::read::WireItem>,
 }
 
 /// `aws.dynamodb#ConditionalCheckFailedException` -> `ConditionalCheckFailedException`;

@@ -13,7 +13,7 @@ use pyo3::{ffi, IntoPyObjectExt};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 // One number classifier for both read paths.
-use crate::convert::number::{self, WireNumber};
+use crate::wire::number::{self, WireNumber};
 use super::Ctx;
 
 /// The type key of an attribute value.
@@ -246,7 +246,7 @@ impl<'py> Visitor<'_> for Leaf<'_, 'py> {
 }
 
 /// An N value: int when integral (any size), otherwise float, or `Decimal` with
-/// `exact_numbers`; the same rules as `convert::from_wire`, on the same classifier.
+/// `exact_numbers`; the same rules as `wire::from_wire`, on the same classifier.
 fn number<'py, E: de::Error>(ctx: &Ctx<'py>, text: &str) -> Result<Bound<'py, PyAny>, E> {
     let py = ctx.py;
     let made = match number::classify(text) {

@@ -1,6 +1,6 @@
 //! Request bodies of the direct path (AWS JSON 1.0), written by hand into one buffer.
 //!
-//! Key and item maps are written by `crate::write::attribute_map_json`, the same JSON writer
+//! Key and item maps are written by `crate::wire::write::attribute_map_json`, the same JSON writer
 //! that encodes Python values (ADR 11).
 
 use std::collections::HashMap;
@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 /// A JSON string literal (escaped as serde_json escapes it).
 pub fn string(s: &str, out: &mut Vec<u8>) {
-    crate::write::json::write_string(out, s);
+    crate::wire::write::json::write_string(out, s);
 }
 
 /// Builds one request object: `{"A":...,"B":...}` field by field, skipping absent ones.
@@ -60,7 +60,7 @@ impl Body {
     pub fn item(&mut self, name: &str, value: Option<&HashMap<String, AttributeValue>>) -> &mut Self {
         if let Some(v) = value {
             let out = self.key(name);
-            if crate::write::attribute_map_json(v, out).is_err() {
+            if crate::wire::write::attribute_map_json(v, out).is_err() {
                 // Unreachable: only a newer SDK's unknown variant is refused, and neither
                 // `convert` nor the response reader builds one. Should it happen, `null`
                 // makes DynamoDB refuse the request: never a silently different write.
@@ -105,7 +105,7 @@ impl Body {
 macro_rules! conditional_write_body {
     ($r:expr, $map:literal, $getter:ident) => {{
         let r = $r;
-        let mut body = $crate::direct::json::Body::new();
+        let mut body = $crate::wire::write::body::Body::new();
         body.str("TableName", r.get_table_name().as_deref())
             .item($map, r.$getter().as_ref())
             .str("ConditionExpression", r.get_condition_expression().as_deref())

@@ -10,7 +10,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use aws_smithy_types::Blob;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 
-use crate::convert::Item;
+use crate::wire::Item;
 
 /// A map of attribute name -> value.
 pub(crate) struct WireItem(pub(crate) Item);

@@ -1,15 +1,16 @@
 //! The direct read path (ADR 6): a read response's body bytes become Python objects in one
 //! walk, with no `HashMap<String, AttributeValue>` in between.
 //!
-//! - `raw_body.rs`: gets the body of a successful response out of the SDK's pipeline (an
-//!   interceptor), after the SDK has signed, sent, retried and timed the request.
+//! The body comes from either request path (`crate::transport`: the SDK's pipeline with the
+//! body captured, or the direct path).
+//!
 //! - `envelope.rs`: the response object (`Item`, `Items`, `Count`, `LastEvaluatedKey`...).
 //! - `value.rs`: attribute values -> `dict`/`list`/`str`/`int`/`float`/`Decimal`/`set`/`bytes`.
 //! - `key.rs`: keys that go back to DynamoDB, decoded to `AttributeValue`.
 //! - `names.rs`: one `str` per distinct attribute name of a response.
 //! - `meta.rs`: what steers the next request (keys, counts, capacity), without the GIL.
 //!
-//! Results are the same as `convert::item_to_py` of the SDK's decoding (same number rules,
+//! Results are the same as `wire::item_to_py` of the SDK's decoding (same number rules,
 //! through the same classifier), which the tests check on random items. The body is
 //! expected to be what DynamoDB sends; anything else raises `PydynoxException` ("unreadable
 //! response from DynamoDB: ..." with the position), never a panic. Nesting is bounded by
@@ -19,7 +20,6 @@ mod envelope;
 mod key;
 mod meta;
 mod names;
-pub mod raw_body;
 mod value;
 
 
@@ -32,10 +32,10 @@ use serde::de::{self, DeserializeSeed};
 
 pub use envelope::Response;
 pub use meta::{meta, Meta};
-// The direct request path (src/direct) reads the item of a failed condition with it.
+// The direct request path (src/transport/direct) reads the item of a failed condition with it.
 pub(crate) use key::WireItem;
 
-use crate::convert::ReadOptions;
+use crate::wire::ReadOptions;
 
 /// Decodes a read response body (GetItem, Query, Scan, BatchGetItem, TransactGetItems,
 /// ExecuteStatement) into Python objects.

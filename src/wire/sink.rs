@@ -4,7 +4,7 @@
 //! paths in errors); a [`Sink`] only records the values it is handed, in walk order, and cannot
 //! fail. So every sink accepts exactly the same inputs and raises exactly the same errors.
 //! Two sinks exist: [`AttributeValues`] here builds the SDK's `AttributeValue` tree, and
-//! `crate::write` writes DynamoDB JSON for a request body straight from the walk.
+//! `crate::wire::write` writes DynamoDB JSON for a request body straight from the walk.
 //!
 //! Containers are opened, filled and closed: a streaming sink writes as it goes (a map's key
 //! before its value), a building sink collects (the value, then the entry). Each container
@@ -82,7 +82,7 @@ pub(crate) trait Sink {
     fn set_end(&mut self, set: Self::Set) -> Self::Value;
 }
 
-/// Builds the SDK's `AttributeValue` tree (what `convert::dict_to_item` returns).
+/// Builds the SDK's `AttributeValue` tree (what `wire::dict_to_item` returns).
 pub(crate) struct AttributeValues;
 
 /// A set under construction: one of the two vectors is used, as `kind` says.

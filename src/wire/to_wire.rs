@@ -1,5 +1,5 @@
 //! Python -> DynamoDB: one walk over a Python value that classifies it, checks it and hands
-//! it to a [`Sink`] (the SDK's `AttributeValue` tree, or request JSON from `crate::write`).
+//! it to a [`Sink`] (the SDK's `AttributeValue` tree, or request JSON from `crate::wire::write`).
 //! All validation lives here, so every sink accepts and rejects the same values with the same
 //! errors.
 //!

@@ -22,17 +22,23 @@
 //! `TypeError: item['address']['tags'][2]: cannot store a value of type 'object' ...`; the path
 //! text is only built when an error happens (see `path.rs`).
 //!
-//! Layout: `to_wire.rs` (Python -> DynamoDB: the one walk that validates, emitting into a
-//! `sink.rs` `Sink`: the `AttributeValue` builder here, request JSON in `crate::write`),
-//! `from_wire.rs` (DynamoDB -> Python), `number.rs` (number text, pure Rust), `path.rs` (lazy
-//! error paths).
+//! Layout (everything about DynamoDB's wire format, and nothing about sending it):
+//! - `to_wire.rs`: Python -> DynamoDB, the one walk that validates, emitting into a `sink.rs`
+//!   `Sink` (the `AttributeValue` builder here, or request JSON in `write/`);
+//! - `from_wire.rs`: `AttributeValue` -> Python;
+//! - `number.rs`: number text, pure Rust; `path.rs`: lazy error paths;
+//! - `write/`: the one JSON writer (items, values, and request bodies in `write/body.rs`);
+//! - `read/`: the one response reader (body bytes -> Python, or just what steers the next
+//!   request).
 
 mod entries;
 mod from_wire;
 pub(crate) mod number;
 mod path;
+pub mod read;
 mod sink;
 mod to_wire;
+pub mod write;
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;

@@ -17,7 +17,8 @@ use aws_smithy_types::retry::ErrorKind as RetryKind;
 use bytes::Bytes;
 use proptest::prelude::*;
 
-use super::{error_body, json, retry, sign};
+use super::{error_body, retry, sign};
+use crate::wire::write::body as json;
 
 /// An HTTP client that keeps the request it is given and answers `{}`.
 #[derive(Clone, Debug, Default)]
@@ -228,7 +229,7 @@ fn request_json_is_what_dynamodb_reads() {
         ("m".to_string(), AttributeValue::M(HashMap::from([("k".to_string(), AttributeValue::Bool(true))]))),
     ]);
     let mut out = Vec::new();
-    crate::write::attribute_map_json(&item, &mut out).unwrap();
+    crate::wire::write::attribute_map_json(&item, &mut out).unwrap();
     let parsed: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(
         parsed,

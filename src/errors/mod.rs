@@ -26,7 +26,7 @@ use pyo3::types::{PyDict, PyList, PyType};
 
 use crate::bindings as exc;
 use crate::client::ClientShared;
-use crate::convert::{item_to_py, Item, ReadOptions};
+use crate::wire::{item_to_py, Item, ReadOptions};
 
 /// Which Python exception an error becomes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,7 +87,7 @@ impl Error {
     }
 
     /// A service error from its code and message: the mapping both request paths use
-    /// (the SDK's parsed errors and the direct path's, src/direct).
+    /// (the SDK's parsed errors and the direct path's, src/transport/direct).
     pub fn service(code: &str, message: Option<&str>) -> Self {
         let message = match message {
             Some(m) if !m.is_empty() => m.to_string(),

@@ -1,7 +1,7 @@
 //! The JSON sink: writes DynamoDB JSON (`{"S":"x"}`, `{"M":{...}}`, ...) as the walk hands
 //! it values, into the caller's buffer. No `AttributeValue` is built.
 
-use crate::convert::{SetKind, Sink};
+use crate::wire::{SetKind, Sink};
 
 use super::base64;
 

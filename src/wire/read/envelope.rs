@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::key::WireItem;
 use super::value::MapSeed;
 use super::Ctx;
-use crate::convert::Item;
+use crate::wire::Item;
 
 /// What a read response carried, with items already Python objects.
 #[derive(Default)]

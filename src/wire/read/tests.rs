@@ -1,4 +1,4 @@
-//! The direct read path against today's (the SDK's decoding + `convert::item_to_py`), on the
+//! The direct read path against today's (the SDK's decoding + `wire::item_to_py`), on the
 //! same bytes, through a real SDK client whose HTTP client replays canned responses.
 
 use std::collections::{HashMap, VecDeque};
@@ -20,8 +20,8 @@ use proptest::prelude::*;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use super::raw_body::{capture, RawBodyInterceptor};
-use crate::convert::{item_to_py, ReadOptions};
+use crate::transport::sdk_body::{capture, RawBodyInterceptor};
+use crate::wire::{item_to_py, ReadOptions};
 
 // ---- a canned HTTP client -------------------------------------------------------------
 
@@ -79,7 +79,7 @@ fn old_items<'py>(py: Python<'py>, body: &Bytes, opts: ReadOptions) -> Result<Ve
     out.items().iter().map(|i| item_to_py(py, i, opts).map_err(|e| e.to_string())).collect()
 }
 
-/// The direct path: the raw body through the same client, then `read::response`.
+/// The direct path: the raw body through the same client, then `wire::read::response`.
 fn new_items<'py>(py: Python<'py>, body: &Bytes, opts: ReadOptions) -> Result<Vec<Bound<'py, PyDict>>, String> {
     let client = sdk(vec![(200, body.clone())]);
     let (out, raw) = rt().block_on(capture(client.query().table_name("t").key_condition_expression("k = :k").send()));
@@ -516,7 +516,7 @@ fn assert_same_lists(py: Python<'_>, old: Vec<Bound<'_, PyAny>>, new: Vec<Bound<
     assert!(same(py, old.as_any(), new.as_any()), "old {old}\nnew {new}\nbody {}", String::from_utf8_lossy(body));
 }
 
-/// BatchGetItem through the SDK's decoding and through `read::response` + `read::meta`.
+/// BatchGetItem through the SDK's decoding and through `wire::read::response` + `wire::read::meta`.
 fn assert_same_batch(py: Python<'_>, body: &Bytes, opts: ReadOptions) {
     let client = sdk(vec![(200, body.clone())]);
     let out = rt().block_on(client.batch_get_item().send()).expect("the SDK reads it");
@@ -534,7 +534,7 @@ fn assert_same_batch(py: Python<'_>, body: &Bytes, opts: ReadOptions) {
     assert_same_lists(py, old, new.items.into_iter().map(Bound::into_any).collect(), body);
 }
 
-/// TransactGetItems through the SDK's decoding and through `read::response`.
+/// TransactGetItems through the SDK's decoding and through `wire::read::response`.
 fn assert_same_transact(py: Python<'_>, body: &Bytes, opts: ReadOptions) {
     let client = sdk(vec![(200, body.clone())]);
     let out = rt().block_on(client.transact_get_items().send()).expect("the SDK reads it");

@@ -1,0 +1,12 @@
+//! How a request reaches DynamoDB and its response body comes back, below the operations:
+//!
+//! - `sdk_body.rs`: the SDK path; takes a successful response's body out of the SDK's
+//!   pipeline (ADR 6), so the operation decodes the bytes itself.
+//! - `direct/`: the direct path (ADR 12); signs and sends request JSON without the SDK's
+//!   orchestrator.
+//!
+//! Nothing here knows about clients or operations: choosing a path, metrics and error
+//! context are the send layer's job (`crate::ops::send`).
+
+pub mod direct;
+pub mod sdk_body;
