@@ -8,10 +8,11 @@
 //! and an assumed role is assumed once.
 
 mod credentials;
+mod per_runtime;
 #[cfg(test)]
 mod measure;
 
-use std::sync::{Arc, Mutex, RwLock, Weak};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
@@ -24,10 +25,11 @@ use pyo3::IntoPyObjectExt;
 
 use crate::bindings::{ModelMetrics, OperationMetrics};
 use crate::wire::ReadOptions;
-use crate::errors::{invalid, Error};
+use crate::errors::invalid;
 use crate::transport::direct::credentials::{CredentialsCache, FromCache};
 use crate::transport::direct::{http, Direct};
 use crate::runtime;
+use per_runtime::PerRuntime;
 use aws_smithy_runtime_api::client::http::SharedHttpConnector;
 
 const DEFAULT_REGION: &str = "us-east-1";
@@ -121,10 +123,10 @@ pub struct ClientShared {
     /// The resolved configuration, the direct request path it allows (ADR 12), and the
     /// process they were resolved in.
     config: RwLock<(u32, Resolved)>,
-    /// The SDK client of async calls and the process it was built in.
-    sdk: RwLock<(u32, aws_sdk_dynamodb::Client)>,
-    /// The direct path's HTTP connector for async calls and the process it was built in.
-    connector: RwLock<Option<(u32, SharedHttpConnector)>>,
+    /// The SDK client to send with from where a request runs (see `per_runtime.rs`).
+    sdk: PerRuntime<aws_sdk_dynamodb::Client>,
+    /// The direct path's HTTP connector, under the same rules.
+    connectors: PerRuntime<SharedHttpConnector>,
     pub read: ReadOptions,
     metrics: Mutex<MetricsState>,
 }
@@ -136,63 +138,16 @@ struct Resolved {
     direct: Option<Arc<Direct>>,
 }
 
-thread_local! {
-    /// This thread's HTTP connectors of the direct path, under the same rules as
-    /// `THREAD_CLIENTS`: one per live `ClientShared` and process, its connections owned by
-    /// this thread's runtime.
-    static THREAD_CONNECTORS: std::cell::RefCell<Vec<(Weak<ClientShared>, u32, SharedHttpConnector)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
-}
-
-thread_local! {
-    /// This thread's SDK clients for sync calls, one per live `ClientShared`: their
-    /// connections belong to this thread's runtime (see runtime.rs). Entries of dropped
-    /// clients are pruned when a new one is added; all of them go when the thread ends.
-    static THREAD_CLIENTS: std::cell::RefCell<Vec<(Weak<ClientShared>, u32, aws_sdk_dynamodb::Client)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
-}
-
 impl ClientShared {
-    /// The SDK client to send with from where this future runs: the calling thread's own
-    /// inside a sync call, the shared one on the async runtime. Each has its own
-    /// connection pool and shares the client's configuration. Both are rebuilt on first
-    /// use in a forked child, whose copies of the parent's connections are unusable.
-    pub async fn sdk_here(self: &Arc<Self>) -> Result<aws_sdk_dynamodb::Client, Error> {
-        let pid = runtime::process_id();
-        if runtime::on_calling_thread() {
-            let found = THREAD_CLIENTS.with(|clients| {
-                clients
-                    .borrow()
-                    .iter()
-                    .find(|(owner, p, _)| *p == pid && std::ptr::eq(owner.as_ptr(), Arc::as_ptr(self)))
-                    .map(|(_, _, c)| c.clone())
-            });
-            if let Some(client) = found {
-                return Ok(client);
-            }
-            let client = aws_sdk_dynamodb::Client::from_conf(self.config_here().await.conf);
-            THREAD_CLIENTS.with(|clients| {
-                let mut clients = clients.borrow_mut();
-                clients.retain(|(owner, p, _)| *p == pid && owner.strong_count() > 0);
-                clients.push((Arc::downgrade(self), pid, client.clone()));
-            });
-            return Ok(client);
-        }
-        {
-            let guard = self.sdk.read().unwrap_or_else(|e| e.into_inner());
-            if guard.0 == pid {
-                return Ok(guard.1.clone());
-            }
-        }
-        let fresh = aws_sdk_dynamodb::Client::from_conf(self.config_here().await.conf);
-        *self.sdk.write().unwrap_or_else(|e| e.into_inner()) = (pid, fresh.clone());
-        Ok(fresh)
+    /// The SDK client to send with from where this future runs (see `per_runtime.rs`).
+    /// Each has its own connection pool and shares the client's configuration.
+    pub async fn sdk_here(&self) -> aws_sdk_dynamodb::Client {
+        self.sdk.get(|| async { aws_sdk_dynamodb::Client::from_conf(self.config_here().await.conf) }).await
     }
 
     /// The direct request path of this client in this process and the HTTP connector to
-    /// send with from where this future runs, under the same per-thread / shared-runtime /
-    /// fork rules as [`Self::sdk_here`]; None when the client keeps the SDK path.
-    pub async fn direct_here(self: &Arc<Self>) -> Option<(Arc<Direct>, SharedHttpConnector)> {
+    /// send with from where this future runs; None when the client keeps the SDK path.
+    pub async fn direct_here(&self) -> Option<(Arc<Direct>, SharedHttpConnector)> {
         let pid = runtime::process_id();
         // Only the `Direct` is cloned on this hot path, not the whole SDK configuration.
         let resolved_here = {
@@ -203,35 +158,8 @@ impl ClientShared {
             Some(direct) => direct?,
             None => self.config_here().await.direct?,
         };
-        if runtime::on_calling_thread() {
-            let found = THREAD_CONNECTORS.with(|all| {
-                all.borrow()
-                    .iter()
-                    .find(|(owner, p, _)| *p == pid && std::ptr::eq(owner.as_ptr(), Arc::as_ptr(self)))
-                    .map(|(_, _, c)| c.clone())
-            });
-            if let Some(connector) = found {
-                return Some((direct, connector));
-            }
-            let connector = http::connector(direct.connect_timeout, direct.read_timeout);
-            THREAD_CONNECTORS.with(|all| {
-                let mut all = all.borrow_mut();
-                all.retain(|(owner, p, _)| *p == pid && owner.strong_count() > 0);
-                all.push((Arc::downgrade(self), pid, connector.clone()));
-            });
-            return Some((direct, connector));
-        }
-        {
-            let guard = self.connector.read().unwrap_or_else(|e| e.into_inner());
-            if let Some((p, connector)) = guard.as_ref() {
-                if *p == pid {
-                    return Some((direct, connector.clone()));
-                }
-            }
-        }
-        let fresh = http::connector(direct.connect_timeout, direct.read_timeout);
-        *self.connector.write().unwrap_or_else(|e| e.into_inner()) = Some((pid, fresh.clone()));
-        Some((direct, fresh))
+        let connector = self.connectors.get(|| async { http::connector(direct.connect_timeout, direct.read_timeout) }).await;
+        Some((direct, connector))
     }
 
     /// Whether requests take the direct path (as resolved when the client was built; a
@@ -436,8 +364,8 @@ pub fn new(
             options,
             region,
             endpoint,
-            sdk: RwLock::new((pid, aws_sdk_dynamodb::Client::from_conf(config.conf.clone()))),
-            connector: RwLock::new(None),
+            sdk: PerRuntime::new(Some(aws_sdk_dynamodb::Client::from_conf(config.conf.clone()))),
+            connectors: PerRuntime::new(None),
             config: RwLock::new((pid, config)),
             read: ReadOptions { exact_numbers },
             metrics: Mutex::new(MetricsState::default()),

@@ -29,6 +29,8 @@ fn pydynox_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.py().import("atexit")?.call_method1("register", (wait,))?;
     // Set, not added: a private diagnostic for tests, kept out of `__all__` and the stubs.
     m.setattr("_async_tasks_in_flight", wrap_pyfunction!(runtime::tasks_in_flight, m)?)?;
+    m.setattr("_count_requests", wrap_pyfunction!(ops::send::count_requests, m)?)?;
+    m.setattr("_requests_sent", wrap_pyfunction!(ops::send::requests_sent, m)?)?;
     m.setattr("_encode_item_json", wrap_pyfunction!(wire::write::encode_item_json, m)?)?;
     Ok(())
 }

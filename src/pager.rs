@@ -16,133 +16,25 @@
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
 
-use aws_sdk_dynamodb::operation::query::builders::QueryInputBuilder;
-use aws_sdk_dynamodb::operation::scan::builders::ScanInputBuilder;
-use aws_sdk_dynamodb::operation::RequestId;
+use pyo3::exceptions::PyStopAsyncIteration;
 use pyo3::prelude::*;
-use bytes::Bytes;
 use pyo3::types::PyList;
 use pyo3::IntoPyObjectExt;
 use tokio::task::JoinHandle;
 
 use crate::bindings::OperationMetrics;
-use crate::client::{ClientShared, OpKind};
-use crate::wire::{item_to_py, Item};
-use crate::wire::write::body::Body;
 use crate::errors::{Error, ErrorKind};
-use crate::transport::sdk_body::capture;
-use crate::ops::metrics;
-
-/// The request a pager repeats, page after page.
-pub enum PageRequest {
-    Query(QueryInputBuilder),
-    Scan(ScanInputBuilder),
-}
-
-/// One response body not decoded yet, with what its metrics need.
-pub struct RawPage {
-    body: Bytes,
-    kind: OpKind,
-    started: Instant,
-    elapsed: Duration,
-    request_id: Option<String>,
-}
-
-impl PageRequest {
-    /// `scan on table 'orders'`, for error messages.
-    fn describe(&self) -> String {
-        match self {
-            PageRequest::Query(_) => self.describe_as("query"),
-            PageRequest::Scan(_) => self.describe_as("scan"),
-        }
-    }
-
-    /// `<operation> on table 'orders'` (or on an index of it), for error messages.
-    pub fn describe_as(&self, operation: &str) -> String {
-        let (table, index) = match self {
-            PageRequest::Query(q) => (q.get_table_name(), q.get_index_name()),
-            PageRequest::Scan(s) => (s.get_table_name(), s.get_index_name()),
-        };
-        crate::errors::on_table(operation, table.as_deref().unwrap_or("?"), index.as_deref())
-    }
-
-    /// Fetches one page as its raw body; decoding waits for the GIL (`Pager::next`).
-    pub async fn fetch_raw(&self, shared: &Arc<ClientShared>, start: Option<Item>, limit: Option<i32>) -> Result<RawPage, Error> {
-        self.fetch_raw_page(shared, start, limit).await.map_err(|e| e.during(shared, || self.describe()))
-    }
-
-    async fn fetch_raw_page(&self, shared: &Arc<ClientShared>, start: Option<Item>, limit: Option<i32>) -> Result<RawPage, Error> {
-        if let Some((direct, connector)) = shared.direct_here().await {
-            let started = Instant::now();
-            let (action, kind) = match self {
-                PageRequest::Query(_) => ("Query", OpKind::Query),
-                PageRequest::Scan(_) => ("Scan", OpKind::Scan),
-            };
-            let out = direct.call(&connector, action, self.direct_body(start.as_ref(), limit)).await?;
-            return Ok(RawPage { body: out.body, kind, started, elapsed: started.elapsed(), request_id: out.request_id });
-        }
-        let sdk = shared.sdk_here().await?;
-        let started = Instant::now();
-        let (request_id, body, kind) = match self {
-            PageRequest::Query(q) => {
-                let (out, body) = capture(q.clone().set_exclusive_start_key(start).set_limit(limit).send_with(&sdk)).await;
-                (out?.request_id().map(str::to_owned), body, OpKind::Query)
-            }
-            PageRequest::Scan(s) => {
-                let (out, body) = capture(s.clone().set_exclusive_start_key(start).set_limit(limit).send_with(&sdk)).await;
-                (out?.request_id().map(str::to_owned), body, OpKind::Scan)
-            }
-        };
-        let body = body.ok_or_else(|| Error::new(ErrorKind::Service, "the response body was not captured"))?;
-        Ok(RawPage { body, kind, started, elapsed: started.elapsed(), request_id })
-    }
-}
-
-impl PageRequest {
-    /// One page's request JSON for the direct path (ADR 12): the fields the SDK would
-    /// serialize, starting at `start` and asking for at most `limit` items. Built from the
-    /// builder on each page, without the GIL: a few microseconds against a page of items.
-    fn direct_body(&self, start: Option<&Item>, limit: Option<i32>) -> Bytes {
-        let mut body = Body::new();
-        match self {
-            PageRequest::Query(q) => {
-                body.str("TableName", q.get_table_name().as_deref())
-                    .str("IndexName", q.get_index_name().as_deref())
-                    .bool("ConsistentRead", *q.get_consistent_read())
-                    .str("KeyConditionExpression", q.get_key_condition_expression().as_deref())
-                    .str("FilterExpression", q.get_filter_expression().as_deref())
-                    .str("ProjectionExpression", q.get_projection_expression().as_deref())
-                    .names("ExpressionAttributeNames", q.get_expression_attribute_names().as_ref())
-                    .item("ExpressionAttributeValues", q.get_expression_attribute_values().as_ref())
-                    .bool("ScanIndexForward", *q.get_scan_index_forward())
-                    .str("ReturnConsumedCapacity", q.get_return_consumed_capacity().as_ref().map(|c| c.as_str()));
-            }
-            PageRequest::Scan(s) => {
-                body.str("TableName", s.get_table_name().as_deref())
-                    .str("IndexName", s.get_index_name().as_deref())
-                    .bool("ConsistentRead", *s.get_consistent_read())
-                    .str("FilterExpression", s.get_filter_expression().as_deref())
-                    .str("ProjectionExpression", s.get_projection_expression().as_deref())
-                    .names("ExpressionAttributeNames", s.get_expression_attribute_names().as_ref())
-                    .item("ExpressionAttributeValues", s.get_expression_attribute_values().as_ref())
-                    .int("Segment", *s.get_segment())
-                    .int("TotalSegments", *s.get_total_segments())
-                    .str("ReturnConsumedCapacity", s.get_return_consumed_capacity().as_ref().map(|c| c.as_str()));
-            }
-        }
-        body.item("ExclusiveStartKey", start).int("Limit", limit);
-        body.finish()
-    }
-}
+use crate::ops::page::{self, accumulate, PageRequest};
+use crate::ops::send::{Call, Raw};
+use crate::wire::{item_to_py, Item};
 
 /// The next page's request, running on the shared runtime ahead of the caller, with the
 /// process it runs in: in a forked child that runtime has no threads, so the request will
 /// never finish there and the child fetches the page itself.
 struct Ahead {
     pid: u32,
-    task: JoinHandle<Result<RawPage, Error>>,
+    task: JoinHandle<Result<Raw, Error>>,
 }
 
 impl Ahead {
@@ -171,7 +63,7 @@ struct State {
     /// Items decoded and not handed out yet.
     buffer: VecDeque<Py<PyAny>>,
     /// A page fetched and not decoded yet.
-    undecoded: Option<RawPage>,
+    undecoded: Option<Raw>,
     /// A page is being decoded (its key is not known yet: nothing may be fetched).
     decoding: bool,
     /// Where the next page starts; None before the first page when not resuming.
@@ -202,7 +94,8 @@ pub enum Step {
 }
 
 pub struct Pager {
-    shared: Arc<ClientShared>,
+    /// The call its requests belong to (`query on table 't'`), shared with the prefetch task.
+    call: Arc<Call>,
     /// Shared with the prefetch task, which must not hold the pager itself (dropping the
     /// iterator has to drop the pager, whose `Drop` aborts that task).
     request: Arc<PageRequest>,
@@ -218,9 +111,9 @@ pub struct Pager {
 }
 
 impl Pager {
-    pub fn new(shared: Arc<ClientShared>, request: PageRequest, limit: Option<usize>, page_size: Option<i32>, start: Option<Item>) -> Self {
+    pub fn new(call: Call, request: PageRequest, limit: Option<usize>, page_size: Option<i32>, start: Option<Item>) -> Self {
         Pager {
-            shared,
+            call: Arc::new(call),
             request: Arc::new(request),
             limit,
             page_size,
@@ -281,7 +174,7 @@ impl Pager {
             };
             // Decoded with the state unlocked: building objects may run Python code (the GC),
             // which may touch this pager.
-            let decoded = crate::wire::read::response(py, &raw.body, self.shared.read);
+            let decoded = crate::wire::read::response(py, &raw.body, self.call.read_options());
             let mut st = self.state();
             st.decoding = false;
             let response = match decoded {
@@ -292,11 +185,8 @@ impl Pager {
                     return Err(e);
                 }
             };
-            let mut m = metrics::read(raw.started, response.consumed_capacity.as_ref(), raw.request_id.as_deref());
-            m.duration_ms = raw.elapsed.as_secs_f64() * 1000.0;
-            m.items_count = Some(i64::from(response.count.unwrap_or(0)));
-            m.scanned_count = Some(i64::from(response.scanned_count.unwrap_or(0)));
-            self.shared.record(raw.kind, &m);
+            let m = page::metrics(&raw.sent, response.consumed_capacity.as_ref(), response.count, response.scanned_count);
+            self.call.record(&m);
             // An empty key means "no more pages" just like an absent one.
             let key = response.last_evaluated_key.filter(|k| !k.is_empty());
             st.fetched_any = true;
@@ -309,7 +199,7 @@ impl Pager {
             snap.last_evaluated_key = key;
             snap.pages += 1;
             let totals = snap.totals.get_or_insert_with(OperationMetrics::default);
-            crate::ops::count::accumulate(totals, &m);
+            accumulate(totals, &m);
             totals.duration_ms += m.duration_ms;
             snap.metrics = Some(m);
         }
@@ -325,10 +215,10 @@ impl Pager {
             return None;
         }
         let limit = self.request_limit(handed_out);
-        let (request, shared) = (self.request.clone(), self.shared.clone());
+        let (request, call) = (self.request.clone(), self.call.clone());
         // On the shared multi-thread runtime: the calling thread's own runtime (ADR 3) only
         // runs inside a sync call, and between calls the caller is busy with the page.
-        let task = crate::runtime::runtime().spawn(async move { request.fetch_raw(&shared, Some(start), limit).await });
+        let task = crate::runtime::runtime().spawn(async move { request.fetch(&call, Some(start), limit).await });
         Some(Ahead { pid: crate::runtime::process_id(), task })
     }
 
@@ -361,10 +251,78 @@ impl Pager {
                 // failed; its key was not consumed, so the next call asks again.
                 joined.map_err(|e| Error::new(ErrorKind::Service, format!("fetching the next page ended abnormally: {e}")))??
             }
-            None => self.request.fetch_raw(&self.shared, start, limit).await?,
+            None => self.request.fetch(&self.call, start, limit).await?,
         };
         self.state().undecoded = Some(raw);
         Ok(())
+    }
+
+    /// `__next__` of the sync pager: the next item, None at the end. Items already decoded
+    /// are handed out with the GIL held throughout; it is released only to fetch a page.
+    pub fn next_item(self: &Arc<Self>, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        loop {
+            match self.next(py)? {
+                Step::Item(item) => return Ok(Some(item)),
+                Step::Done => return Ok(None),
+                Step::Fetch => self.wait_for_page(py)?,
+            }
+        }
+    }
+
+    /// `to_list` of the sync pager: every remaining item.
+    pub fn to_list(self: &Arc<Self>, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let list = PyList::empty(py);
+        while !self.drain_into(py, &list)? {
+            self.wait_for_page(py)?;
+        }
+        Ok(list.into_any().unbind())
+    }
+
+    /// Fetches the next page from a sync call (GIL released meanwhile).
+    fn wait_for_page(self: &Arc<Self>, py: Python<'_>) -> PyResult<()> {
+        let pager = self.clone();
+        crate::runtime::wait(py, async move { pager.fetch_page().await })?.map_err(|error| error.into_pyerr(py))
+    }
+
+    /// `__anext__` of the async pager: an item already decoded comes back as a done
+    /// awaitable; otherwise one future fetches the page, which is decoded in one GIL hold
+    /// (ADR 6).
+    pub fn next_awaitable<'py>(self: &Arc<Self>, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self.next(py)? {
+            Step::Item(item) => return crate::ready::Ready::new(py, item),
+            Step::Done => return Err(PyStopAsyncIteration::new_err(())),
+            Step::Fetch => {}
+        }
+        let pager = self.clone();
+        crate::awaitable::from_future(py, "pydynox_core.awaitable", async move {
+            loop {
+                if let Err(error) = pager.fetch_page().await {
+                    return Python::attach(|py| Err(error.into_pyerr(py)));
+                }
+                match Python::attach(|py| pager.next(py))? {
+                    Step::Item(item) => return Ok(item),
+                    Step::Done => return Err(PyStopAsyncIteration::new_err(())),
+                    Step::Fetch => {}
+                }
+            }
+        })
+    }
+
+    /// `to_list` of the async pager: an awaitable of every remaining item.
+    pub fn to_list_awaitable<'py>(self: &Arc<Self>, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let pager = self.clone();
+        let list: Py<PyList> = PyList::empty(py).unbind();
+        crate::awaitable::from_future(py, "pydynox_core.awaitable", async move {
+            loop {
+                let done = Python::attach(|py| pager.drain_into(py, list.bind(py)))?;
+                if done {
+                    return Ok(list);
+                }
+                if let Err(error) = pager.fetch_page().await {
+                    return Python::attach(|py| Err(error.into_pyerr(py)));
+                }
+            }
+        })
     }
 
     /// Appends every decoded item to `list`; true when the iteration is over, false when
@@ -382,7 +340,7 @@ impl Pager {
     pub fn last_evaluated_key(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let snap = self.snapshot.lock().unwrap_or_else(|e| e.into_inner());
         match &snap.last_evaluated_key {
-            Some(key) => Ok(item_to_py(py, key, self.shared.read)?.into_any().unbind()),
+            Some(key) => Ok(item_to_py(py, key, self.call.read_options())?.into_any().unbind()),
             None => Ok(py.None()),
         }
     }

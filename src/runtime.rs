@@ -174,16 +174,6 @@ pub fn on_calling_thread() -> bool {
         .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::CurrentThread)
 }
 
-/// Wraps a Rust future into a Python awaitable that runs on our runtime once awaited
-/// (a lazy, coroutine-like object: see `crate::awaitable`).
-pub fn future_into_py<F, T>(py: Python<'_>, fut: F) -> PyResult<Bound<'_, PyAny>>
-where
-    F: Future<Output = PyResult<T>> + Send + 'static,
-    T: for<'py> IntoPyObject<'py> + Send + 'static,
-{
-    crate::awaitable::from_future(py, "pydynox_core.awaitable", fut)
-}
-
 /// Spawns a task of an async twin on the shared runtime, counted in flight until it ends
 /// (however it ends: done, aborted or dropped) so that interpreter exit can wait for it.
 pub(crate) fn spawn<F>(fut: F) -> tokio::task::AbortHandle

@@ -8,8 +8,13 @@
 //! the few typed details (a failed condition's item, a transaction's reasons) are read by
 //! downcasting to the operation errors that carry them.
 //!
-//! Every message names what failed (`get_item on table 'orders'`, set by the operation
+//! Every message names what failed (`get_item on table 'orders'`, set by the send layer
 //! with [`Error::during`]) and keeps DynamoDB's own message and request id.
+//!
+//! Layout: this file is the error as data (it depends on nothing but the wire's data
+//! types); `to_python.rs` turns it into the Python exception; `classes.rs` holds the
+//! exception classes written in Python and `invalid`, the error for a rejected argument,
+//! which the wire encoder raises too (so it must not depend on this file).
 
 use std::any::Any;
 use std::error::Error as StdError;
@@ -19,14 +24,12 @@ use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::RequestId;
 use aws_sdk_dynamodb::types::CancellationReason;
-use pyo3::exceptions::{PyTimeoutError, PyValueError};
-use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyList, PyType};
+use crate::wire::{Item, ReadOptions};
 
-use crate::bindings as exc;
-use crate::client::ClientShared;
-use crate::wire::{item_to_py, Item, ReadOptions};
+pub mod classes;
+mod to_python;
+
+pub use classes::invalid;
 
 /// Which Python exception an error becomes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,15 +103,16 @@ impl Error {
         out
     }
 
-    /// Names the call that failed and takes the client's endpoint and read options.
+    /// Names the call that failed and takes the client's endpoint and read options (the
+    /// send layer, `crate::ops::send`, calls it for every request).
     /// An outer call's name replaces an inner step's (`count on table 'x'`, not the
     /// `scan` it is made of).
-    pub fn during(mut self, shared: &ClientShared, context: impl FnOnce() -> String) -> Self {
+    pub fn during(mut self, endpoint: &str, read: ReadOptions, context: impl FnOnce() -> String) -> Self {
         self.context = Some(context());
         if self.endpoint.is_none() {
-            self.endpoint = Some(shared.endpoint.clone());
+            self.endpoint = Some(endpoint.to_owned());
         }
-        self.read = shared.read;
+        self.read = read;
         self
     }
 
@@ -136,46 +140,6 @@ impl Error {
         text
     }
 
-    /// The Python exception for this error.
-    pub fn into_pyerr(self, py: Python<'_>) -> PyErr {
-        let msg = self.render();
-        let err = match self.kind {
-            ErrorKind::Validation => exc::ValidationException::new_err(msg),
-            ErrorKind::ConditionalCheckFailed => exc::ConditionalCheckFailedException::new_err(msg),
-            ErrorKind::TransactionCanceled => exc::TransactionCanceledException::new_err(msg),
-            ErrorKind::ResourceNotFound => exc::ResourceNotFoundException::new_err(msg),
-            ErrorKind::ResourceInUse => exc::ResourceInUseException::new_err(msg),
-            ErrorKind::Throughput => exc::ProvisionedThroughputExceededException::new_err(msg),
-            ErrorKind::AccessDenied => exc::AccessDeniedException::new_err(msg),
-            ErrorKind::Credentials => exc::CredentialsException::new_err(msg),
-            ErrorKind::Connection => exc::ConnectionException::new_err(msg),
-            ErrorKind::RequestTimeout => request_timeout(py, msg),
-            ErrorKind::Serialization => exc::SerializationException::new_err(msg),
-            ErrorKind::Service => exc::PydynoxException::new_err(msg),
-            ErrorKind::Timeout => PyTimeoutError::new_err(msg),
-            ErrorKind::Value => invalid_in(py, msg),
-        };
-        // Attributes the spec declares for these classes are always present (None or []).
-        let read = self.read;
-        let attach = || -> PyResult<()> {
-            let value = err.value(py);
-            match self.kind {
-                ErrorKind::ConditionalCheckFailed => {
-                    let item = match &self.item {
-                        Some(item) => item_to_py(py, item, read)?.into_any(),
-                        None => py.None().into_bound(py),
-                    };
-                    value.setattr("item", item)
-                }
-                ErrorKind::TransactionCanceled => value.setattr("reasons", reasons_to_py(py, &self.reasons, read)?),
-                _ => Ok(()),
-            }
-        };
-        match attach() {
-            Ok(()) => err,
-            Err(decode_error) => decode_error,
-        }
-    }
 }
 
 /// `"get_item on table 'orders'"`, `"query on index 'by_email' of table 'users'"`.
@@ -184,51 +148,6 @@ pub fn on_table(operation: &str, table: &str, index: Option<&str>) -> String {
         Some(index) => format!("{operation} on index '{index}' of table '{table}'"),
         None => format!("{operation} on table '{table}'"),
     }
-}
-
-/// One of the exception classes written in Python (`pydynox.exceptions`), imported once.
-fn python_class<'py>(py: Python<'py>, cell: &'static PyOnceLock<Py<PyType>>, name: &str) -> Option<&'py Bound<'py, PyType>> {
-    cell.import(py, "pydynox.exceptions", name).ok()
-}
-
-/// The exception for an argument rejected before anything was sent:
-/// `ParamValidationException`, both a `ValidationException` (what 0.21.0 raised) and a
-/// `ValueError`. Call with the GIL held (it is, wherever arguments are checked).
-pub fn invalid(message: impl Into<String>) -> PyErr {
-    let message = message.into();
-    Python::attach(|py| invalid_in(py, message))
-}
-
-fn invalid_in(py: Python<'_>, message: String) -> PyErr {
-    static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-    match python_class(py, &CLASS, "ParamValidationException") {
-        Some(class) => PyErr::from_type(class.clone(), message),
-        // Only if the pure-Python half of the package is broken; still a ValueError.
-        None => PyValueError::new_err(message),
-    }
-}
-
-fn request_timeout(py: Python<'_>, message: String) -> PyErr {
-    static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-    match python_class(py, &CLASS, "RequestTimeoutException") {
-        Some(class) => PyErr::from_type(class.clone(), message),
-        None => exc::ConnectionException::new_err(message),
-    }
-}
-
-fn reasons_to_py<'py>(py: Python<'py>, reasons: &[CancellationReason], read: ReadOptions) -> PyResult<Bound<'py, PyList>> {
-    let list = PyList::empty(py);
-    for r in reasons {
-        let d = PyDict::new(py);
-        d.set_item("code", r.code())?;
-        d.set_item("message", r.message())?;
-        match r.item() {
-            Some(item) => d.set_item("item", item_to_py(py, item, read)?)?,
-            None => d.set_item("item", py.None())?,
-        }
-        list.append(d)?;
-    }
-    Ok(list)
 }
 
 fn kind_of_code(code: &str) -> ErrorKind {

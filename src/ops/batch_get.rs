@@ -5,7 +5,6 @@
 //! capacity, `UnprocessedKeys`, how many items came back: `wire::read::meta`, no GIL); the items
 //! become Python objects in `convert`, one GIL hold for all bodies.
 
-use std::sync::Arc;
 use std::time::Instant;
 
 use aws_sdk_dynamodb::types::{KeysAndAttributes, ReturnConsumedCapacity};
@@ -14,16 +13,16 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use crate::bindings::OperationMetrics;
-use crate::client::{ClientShared, DynamoDBClient, OpKind};
-use crate::wire::{dict_to_item, Item, ReadOptions};
-use crate::errors::{on_table, Error, ErrorKind};
+use crate::client::{DynamoDBClient, OpKind};
+use crate::errors::{Error, ErrorKind};
+use crate::ops::send::{About, Call};
 use crate::ops::{batch_backoff, metrics};
-use crate::transport::sdk_body::capture;
+use crate::wire::{dict_to_item, Item, ReadOptions};
 
 const CHUNK: usize = 100;
 
 pub struct Prepared {
-    shared: Arc<ClientShared>,
+    call: Call,
     table: String,
     keys: Vec<Item>,
     /// Projection and consistency, sent with every request (keys filled in per request).
@@ -54,7 +53,8 @@ pub fn prepare(
         template = template.projection_expression(expression).set_expression_attribute_names(Some(names));
     }
     let template = template.build().map_err(|e| crate::errors::invalid(format!("batch_get: {e}")))?;
-    Ok(Prepared { shared: client.shared.clone(), table, keys, template })
+    let call = Call::new(&client.shared, "batch_get", OpKind::Other, About::table(&table));
+    Ok(Prepared { call, table, keys, template })
 }
 
 /// The request for `keys`, with the caller's projection and consistency.
@@ -64,8 +64,7 @@ fn request_for(template: &KeysAndAttributes, keys: Vec<Item>) -> KeysAndAttribut
     request
 }
 
-async fn run(p: Prepared) -> Result<Output, Error> {
-    let sdk = p.shared.sdk_here().await?;
+pub async fn execute(p: Prepared) -> Result<Output, Error> {
     let started = Instant::now();
     let mut rcu = None::<f64>;
     let mut bodies = Vec::new();
@@ -74,21 +73,18 @@ async fn run(p: Prepared) -> Result<Output, Error> {
         let mut pending = request_for(&p.template, chunk.to_vec());
         let mut attempt = 0;
         loop {
-            let send = sdk
-                .batch_get_item()
-                .request_items(&p.table, pending)
-                .return_consumed_capacity(ReturnConsumedCapacity::Total)
-                .send();
-            let (out, body) = capture(send).await;
-            out?;
-            let body = body.ok_or_else(|| Error::new(ErrorKind::Service, "the response body was not captured"))?;
-            let meta = crate::wire::read::meta(&body).map_err(|message| Error::new(ErrorKind::Service, message))?;
+            let table = &p.table;
+            let send = |sdk: aws_sdk_dynamodb::Client| async move {
+                sdk.batch_get_item().request_items(table, pending).return_consumed_capacity(ReturnConsumedCapacity::Total).send().await
+            };
+            let raw = p.call.send("BatchGetItem", None, send).await?;
+            let meta = p.call.meta(&raw)?;
             if let Some(units) = metrics::sum_units(&meta.consumed_capacity) {
                 rcu = Some(rcu.unwrap_or(0.0) + units);
             }
             items += meta.responses;
             if meta.responses > 0 {
-                bodies.push(body);
+                bodies.push(raw.body);
             }
             if meta.unprocessed_keys.is_empty() {
                 break;
@@ -96,7 +92,7 @@ async fn run(p: Prepared) -> Result<Output, Error> {
             pending = request_for(&p.template, meta.unprocessed_keys);
             attempt += 1;
             if attempt >= batch_backoff::MAX_ATTEMPTS {
-                return Err(Error::new(ErrorKind::Throughput, format!("batch_get gave up after {attempt} attempts with keys still unread")));
+                return Err(p.call.fail(Error::new(ErrorKind::Throughput, format!("batch_get gave up after {attempt} attempts with keys still unread"))));
             }
             batch_backoff::backoff(attempt).await;
         }
@@ -107,15 +103,8 @@ async fn run(p: Prepared) -> Result<Output, Error> {
         items_count: Some(items as i64),
         ..Default::default()
     };
-    p.shared.record(OpKind::Other, &m);
-    Ok(Output { bodies, read: p.shared.read })
-}
-
-/// Runs the call; an error names the operation and what it was about.
-pub async fn execute(p: Prepared) -> Result<Output, Error> {
-    let shared = p.shared.clone();
-    let what = p.table.clone();
-    run(p).await.map_err(|e| e.during(&shared, || on_table("batch_get", &what, None)))
+    p.call.record(&m);
+    Ok(Output { bodies, read: p.call.read_options() })
 }
 
 pub fn convert(py: Python<'_>, out: Output) -> PyResult<Py<PyAny>> {

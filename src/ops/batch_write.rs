@@ -2,7 +2,6 @@
 //! with backoff. Every item is converted before the first request, so a bad value fails
 //! the call before anything is written.
 
-use std::sync::Arc;
 use std::time::Instant;
 
 use aws_sdk_dynamodb::types::{DeleteRequest, PutRequest, ReturnConsumedCapacity, WriteRequest};
@@ -10,15 +9,16 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::bindings::OperationMetrics;
-use crate::client::{ClientShared, DynamoDBClient, OpKind};
-use crate::wire::dict_to_item;
-use crate::errors::{on_table, Error, ErrorKind};
+use crate::client::{DynamoDBClient, OpKind};
+use crate::errors::{Error, ErrorKind};
+use crate::ops::send::{About, Call};
 use crate::ops::{batch_backoff, metrics};
+use crate::wire::dict_to_item;
 
 const CHUNK: usize = 25;
 
 pub struct Prepared {
-    shared: Arc<ClientShared>,
+    call: Call,
     table: String,
     writes: Vec<WriteRequest>,
 }
@@ -41,60 +41,54 @@ pub fn prepare(
         let key = dict_to_item(key, &format!("delete_keys[{i}]"))?;
         writes.push(WriteRequest::builder().delete_request(DeleteRequest::builder().set_key(Some(key)).build().expect("key is set")).build());
     }
-    Ok(Prepared { shared: client.shared.clone(), table, writes })
+    let call = Call::new(&client.shared, "batch_write", OpKind::Other, About::table(&table));
+    Ok(Prepared { call, table, writes })
 }
 
-async fn run(p: Prepared) -> Result<(), Error> {
-    let sdk = p.shared.sdk_here().await?;
+pub async fn execute(p: Prepared) -> Result<(), Error> {
+    let Prepared { call, table, writes } = p;
     let started = Instant::now();
     let mut wcu = None::<f64>;
-    let total = p.writes.len();
+    let total = writes.len();
     let mut written = 0usize;
-    let mut remaining = p.writes.into_iter().peekable();
+    let mut remaining = writes.into_iter().peekable();
     while remaining.peek().is_some() {
         let mut pending: Vec<WriteRequest> = remaining.by_ref().take(CHUNK).collect();
         let mut attempt = 0;
         loop {
             let chunk_len = pending.len();
-            let out = sdk
-                .batch_write_item()
-                .request_items(&p.table, pending)
-                .return_consumed_capacity(ReturnConsumedCapacity::Total)
-                .send()
+            let table = &table;
+            let send = |sdk: aws_sdk_dynamodb::Client| async move {
+                sdk.batch_write_item().request_items(table, pending).return_consumed_capacity(ReturnConsumedCapacity::Total).send().await
+            };
+            let (out, _) = call
+                .send_sdk("BatchWriteItem", send)
                 .await
-                .map_err(|e| {
-                    let mut err = Error::from(e);
+                .map_err(|mut err| {
                     err.message = format!("{} ({written} of {total} items were written before this error)", err.message);
                     err
                 })?;
             if let Some(units) = metrics::sum_units(out.consumed_capacity()) {
                 wcu = Some(wcu.unwrap_or(0.0) + units);
             }
-            pending = out.unprocessed_items.and_then(|mut u| u.remove(&p.table)).unwrap_or_default();
+            pending = out.unprocessed_items.and_then(|mut u| u.remove(table)).unwrap_or_default();
             written += chunk_len - pending.len();
             if pending.is_empty() {
                 break;
             }
             attempt += 1;
             if attempt >= batch_backoff::MAX_ATTEMPTS {
-                return Err(Error::new(
+                return Err(call.fail(Error::new(
                     ErrorKind::Throughput,
                     format!("batch_write gave up after {attempt} attempts: {written} of {total} items were written, the rest were not"),
-                ));
+                )));
             }
             batch_backoff::backoff(attempt).await;
         }
     }
     let m = OperationMetrics { duration_ms: metrics::elapsed_ms(started), consumed_wcu: wcu, ..Default::default() };
-    p.shared.record(OpKind::Other, &m);
+    call.record(&m);
     Ok(())
-}
-
-/// Runs the call; an error names the operation and what it was about.
-pub async fn execute(p: Prepared) -> Result<(), Error> {
-    let shared = p.shared.clone();
-    let what = p.table.clone();
-    run(p).await.map_err(|e| e.during(&shared, || on_table("batch_write", &what, None)))
 }
 
 pub fn convert(py: Python<'_>, _: ()) -> PyResult<Py<PyAny>> {

@@ -4,59 +4,22 @@
 //! pages on tokio (count, parallel_scan): the body is captured (ADR 6) and only its
 //! metadata read here, with no GIL and no `AttributeValue` tree.
 
-use std::sync::Arc;
 use std::time::Instant;
 
-use aws_sdk_dynamodb::operation::RequestId;
 use aws_sdk_dynamodb::types::{ReturnConsumedCapacity, Select};
-use bytes::Bytes;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3::IntoPyObjectExt;
 
 use crate::bindings::OperationMetrics;
-use crate::client::{ClientShared, DynamoDBClient, OpKind};
-use crate::wire::Item;
-use crate::errors::{Error, ErrorKind};
+use crate::client::{DynamoDBClient, OpKind};
+use crate::errors::Error;
+use crate::ops::page::{accumulate, fetch_meta, PageRequest};
+use crate::ops::send::Call;
 use crate::ops::{args, metrics};
-use crate::pager::PageRequest;
-use crate::transport::sdk_body::capture;
-
-/// One Scan/Query page: its body (items not decoded yet) and what steers the next request.
-pub struct BodyPage {
-    pub body: Bytes,
-    /// Present when there is another page.
-    pub last_evaluated_key: Option<Item>,
-    pub count: i32,
-    pub metrics: OperationMetrics,
-}
-
-/// Fetches one page starting after `start` and records its metrics on the client, as the
-/// pager does for each page. The caller names the operation in errors (`Error::during`).
-pub async fn fetch_body(shared: &Arc<ClientShared>, request: &PageRequest, start: Option<Item>) -> Result<BodyPage, Error> {
-    let sdk = shared.sdk_here().await?;
-    let started = Instant::now();
-    let (request_id, body, kind) = match request {
-        PageRequest::Query(q) => {
-            let (out, body) = capture(q.clone().set_exclusive_start_key(start).send_with(&sdk)).await;
-            (out?.request_id().map(str::to_owned), body, OpKind::Query)
-        }
-        PageRequest::Scan(s) => {
-            let (out, body) = capture(s.clone().set_exclusive_start_key(start).send_with(&sdk)).await;
-            (out?.request_id().map(str::to_owned), body, OpKind::Scan)
-        }
-    };
-    let body = body.ok_or_else(|| Error::new(ErrorKind::Service, "the response body was not captured"))?;
-    let meta = crate::wire::read::meta(&body).map_err(|message| Error::new(ErrorKind::Service, message))?;
-    let mut m = metrics::read(started, meta.consumed_capacity.first(), request_id.as_deref());
-    m.items_count = Some(i64::from(meta.count.unwrap_or(0)));
-    m.scanned_count = Some(i64::from(meta.scanned_count.unwrap_or(0)));
-    shared.record(kind, &m);
-    Ok(BodyPage { body, last_evaluated_key: meta.last_evaluated_key, count: meta.count.unwrap_or(0), metrics: m })
-}
 
 pub struct Prepared {
-    shared: Arc<ClientShared>,
+    call: Call,
     request: PageRequest,
 }
 
@@ -79,30 +42,19 @@ pub fn prepare(
         .set_index_name(index_name)
         .consistent_read(consistent_read)
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
-    Ok(Prepared { shared: client.shared.clone(), request: PageRequest::Scan(request) })
+    let request = PageRequest::Scan(request);
+    // Its pages count as scans in the client's totals, as the pager's do.
+    let call = Call::new(&client.shared, "count", OpKind::Scan, request.about());
+    Ok(Prepared { call, request })
 }
 
-/// Adds one page's metrics into a running total for a multi-page call.
-pub fn accumulate(total: &mut OperationMetrics, page: &OperationMetrics) {
-    let add = |a: Option<f64>, b: Option<f64>| match (a, b) {
-        (None, None) => None,
-        (a, b) => Some(a.unwrap_or(0.0) + b.unwrap_or(0.0)),
-    };
-    total.consumed_rcu = add(total.consumed_rcu, page.consumed_rcu);
-    total.items_count = Some(total.items_count.unwrap_or(0) + page.items_count.unwrap_or(0));
-    total.scanned_count = Some(total.scanned_count.unwrap_or(0) + page.scanned_count.unwrap_or(0));
-    if page.request_id.is_some() {
-        total.request_id = page.request_id.clone();
-    }
-}
-
-async fn run(p: Prepared) -> Result<(i64, OperationMetrics), Error> {
+pub async fn execute(p: Prepared) -> Result<(i64, OperationMetrics), Error> {
     let started = Instant::now();
     let mut total = OperationMetrics::default();
     let mut count: i64 = 0;
     let mut start = None;
     loop {
-        let page = fetch_body(&p.shared, &p.request, start).await?;
+        let page = fetch_meta(&p.call, &p.request, start).await?;
         count += page.count as i64;
         accumulate(&mut total, &page.metrics);
         match page.last_evaluated_key {
@@ -112,13 +64,6 @@ async fn run(p: Prepared) -> Result<(i64, OperationMetrics), Error> {
     }
     total.duration_ms = metrics::elapsed_ms(started);
     Ok((count, total))
-}
-
-/// Runs the call; an error names the operation and the table (or index).
-pub async fn execute(p: Prepared) -> Result<(i64, OperationMetrics), Error> {
-    let shared = p.shared.clone();
-    let what = p.request.describe_as("count");
-    run(p).await.map_err(|e| e.during(&shared, || what))
 }
 
 pub fn convert(py: Python<'_>, out: (i64, OperationMetrics)) -> PyResult<Py<PyAny>> {

@@ -2,8 +2,6 @@
 
 use std::time::Duration;
 
-use std::sync::Arc;
-
 use aws_sdk_dynamodb::operation::create_table::builders::CreateTableInputBuilder;
 use aws_sdk_dynamodb::operation::create_table::CreateTableInput;
 use aws_sdk_dynamodb::types::{
@@ -13,9 +11,10 @@ use aws_sdk_dynamodb::types::{
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::client::{ClientShared, DynamoDBClient};
-use crate::errors::{on_table, Error};
+use crate::client::{DynamoDBClient, OpKind};
+use crate::errors::Error;
 use crate::ops::args;
+use crate::ops::send::{About, Call};
 use crate::ops::wait_for_table_active::wait_active;
 
 const GSI_KEYS: &[&str] = &["index_name", "hash_key", "range_key", "projection", "non_key_attributes", "read_capacity", "write_capacity"];
@@ -23,7 +22,7 @@ const LSI_KEYS: &[&str] = &["index_name", "range_key", "projection", "non_key_at
 const WAIT_TIMEOUT: Duration = Duration::from_secs(300);
 
 pub struct Prepared {
-    shared: Arc<ClientShared>,
+    call: Call,
     table_name: String,
     request: CreateTableInputBuilder,
     wait: bool,
@@ -175,23 +174,17 @@ pub fn prepare(
         Some(other) => return Err(bad(format!("encryption is '{other}'; expected AWS_OWNED, AWS_MANAGED or CUSTOMER_MANAGED"))),
     }
     request = request.set_attribute_definitions(Some(attrs.0));
-    Ok(Prepared { shared: client.shared.clone(), table_name, request, wait })
+    let call = Call::new(&client.shared, "create_table", OpKind::Other, About::table(&table_name));
+    Ok(Prepared { call, table_name, request, wait })
 }
 
-async fn run(p: Prepared) -> Result<(), Error> {
-    let sdk = p.shared.sdk_here().await?;
-    p.request.send_with(&sdk).await?;
-    if p.wait {
-        wait_active(&sdk, &p.table_name, WAIT_TIMEOUT).await?;
+pub async fn execute(p: Prepared) -> Result<(), Error> {
+    let Prepared { call, table_name, request, wait } = p;
+    call.send_sdk("CreateTable", |sdk| async move { request.send_with(&sdk).await }).await?;
+    if wait {
+        wait_active(&call, &table_name, WAIT_TIMEOUT).await?;
     }
     Ok(())
-}
-
-/// Runs the call; an error names the operation and what it was about.
-pub async fn execute(p: Prepared) -> Result<(), Error> {
-    let shared = p.shared.clone();
-    let what = p.table_name.clone();
-    run(p).await.map_err(|e| e.during(&shared, || on_table("create_table", &what, None)))
 }
 
 pub fn convert(py: Python<'_>, _: ()) -> PyResult<Py<PyAny>> {

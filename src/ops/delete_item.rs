@@ -1,24 +1,21 @@
 //! DeleteItem.
 
-use std::sync::Arc;
-use std::time::Instant;
-
 use aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemInputBuilder;
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemInput;
-use aws_sdk_dynamodb::operation::RequestId;
 use aws_sdk_dynamodb::types::{ReturnConsumedCapacity, ReturnValuesOnConditionCheckFailure};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3::IntoPyObjectExt;
 
 use crate::bindings::OperationMetrics;
-use crate::client::{ClientShared, DynamoDBClient, OpKind};
+use crate::client::{DynamoDBClient, OpKind};
+use crate::errors::Error;
+use crate::ops::args;
+use crate::ops::send::{About, Call};
 use crate::wire::dict_to_item;
-use crate::errors::{on_table, Error};
-use crate::ops::{args, metrics};
 
 pub struct Prepared {
-    shared: Arc<ClientShared>,
+    call: Call,
     request: DeleteItemInputBuilder,
     /// The request JSON, when the client takes the direct path (ADR 12).
     direct_body: Option<bytes::Bytes>,
@@ -35,6 +32,7 @@ pub fn prepare(
     expression_attribute_values: Option<Bound<'_, PyDict>>,
     return_values_on_condition_check_failure: bool,
 ) -> PyResult<Prepared> {
+    let call = Call::new(&client.shared, "delete_item", OpKind::Delete, About::table(&table));
     let mut request = DeleteItemInput::builder()
         .table_name(table)
         .set_key(Some(dict_to_item(&key, "key")?))
@@ -45,26 +43,14 @@ pub fn prepare(
     if return_values_on_condition_check_failure {
         request = request.return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
     }
-    let direct_body = client.shared.wants_direct().then(|| crate::wire::write::body::conditional_write_body!(&request, "Key", get_key));
-    Ok(Prepared { shared: client.shared.clone(), request, direct_body })
+    let direct_body = call.wants_direct().then(|| crate::wire::write::body::conditional_write_body!(&request, "Key", get_key));
+    Ok(Prepared { call, request, direct_body })
 }
 
-async fn run(p: Prepared) -> Result<OperationMetrics, Error> {
-    let started = Instant::now();
-    if let Some(done) = crate::transport::direct::write(&p.shared, p.direct_body, "DeleteItem", OpKind::Delete, started).await {
-        return done;
-    }
-    let out = p.request.send_with(&p.shared.sdk_here().await?).await?;
-    let m = metrics::write(started, out.consumed_capacity(), out.request_id());
-    p.shared.record(OpKind::Delete, &m);
-    Ok(m)
-}
-
-/// Runs the call; an error names the operation and what it was about.
 pub async fn execute(p: Prepared) -> Result<OperationMetrics, Error> {
-    let shared = p.shared.clone();
-    let what = p.request.get_table_name().clone().unwrap_or_default();
-    run(p).await.map_err(|e| e.during(&shared, || on_table("delete_item", &what, None)))
+    let Prepared { call, request, direct_body } = p;
+    let raw = call.send("DeleteItem", direct_body, |sdk| async move { request.send_with(&sdk).await }).await?;
+    call.record_write(&raw)
 }
 
 pub fn convert(py: Python<'_>, m: OperationMetrics) -> PyResult<Py<PyAny>> {

@@ -1,32 +1,25 @@
 //! DeleteTable.
 
-use std::sync::Arc;
-
 use pyo3::prelude::*;
 
-use crate::client::{ClientShared, DynamoDBClient};
-use crate::errors::{on_table, Error};
+use crate::client::{DynamoDBClient, OpKind};
+use crate::errors::Error;
+use crate::ops::send::{About, Call};
 
 pub struct Prepared {
-    shared: Arc<ClientShared>,
+    call: Call,
     table_name: String,
 }
 
 pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, table_name: String) -> PyResult<Prepared> {
-    Ok(Prepared { shared: client.shared.clone(), table_name })
+    let call = Call::new(&client.shared, "delete_table", OpKind::Other, About::table(&table_name));
+    Ok(Prepared { call, table_name })
 }
 
-async fn run(p: Prepared) -> Result<(), Error> {
-    let sdk = p.shared.sdk_here().await?;
-    sdk.delete_table().table_name(p.table_name).send().await?;
-    Ok(())
-}
-
-/// Runs the call; an error names the operation and what it was about.
 pub async fn execute(p: Prepared) -> Result<(), Error> {
-    let shared = p.shared.clone();
-    let what = p.table_name.clone();
-    run(p).await.map_err(|e| e.during(&shared, || on_table("delete_table", &what, None)))
+    let Prepared { call, table_name } = p;
+    call.send_sdk("DeleteTable", |sdk| async move { sdk.delete_table().table_name(table_name).send().await }).await?;
+    Ok(())
 }
 
 pub fn convert(py: Python<'_>, _: ()) -> PyResult<Py<PyAny>> {

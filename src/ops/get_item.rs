@@ -1,26 +1,21 @@
 //! GetItem.
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-
 use bytes::Bytes;
 
 use aws_sdk_dynamodb::operation::get_item::builders::GetItemInputBuilder;
 use aws_sdk_dynamodb::operation::get_item::GetItemInput;
-use aws_sdk_dynamodb::operation::RequestId;
 use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::client::{ClientShared, DynamoDBClient, OpKind};
+use crate::client::{DynamoDBClient, OpKind};
+use crate::errors::Error;
+use crate::ops::send::{About, Call, Raw};
 use crate::wire::dict_to_item;
 use crate::wire::write::body::Body;
-use crate::transport::sdk_body::capture;
-use crate::errors::{on_table, Error, ErrorKind};
-use crate::ops::metrics;
 
 pub struct Prepared {
-    shared: Arc<ClientShared>,
+    call: Call,
     request: GetItemInputBuilder,
     /// The request JSON, when the client takes the direct path (ADR 12).
     direct_body: Option<Bytes>,
@@ -29,11 +24,8 @@ pub struct Prepared {
 /// The response body, decoded once the GIL is held (ADR 6); metrics wait for it too,
 /// since the consumed capacity is in the body.
 pub struct Output {
-    body: Bytes,
-    shared: Arc<ClientShared>,
-    started: Instant,
-    elapsed: Duration,
-    request_id: Option<String>,
+    call: Call,
+    raw: Raw,
 }
 
 pub fn prepare(
@@ -44,6 +36,7 @@ pub fn prepare(
     consistent_read: bool,
     projection: Option<crate::ops::args::Seq<String>>,
 ) -> PyResult<Prepared> {
+    let call = Call::new(&client.shared, "get_item", OpKind::Get, About::table(&table));
     let mut request = GetItemInput::builder()
         .table_name(table)
         .set_key(Some(dict_to_item(&key, "key")?))
@@ -54,8 +47,8 @@ pub fn prepare(
         let (expression, names) = crate::ops::projection::document_paths(&paths, "projection")?;
         request = request.projection_expression(expression).set_expression_attribute_names(Some(names));
     }
-    let direct_body = client.shared.wants_direct().then(|| direct_body(&request));
-    Ok(Prepared { shared: client.shared.clone(), request, direct_body })
+    let direct_body = call.wants_direct().then(|| direct_body(&request));
+    Ok(Prepared { call, request, direct_body })
 }
 
 /// The GetItem request as JSON, the same fields the SDK would serialize.
@@ -70,32 +63,15 @@ fn direct_body(r: &GetItemInputBuilder) -> Bytes {
     body.finish()
 }
 
-async fn run(p: Prepared) -> Result<Output, Error> {
-    let started = Instant::now();
-    if let Some(body) = p.direct_body {
-        if let Some((direct, connector)) = p.shared.direct_here().await {
-            let out = direct.call(&connector, "GetItem", body).await?;
-            return Ok(Output { body: out.body, shared: p.shared, started, elapsed: started.elapsed(), request_id: out.request_id });
-        }
-    }
-    let (out, body) = capture(p.request.send_with(&p.shared.sdk_here().await?)).await;
-    let out = out?;
-    let body = body.ok_or_else(|| Error::new(ErrorKind::Service, "the response body was not captured"))?;
-    Ok(Output { body, shared: p.shared, started, elapsed: started.elapsed(), request_id: out.request_id().map(str::to_owned) })
-}
-
-/// Runs the call; an error names the operation and what it was about.
 pub async fn execute(p: Prepared) -> Result<Output, Error> {
-    let shared = p.shared.clone();
-    let what = p.request.get_table_name().clone().unwrap_or_default();
-    run(p).await.map_err(|e| e.during(&shared, || on_table("get_item", &what, None)))
+    let Prepared { call, request, direct_body } = p;
+    let raw = call.send("GetItem", direct_body, |sdk| async move { request.send_with(&sdk).await }).await?;
+    Ok(Output { call, raw })
 }
 
 pub fn convert(py: Python<'_>, out: Output) -> PyResult<Py<PyAny>> {
-    let response = crate::wire::read::response(py, &out.body, out.shared.read)?;
-    let mut m = metrics::read(out.started, response.consumed_capacity.as_ref(), out.request_id.as_deref());
-    m.duration_ms = out.elapsed.as_secs_f64() * 1000.0;
-    out.shared.record(OpKind::Get, &m);
+    let response = crate::wire::read::response(py, &out.raw.body, out.call.read_options())?;
+    out.call.record(&out.raw.sent.read_metrics(response.consumed_capacity.as_ref()));
     match response.item {
         Some(item) => Ok(item.into_any().unbind()),
         None => Ok(py.None()),

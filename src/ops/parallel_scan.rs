@@ -13,18 +13,19 @@ use pyo3::types::{PyDict, PyList, PyTuple};
 use pyo3::IntoPyObjectExt;
 
 use crate::bindings::OperationMetrics;
-use crate::client::{ClientShared, DynamoDBClient};
-use crate::wire::ReadOptions;
+use crate::client::{DynamoDBClient, OpKind};
 use crate::errors::Error;
-use crate::ops::count::{accumulate, fetch_body};
+use crate::ops::page::{accumulate, fetch_meta, PageRequest};
+use crate::ops::send::Call;
 use crate::ops::{args, metrics};
-use crate::pager::PageRequest;
+use crate::wire::ReadOptions;
 
 /// Segments scanned at the same time when the caller does not say.
 pub const DEFAULT_MAX_CONCURRENCY: i32 = 16;
 
 pub struct Prepared {
-    shared: Arc<ClientShared>,
+    /// Shared by the segments' futures.
+    call: Arc<Call>,
     segments: Vec<PageRequest>,
     concurrency: usize,
 }
@@ -60,18 +61,20 @@ pub fn prepare(
         .consistent_read(consistent_read)
         .total_segments(total)
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
-    let segments = (0..total).map(|s| PageRequest::Scan(base.clone().segment(s))).collect();
+    let segments: Vec<PageRequest> = (0..total).map(|s| PageRequest::Scan(base.clone().segment(s))).collect();
+    // Its pages count as scans in the client's totals, as the pager's do.
+    let call = Call::new(&client.shared, "parallel_scan", OpKind::Scan, segments[0].about());
     // count_arg guarantees 1..=i32::MAX, which fits usize on every supported target.
-    Ok(Prepared { shared: client.shared.clone(), segments, concurrency: concurrency.max(1) as usize })
+    Ok(Prepared { call: Arc::new(call), segments, concurrency: concurrency.max(1) as usize })
 }
 
 /// One segment's page bodies in order, and its metrics.
-async fn scan_segment(shared: &Arc<ClientShared>, request: &PageRequest) -> Result<(Vec<Bytes>, OperationMetrics), Error> {
+async fn scan_segment(call: &Call, request: &PageRequest) -> Result<(Vec<Bytes>, OperationMetrics), Error> {
     let mut bodies = Vec::new();
     let mut total = OperationMetrics::default();
     let mut start = None;
     loop {
-        let page = fetch_body(shared, request, start).await?;
+        let page = fetch_meta(call, request, start).await?;
         accumulate(&mut total, &page.metrics);
         bodies.push(page.body);
         match page.last_evaluated_key {
@@ -81,19 +84,19 @@ async fn scan_segment(shared: &Arc<ClientShared>, request: &PageRequest) -> Resu
     }
 }
 
-async fn owned_segment(shared: Arc<ClientShared>, request: PageRequest) -> Result<(Vec<Bytes>, OperationMetrics), Error> {
-    scan_segment(&shared, &request).await
+async fn owned_segment(call: Arc<Call>, request: PageRequest) -> Result<(Vec<Bytes>, OperationMetrics), Error> {
+    scan_segment(&call, &request).await
 }
 
-async fn run(p: Prepared) -> Result<Output, Error> {
+pub async fn execute(p: Prepared) -> Result<Output, Error> {
     let started = Instant::now();
-    let read_options = p.shared.read;
+    let read_options = p.call.read_options();
     // Concurrent within this one future: no task hand-off, at most `concurrency` segments in
     // flight, and the first error drops (cancels) the rest.
     // Each segment's future owns what it uses (borrowing from `p` here trips the
     // compiler's Send check of the spawned future).
-    let shared = p.shared.clone();
-    let segments = p.segments.into_iter().map(move |request| owned_segment(shared.clone(), request));
+    let call = p.call.clone();
+    let segments = p.segments.into_iter().map(move |request| owned_segment(call.clone(), request));
     let results: Vec<_> = stream::iter(segments)
         .buffer_unordered(p.concurrency)
         .try_collect()
@@ -106,13 +109,6 @@ async fn run(p: Prepared) -> Result<Output, Error> {
     }
     total.duration_ms = metrics::elapsed_ms(started);
     Ok(Output { bodies, metrics: total, read: read_options })
-}
-
-/// Runs the call; an error names the operation and the table (or index).
-pub async fn execute(p: Prepared) -> Result<Output, Error> {
-    let shared = p.shared.clone();
-    let what = p.segments.first().map(|s| s.describe_as("parallel_scan")).unwrap_or_default();
-    run(p).await.map_err(|e| e.during(&shared, || what))
 }
 
 pub fn convert(py: Python<'_>, out: Output) -> PyResult<Py<PyAny>> {

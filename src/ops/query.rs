@@ -3,10 +3,12 @@
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::client::DynamoDBClient;
+use crate::client::{DynamoDBClient, OpKind};
 use crate::wire::dict_to_item;
 use crate::ops::args;
-use crate::pager::{PageRequest, Pager};
+use crate::ops::page::PageRequest;
+use crate::ops::send::Call;
+use crate::pager::Pager;
 use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
 
 #[allow(clippy::too_many_arguments)]
@@ -40,5 +42,7 @@ pub fn prepare(
         .set_index_name(index_name)
         .consistent_read(consistent_read)
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
-    Ok(Pager::new(client.shared.clone(), PageRequest::Query(request), limit, page_size, start))
+    let request = PageRequest::Query(request);
+    let call = Call::new(&client.shared, "query", OpKind::Query, request.about());
+    Ok(Pager::new(call, request, limit, page_size, start))
 }

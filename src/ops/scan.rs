@@ -4,10 +4,12 @@ use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::client::DynamoDBClient;
+use crate::client::{DynamoDBClient, OpKind};
 use crate::wire::dict_to_item;
 use crate::ops::args;
-use crate::pager::{PageRequest, Pager};
+use crate::ops::page::PageRequest;
+use crate::ops::send::Call;
+use crate::pager::Pager;
 
 /// Checks `segment` / `total_segments` as a pair.
 pub fn segments(segment: Option<i64>, total_segments: Option<i64>) -> PyResult<(Option<i32>, Option<i32>)> {
@@ -53,5 +55,7 @@ pub fn prepare(
         .set_segment(segment)
         .set_total_segments(total_segments)
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
-    Ok(Pager::new(client.shared.clone(), PageRequest::Scan(request), limit, page_size, start))
+    let request = PageRequest::Scan(request);
+    let call = Call::new(&client.shared, "scan", OpKind::Scan, request.about());
+    Ok(Pager::new(call, request, limit, page_size, start))
 }

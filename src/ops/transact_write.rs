@@ -1,20 +1,17 @@
 //! TransactWriteItems from a list of operation dicts.
 
-use std::sync::Arc;
-use std::time::Instant;
-
 use aws_sdk_dynamodb::operation::transact_write_items::builders::TransactWriteItemsInputBuilder;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
-use aws_sdk_dynamodb::operation::RequestId;
 use aws_sdk_dynamodb::types::{ConditionCheck, Delete, Put, ReturnConsumedCapacity, TransactWriteItem, Update};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::bindings::OperationMetrics;
-use crate::client::{ClientShared, DynamoDBClient, OpKind};
-use crate::wire::dict_to_item;
+use crate::client::{DynamoDBClient, OpKind};
 use crate::errors::Error;
+use crate::ops::send::{About, Call};
 use crate::ops::{args, metrics};
+use crate::wire::dict_to_item;
 
 const KEYS: &[&str] = &[
     "type",
@@ -28,7 +25,7 @@ const KEYS: &[&str] = &[
 ];
 
 pub struct Prepared {
-    shared: Arc<ClientShared>,
+    call: Call,
     request: TransactWriteItemsInputBuilder,
 }
 
@@ -123,12 +120,13 @@ pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, operations: crate::ops:
     let request = TransactWriteItemsInput::builder()
         .set_transact_items(Some(items))
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
-    Ok(Prepared { shared: client.shared.clone(), request })
+    let call = Call::new(&client.shared, "transact_write", OpKind::Other, About::Text(format!("on {}", tables_of_writes(&request))));
+    Ok(Prepared { call, request })
 }
 
 /// The tables the writes touch, for error messages.
-fn tables_of_writes(p: &Prepared) -> String {
-    let items = p.request.get_transact_items().as_deref().unwrap_or_default();
+fn tables_of_writes(request: &TransactWriteItemsInputBuilder) -> String {
+    let items = request.get_transact_items().as_deref().unwrap_or_default();
     crate::errors::tables(items.iter().filter_map(|w| {
         w.put()
             .map(|x| x.table_name())
@@ -138,28 +136,21 @@ fn tables_of_writes(p: &Prepared) -> String {
     }))
 }
 
-async fn run(p: Prepared) -> Result<(), Error> {
+pub async fn execute(p: Prepared) -> Result<(), Error> {
+    let Prepared { call, request } = p;
     // Nothing to write: no request (DynamoDB would reject an empty transaction), as in 0.21.0.
-    if p.request.get_transact_items().as_ref().is_none_or(|items| items.is_empty()) {
+    if request.get_transact_items().as_ref().is_none_or(|items| items.is_empty()) {
         return Ok(());
     }
-    let started = Instant::now();
-    let out = p.request.send_with(&p.shared.sdk_here().await?).await?;
+    let (out, sent) = call.send_sdk("TransactWriteItems", |sdk| async move { request.send_with(&sdk).await }).await?;
     let m = OperationMetrics {
-        duration_ms: metrics::elapsed_ms(started),
+        duration_ms: sent.elapsed.as_secs_f64() * 1000.0,
         consumed_wcu: metrics::sum_units(out.consumed_capacity()),
-        request_id: out.request_id().map(str::to_owned),
+        request_id: sent.request_id,
         ..Default::default()
     };
-    p.shared.record(OpKind::Other, &m);
+    call.record(&m);
     Ok(())
-}
-
-/// Runs the call; an error names the operation and what it was about.
-pub async fn execute(p: Prepared) -> Result<(), Error> {
-    let shared = p.shared.clone();
-    let what = tables_of_writes(&p);
-    run(p).await.map_err(|e| e.during(&shared, || format!("transact_write on {what}")))
 }
 
 pub fn convert(py: Python<'_>, _: ()) -> PyResult<Py<PyAny>> {

@@ -5,12 +5,9 @@
 //! one 0.21.0 had. They are kept as wire values and converted when Python reads them.
 
 use std::collections::HashMap;
-use std::sync::Arc;
-use std::time::Instant;
 
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemInputBuilder;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemInput;
-use aws_sdk_dynamodb::operation::RequestId;
 use aws_sdk_dynamodb::types::{ReturnConsumedCapacity, ReturnValue, ReturnValuesOnConditionCheckFailure};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
@@ -18,13 +15,14 @@ use pyo3::types::{PyDict, PyString};
 use pyo3::IntoPyObjectExt;
 
 use crate::bindings::OperationMetrics;
-use crate::client::{ClientShared, DynamoDBClient, OpKind};
+use crate::client::{DynamoDBClient, OpKind};
+use crate::errors::Error;
+use crate::ops::args;
+use crate::ops::send::{About, Call};
 use crate::wire::{dict_to_item, item_to_py, py_to_attr, Item, ReadOptions};
-use crate::errors::{on_table, Error};
-use crate::ops::{args, metrics};
 
 pub struct Prepared {
-    shared: Arc<ClientShared>,
+    call: Call,
     request: UpdateItemInputBuilder,
 }
 
@@ -53,6 +51,7 @@ pub fn prepare(
         (None, Some(expr)) => expr,
         (Some(updates), None) => set_expression(&updates, &mut names, &mut values)?,
     };
+    let call = Call::new(&client.shared, "update_item", OpKind::Update, About::table(&table));
     let mut request = UpdateItemInput::builder()
         .table_name(table)
         .set_key(Some(dict_to_item(&key, "key")?))
@@ -65,7 +64,7 @@ pub fn prepare(
         request = request.return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
     }
     request = request.set_return_values(return_values);
-    Ok(Prepared { shared: client.shared.clone(), request })
+    Ok(Prepared { call, request })
 }
 
 /// The SDK's `ReturnValue` for the `return_values` text; anything else is refused here,
@@ -141,21 +140,14 @@ fn set_expression(
     Ok(format!("SET {}", parts.join(", ")))
 }
 
-async fn run(p: Prepared) -> Result<OperationMetrics, Error> {
-    let started = Instant::now();
-    let mut out = p.request.send_with(&p.shared.sdk_here().await?).await?;
-    let mut m = metrics::write(started, out.consumed_capacity(), out.request_id());
-    p.shared.record(OpKind::Update, &m);
-    // Recorded as the client's last metrics without them: those are about cost.
-    m.attributes = out.attributes.take().map(|item| ReturnedAttributes { item, read: p.shared.read });
-    Ok(m)
-}
-
-/// Runs the call; an error names the operation and what it was about.
 pub async fn execute(p: Prepared) -> Result<OperationMetrics, Error> {
-    let shared = p.shared.clone();
-    let what = p.request.get_table_name().clone().unwrap_or_default();
-    run(p).await.map_err(|e| e.during(&shared, || on_table("update_item", &what, None)))
+    let Prepared { call, request } = p;
+    let (mut out, sent) = call.send_sdk("UpdateItem", |sdk| async move { request.send_with(&sdk).await }).await?;
+    let mut m = sent.write_metrics(out.consumed_capacity());
+    call.record(&m);
+    // Recorded as the client's last metrics without them: those are about cost.
+    m.attributes = out.attributes.take().map(|item| ReturnedAttributes { item, read: call.read_options() });
+    Ok(m)
 }
 
 pub fn convert(py: Python<'_>, m: OperationMetrics) -> PyResult<Py<PyAny>> {

@@ -40,7 +40,7 @@ impl<'a> Path<'a> {
     /// `ParamValidationException` (a `ValueError`): `<path>: <msg>`
     #[cold]
     pub(crate) fn value_error(&self, msg: impl fmt::Display) -> PyErr {
-        crate::errors::invalid(format!("{self}: {msg}"))
+        crate::errors::classes::invalid(format!("{self}: {msg}"))
     }
 
     /// Re-raise an error that came out of Python (e.g. a `UnicodeEncodeError` for a lone
@@ -48,7 +48,7 @@ impl<'a> Path<'a> {
     /// so nothing is lost when debugging.
     #[cold]
     pub(crate) fn wrap(&self, py: Python<'_>, err: PyErr) -> PyErr {
-        let wrapped = crate::errors::invalid(format!("{self}: {err}"));
+        let wrapped = crate::errors::classes::invalid(format!("{self}: {err}"));
         wrapped.set_cause(py, Some(err));
         wrapped
     }

@@ -82,27 +82,3 @@ impl Direct {
         }))
     }
 }
-
-/// Sends a write whose response carries only `ConsumedCapacity` (PutItem, DeleteItem
-/// without return values) on the direct path, and records its metrics as the SDK path
-/// does. None when the call has no direct body or the client keeps the SDK path.
-pub async fn write(
-    shared: &Arc<crate::client::ClientShared>,
-    body: Option<bytes::Bytes>,
-    action: &str,
-    kind: crate::client::OpKind,
-    started: std::time::Instant,
-) -> Option<Result<crate::bindings::OperationMetrics, crate::errors::Error>> {
-    let body = body?;
-    let (direct, connector) = shared.direct_here().await?;
-    let sent = async {
-        let out = direct.call(&connector, action, body).await?;
-        let meta = crate::wire::read::meta(&out.body).map_err(|m| crate::errors::Error::new(crate::errors::ErrorKind::Service, m))?;
-        Ok(crate::ops::metrics::write(started, meta.consumed_capacity.first(), out.request_id.as_deref()))
-    };
-    let result = sent.await;
-    if let Ok(m) = &result {
-        shared.record(kind, m);
-    }
-    Some(result)
-}

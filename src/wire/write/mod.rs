@@ -70,7 +70,7 @@ pub fn encode_item_json<'py>(item: &Bound<'py, PyDict>, through_attribute_values
     if through_attribute_values {
         let attributes = wire::dict_to_item(item, "item")?;
         // dict_to_item never builds an unknown type.
-        attribute_map_json(&attributes, &mut out).map_err(|e| crate::errors::invalid(e.to_string()))?;
+        attribute_map_json(&attributes, &mut out).map_err(|e| crate::errors::classes::invalid(e.to_string()))?;
     } else {
         item_json(item, "item", &mut out)?;
     }
