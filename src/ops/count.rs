@@ -1,8 +1,6 @@
-//! Count: a Scan with Select=COUNT over every page, returning (count, metrics).
-//!
-//! Also home of [`fetch_body`], the one-page fetch of the operations that loop over Scan
-//! pages on tokio (count, parallel_scan): the body is captured (ADR 6) and only its
-//! metadata read here, with no GIL and no `AttributeValue` tree.
+//! Count: a Scan with Select=COUNT over every page, returning (count, metrics). Pages are
+//! fetched by the page layer (`ops::page::fetch_meta`, on the direct path when the client
+//! has one) and only their metadata read, with no GIL and no `AttributeValue` tree.
 
 use std::time::Instant;
 
