@@ -171,14 +171,71 @@ fn measure() {
         let out = rt.block_on(direct_path.call(&canned, "GetItem", body.finish())).unwrap();
         assert_eq!(out.body.len(), BODY.len());
     };
+    // The same request through the send layer, as get_item sends it: the client's direct
+    // path and this thread's (canned) connector looked up, the request counted, the
+    // response timed, metrics recorded.
+    let (resolved, _) = shared_rt.block_on(resolve_config(&options()));
+    let shared = Arc::new(super::ClientShared {
+        options: options(),
+        region: "us-east-1".into(),
+        endpoint: "http://127.0.0.1:1".into(),
+        config: std::sync::RwLock::new((crate::runtime::process_id(), resolved)),
+        sdk: super::PerRuntime::new(Some(ours.clone())),
+        connectors: super::PerRuntime::new(None),
+        read: Default::default(),
+        metrics: Default::default(),
+    });
+    shared.connectors.set_for_this_thread(SharedHttpConnector::new(Canned));
+    let direct_body = || {
+        let mut body = crate::wire::write::body::Body::new();
+        body.str("TableName", Some("bench_items"))
+            .item("Key", Some(&key()))
+            .bool("ConsistentRead", Some(false))
+            .str("ReturnConsumedCapacity", Some("TOTAL"));
+        body.finish()
+    };
+    // What get_item did before the send layer: the shared state and table name cloned for
+    // `execute`, the direct path looked up, the call, metrics built and recorded.
+    let lookup_and_call = || {
+        let (held, table) = (shared.clone(), String::from("bench_items"));
+        let started = std::time::Instant::now();
+        let body = held.wants_direct().then(direct_body);
+        let out = rt.block_on(async {
+            if let Some(body) = body {
+                if let Some((direct, connector)) = held.direct_here().await {
+                    let out = direct.call(&connector, "GetItem", body).await?;
+                    return Ok((out.body, out.request_id));
+                }
+            }
+            let (out, body) = capture(get(&held.sdk_here().await).send()).await;
+            let request_id = aws_sdk_dynamodb::operation::RequestId::request_id(&out?).map(str::to_owned);
+            Ok::<_, crate::errors::Error>((body.expect("captured"), request_id))
+        });
+        let (body, request_id) = out.unwrap();
+        let out = crate::transport::direct::Success { body, request_id };
+        let mut m = crate::ops::metrics::read(started, None, out.request_id.as_deref());
+        m.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+        held.record(super::OpKind::Get, &m);
+        assert_eq!((out.body.len(), table.len()), (BODY.len(), 11));
+    };
+    let send_layer = || {
+        use crate::ops::send::{About, Call};
+        let call = Call::new(&shared, "get_item", super::OpKind::Get, About::table("bench_items"));
+        let body = call.wants_direct().then(direct_body);
+        let raw = rt.block_on(call.send("GetItem", body, |sdk| async move { get(&sdk).send().await })).unwrap();
+        call.record(&raw.sent.read_metrics(None));
+        assert_eq!(raw.body.len(), BODY.len());
+    };
     let client_clone = Arc::new(ours.clone());
     let clone_only = || {
         let c = (*client_clone).clone();
         std::hint::black_box(c);
     };
-    let cases: [(&str, &dyn Fn()); 7] = [
+    let cases: [(&str, &dyn Fn()); 9] = [
         ("direct: JSON + SigV4 + http::Request, no orchestrator", &direct),
         ("direct path (src/transport/direct): Direct::call, canned connector", &direct_call),
+        ("get_item before the send layer: direct_here + Direct::call + metrics", &lookup_and_call),
+        ("send layer: Call::new + Call::send + Call::record (get_item's now)", &send_layer),
         ("SDK defaults, SDK decode (the floor's client)", &floor_get),
         ("SDK defaults, stalled-stream protection off", &floor_no_stall),
         ("ours: resolve_config + raw body capture", &ours_capture),

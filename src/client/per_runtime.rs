@@ -75,6 +75,13 @@ impl<T: Clone + 'static> PerRuntime<T> {
         fresh
     }
 
+    /// Sets this thread's value (measurements give a client a canned connector this way).
+    #[cfg(test)]
+    pub fn set_for_this_thread(&self, value: T) {
+        let pid = runtime::process_id();
+        THREAD_VALUES.with(|all| all.borrow_mut().push(Entry { owner: Arc::downgrade(&self.id), pid, value: Box::new(value) }));
+    }
+
     fn thread_value(&self, pid: u32) -> Option<T> {
         let id = Arc::as_ptr(&self.id);
         THREAD_VALUES.with(|all| {

@@ -147,7 +147,9 @@ impl Call {
             let body = body.ok_or_else(|| Error::new(ErrorKind::Service, "the response body was not captured"))?;
             Ok(Raw { body, sent: Sent { request_id, elapsed: started.elapsed() } })
         };
-        self.around(action, Path::Sdk, sent).await
+        // Boxed: the SDK's request future is several kilobytes, which every `send` future
+        // would otherwise carry (and copy) on the direct path too.
+        self.around(action, Path::Sdk, Box::pin(sent)).await
     }
 
     /// Sends one request on the SDK path and returns the SDK's decoded output: for the
