@@ -171,14 +171,29 @@ fn measure() {
         let out = rt.block_on(direct_path.call(&canned, "GetItem", body.finish())).unwrap();
         assert_eq!(out.body.len(), BODY.len());
     };
+    // aws-smithy-runtime's `Operation::builder()` (issue 14 item 4): the SDK's orchestrator
+    // with its standard retry strategy and token bucket, timeouts, stalled-stream protection
+    // and connection poisoning, our JSON body and SigV4 in the serializer (no auth scheme,
+    // so this is the cheapest configuration the orchestrator allows), the body returned raw.
+    let operation = smithy_operation();
+    let smithy_call = || {
+        let mut body = crate::wire::write::body::Body::new();
+        body.str("TableName", Some("bench_items"))
+            .item("Key", Some(&key()))
+            .bool("ConsistentRead", Some(false))
+            .str("ReturnConsumedCapacity", Some("TOTAL"));
+        let out = rt.block_on(operation.invoke(body.finish())).unwrap();
+        assert_eq!(out.len(), BODY.len());
+    };
     let client_clone = Arc::new(ours.clone());
     let clone_only = || {
         let c = (*client_clone).clone();
         std::hint::black_box(c);
     };
-    let cases: [(&str, &dyn Fn()); 7] = [
+    let cases: [(&str, &dyn Fn()); 8] = [
         ("direct: JSON + SigV4 + http::Request, no orchestrator", &direct),
         ("direct path (src/transport/direct): Direct::call, canned connector", &direct_call),
+        ("aws-smithy-runtime Operation::builder(), canned client", &smithy_call),
         ("SDK defaults, SDK decode (the floor's client)", &floor_get),
         ("SDK defaults, stalled-stream protection off", &floor_no_stall),
         ("ours: resolve_config + raw body capture", &ours_capture),
@@ -186,6 +201,60 @@ fn measure() {
         ("cloning the SDK client", &clone_only),
     ];
     report("thread CPU µs per GetItem (canned response, no network)", &cases, 30, 200);
+}
+
+#[derive(Debug)]
+struct NoError;
+
+impl std::fmt::Display for NoError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("no error")
+    }
+}
+
+impl std::error::Error for NoError {}
+
+/// A GetItem as an `aws_smithy_runtime` `Operation`: the SDK's runtime without the
+/// generated DynamoDB operation (no modeled input, no SDK serializer or deserializer).
+fn smithy_operation() -> aws_smithy_runtime::client::orchestrator::operation::Operation<Bytes, Bytes, NoError> {
+    use aws_smithy_runtime::client::orchestrator::operation::Operation;
+    use aws_smithy_runtime_api::client::orchestrator::OrchestratorError;
+    let credentials = aws_credential_types::Credentials::new("bench", "bench", None, None, "bench");
+    let retry = aws_smithy_types::retry::RetryConfig::standard();
+    let timeouts = aws_smithy_types::timeout::TimeoutConfig::builder()
+        .connect_timeout(std::time::Duration::from_millis(3100))
+        .build();
+    Operation::builder()
+        .service_name("dynamodb")
+        .operation_name("GetItem")
+        .behavior_version(aws_smithy_runtime_api::client::behavior_version::BehaviorVersion::latest())
+        .http_client(Canned)
+        .endpoint_url("http://127.0.0.1:1")
+        .standard_retry(&retry)
+        .retry_classifier(aws_smithy_runtime::client::retries::classifiers::HttpStatusCodeClassifier::default())
+        .timeout_config(timeouts)
+        .stalled_stream_protection(aws_smithy_runtime_api::client::stalled_stream_protection::StalledStreamProtectionConfig::enabled().build())
+        .with_connection_poisoning()
+        .no_auth()
+        .serializer(move |body: Bytes| {
+            let target = crate::transport::direct::sign::Target {
+                uri: "http://127.0.0.1:1/",
+                host: "127.0.0.1:1",
+                region: "us-east-1",
+                name: "dynamodb",
+                user_agent: "pydynox/bench",
+            };
+            let request = crate::transport::direct::sign::signed_request(&target, "GetItem", &body, &credentials, std::time::SystemTime::now())?;
+            Ok(HttpRequest::try_from(request)?)
+        })
+        .deserializer::<Bytes, NoError>(|response: &HttpResponse| {
+            response
+                .body()
+                .bytes()
+                .map(Bytes::copy_from_slice)
+                .ok_or_else(|| OrchestratorError::operation(NoError))
+        })
+        .build()
 }
 
 /// What waiting costs a sync call on the main thread, apart from the request: a future that
