@@ -185,15 +185,29 @@ fn measure() {
         let out = rt.block_on(operation.invoke(body.finish())).unwrap();
         assert_eq!(out.len(), BODY.len());
     };
+    // The same, configured as the SDK behaves: SigV4 through the auth orchestrator (scheme,
+    // identity resolver, signing region/name, re-signed per attempt), the SDK's DynamoDB
+    // classifiers and the clock-skew interceptor.
+    let faithful = smithy_operation_faithful();
+    let smithy_faithful = || {
+        let mut body = crate::wire::write::body::Body::new();
+        body.str("TableName", Some("bench_items"))
+            .item("Key", Some(&key()))
+            .bool("ConsistentRead", Some(false))
+            .str("ReturnConsumedCapacity", Some("TOTAL"));
+        let out = rt.block_on(faithful.invoke(body.finish())).unwrap();
+        assert_eq!(out.len(), BODY.len());
+    };
     let client_clone = Arc::new(ours.clone());
     let clone_only = || {
         let c = (*client_clone).clone();
         std::hint::black_box(c);
     };
-    let cases: [(&str, &dyn Fn()); 8] = [
+    let cases: [(&str, &dyn Fn()); 9] = [
         ("direct: JSON + SigV4 + http::Request, no orchestrator", &direct),
         ("direct path (src/transport/direct): Direct::call, canned connector", &direct_call),
         ("aws-smithy-runtime Operation::builder(), canned client", &smithy_call),
+        ("Operation::builder() as the SDK behaves (auth, classifiers, skew)", &smithy_faithful),
         ("SDK defaults, SDK decode (the floor's client)", &floor_get),
         ("SDK defaults, stalled-stream protection off", &floor_no_stall),
         ("ours: resolve_config + raw body capture", &ours_capture),
@@ -253,6 +267,70 @@ fn smithy_operation() -> aws_smithy_runtime::client::orchestrator::operation::Op
                 .bytes()
                 .map(Bytes::copy_from_slice)
                 .ok_or_else(|| OrchestratorError::operation(NoError))
+        })
+        .build()
+}
+
+fn smithy_operation_faithful() -> aws_smithy_runtime::client::orchestrator::operation::Operation<Bytes, Bytes, aws_sdk_dynamodb::Error> {
+    use aws_runtime::auth::sigv4::{SigV4AuthScheme, SCHEME_ID};
+    use aws_smithy_runtime::client::orchestrator::operation::Operation;
+    use aws_smithy_runtime::client::retries::classifiers::{HttpStatusCodeClassifier, TransientErrorClassifier};
+    use aws_smithy_runtime_api::client::auth::static_resolver::StaticAuthSchemeOptionResolver;
+    use aws_smithy_runtime_api::client::auth::AuthSchemeOptionResolverParams;
+    use aws_smithy_runtime_api::client::orchestrator::OrchestratorError;
+    use aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder;
+    use aws_smithy_runtime_api::client::runtime_plugin::StaticRuntimePlugin;
+    use aws_smithy_types::config_bag::Layer;
+    type E = aws_sdk_dynamodb::Error;
+    let credentials = aws_credential_types::Credentials::new("bench", "bench", None, None, "bench");
+    let retry = aws_smithy_types::retry::RetryConfig::standard();
+    let timeouts = aws_smithy_types::timeout::TimeoutConfig::builder()
+        .connect_timeout(std::time::Duration::from_millis(3100))
+        .build();
+    let mut layer = Layer::new("sigv4");
+    layer.store_put(AuthSchemeOptionResolverParams::new(()));
+    layer.store_put(aws_types::region::SigningRegion::from_static("us-east-1"));
+    layer.store_put(aws_types::SigningName::from_static("dynamodb"));
+    let mut signing = aws_runtime::auth::SigV4OperationSigningConfig::default();
+    signing.signing_options.content_sha256_header = false;
+    layer.store_put(signing);
+    let components = RuntimeComponentsBuilder::new("sigv4")
+        .with_auth_scheme_option_resolver(Some(StaticAuthSchemeOptionResolver::new(vec![SCHEME_ID])))
+        .with_auth_scheme(SigV4AuthScheme::new())
+        .with_identity_cache(Some(aws_smithy_runtime::client::identity::IdentityCache::no_cache()))
+        .with_identity_resolver(SCHEME_ID, aws_credential_types::provider::SharedCredentialsProvider::new(credentials))
+        .with_interceptor(aws_runtime::service_clock_skew::ServiceClockSkewInterceptor::new())
+        .with_retry_classifier(TransientErrorClassifier::<E>::new())
+        .with_retry_classifier(aws_runtime::retries::classifiers::AwsErrorCodeClassifier::<E>::new())
+        .with_retry_classifier(aws_runtime::service_clock_skew::ServiceClockSkewClassifier::<E>::new())
+        .with_retry_classifier(HttpStatusCodeClassifier::default());
+    Operation::builder()
+        .service_name("dynamodb")
+        .operation_name("GetItem")
+        .behavior_version(aws_smithy_runtime_api::client::behavior_version::BehaviorVersion::latest())
+        .http_client(Canned)
+        .endpoint_url("http://127.0.0.1:1")
+        .standard_retry(&retry)
+        .timeout_config(timeouts)
+        .stalled_stream_protection(aws_smithy_runtime_api::client::stalled_stream_protection::StalledStreamProtectionConfig::enabled().build())
+        .with_connection_poisoning()
+        .runtime_plugin(StaticRuntimePlugin::new().with_config(layer.freeze()).with_runtime_components(components))
+        .serializer(move |body: Bytes| {
+            let request = http::Request::builder()
+                .method("POST")
+                .uri("http://127.0.0.1:1/")
+                .header("content-type", "application/x-amz-json-1.0")
+                .header("x-amz-target", "DynamoDB_20120810.GetItem")
+                .header("content-length", body.len().to_string())
+                .body(SdkBody::from(body))?;
+            Ok(HttpRequest::try_from(request)?)
+        })
+        .deserializer::<Bytes, E>(|response: &HttpResponse| {
+            response
+                .body()
+                .bytes()
+                .map(Bytes::copy_from_slice)
+                .ok_or_else(|| OrchestratorError::other("no body"))
         })
         .build()
 }
