@@ -35,6 +35,17 @@ def gets(proxy: Any) -> list[Any]:
     return [seen for seen in proxy.seen if seen.operation == "GetItem"]
 
 
+def retry_after_a_server_error(client: Any, mode: str, proxy: Any, table: str) -> tuple[Any, Any]:
+    """The failed request and its retry (as the proxy saw them) of a GetItem answered 500
+    once, sent after a first GetItem left a kept-alive connection to reuse."""
+    assert get(client, mode, table) == ITEM
+    proxy.inject("GetItem", Fault.SERVER_ERROR, 2)
+    assert get(client, mode, table) == ITEM
+    failed, retried = gets(proxy)[1:]
+    assert failed.fault == Fault.SERVER_ERROR and retried.fault is None
+    return failed, retried
+
+
 @pytest.mark.parametrize("skew", [timedelta(minutes=10), timedelta(minutes=-10)], ids=["server-ahead", "server-behind"])
 @pytest.mark.parametrize("mode", MODES)
 def test_a_skewed_server_clock_is_learnt_and_requests_signed_with_it(skew, mode, fault_client, proxy, boto, table):
@@ -99,13 +110,7 @@ def test_a_reset_in_the_middle_of_the_body_without_retries_raises(mode, fault_cl
 @pytest.mark.parametrize("mode", MODES)
 def test_the_retry_after_a_server_error_takes_a_new_connection(mode, fault_client, proxy, boto, table):
     boto_put_many(boto, table, [ITEM])
-    client = fault_client(max_retries=1)
-    assert get(client, mode, table) == ITEM  # a kept-alive connection to reuse
-    proxy.inject("GetItem", Fault.SERVER_ERROR, 2)
-
-    assert get(client, mode, table) == ITEM
-    failed, retried = gets(proxy)[1:]
-    assert failed.fault == Fault.SERVER_ERROR and retried.fault is None
+    failed, retried = retry_after_a_server_error(fault_client(max_retries=1), mode, proxy, table)
     assert retried.connection != failed.connection, "the retry was sent on the connection that answered 500"
 
 
@@ -115,11 +120,5 @@ def test_under_retry_behavior_2_1_the_retry_keeps_the_connection(mode, fault_cli
     # max_retries is left out so that the retry policy comes from the environment.
     monkeypatch.setenv("AWS_NEW_RETRIES_2026", "true")
     boto_put_many(boto, table, [ITEM])
-    client = fault_client()
-    assert get(client, mode, table) == ITEM
-    proxy.inject("GetItem", Fault.SERVER_ERROR, 2)
-
-    assert get(client, mode, table) == ITEM
-    failed, retried = gets(proxy)[1:]
-    assert failed.fault == Fault.SERVER_ERROR and retried.fault is None
+    failed, retried = retry_after_a_server_error(fault_client(), mode, proxy, table)
     assert retried.connection == failed.connection

@@ -162,13 +162,16 @@ fn measure() {
     // The direct path as GetItem runs it (ADR 12): the request JSON from the key map (what
     // `prepare` does), then credentials, SigV4, the canned connector, the body.
     let canned = SharedHttpConnector::new(Canned);
-    let direct_call = || {
+    let get_body = || {
         let mut body = crate::wire::write::body::Body::new();
         body.str("TableName", Some("bench_items"))
             .item("Key", Some(&key()))
             .bool("ConsistentRead", Some(false))
             .str("ReturnConsumedCapacity", Some("TOTAL"));
-        let out = rt.block_on(direct_path.call(&canned, "GetItem", body.finish())).unwrap();
+        body.finish()
+    };
+    let direct_call = || {
+        let out = rt.block_on(direct_path.call(&canned, "GetItem", get_body())).unwrap();
         assert_eq!(out.body.len(), BODY.len());
     };
     // aws-smithy-runtime's `Operation::builder()` (issue 14 item 4): the SDK's orchestrator
@@ -177,12 +180,7 @@ fn measure() {
     // so this is the cheapest configuration the orchestrator allows), the body returned raw.
     let operation = smithy_operation();
     let smithy_call = || {
-        let mut body = crate::wire::write::body::Body::new();
-        body.str("TableName", Some("bench_items"))
-            .item("Key", Some(&key()))
-            .bool("ConsistentRead", Some(false))
-            .str("ReturnConsumedCapacity", Some("TOTAL"));
-        let out = rt.block_on(operation.invoke(body.finish())).unwrap();
+        let out = rt.block_on(operation.invoke(get_body())).unwrap();
         assert_eq!(out.len(), BODY.len());
     };
     // The same, configured as the SDK behaves: SigV4 through the auth orchestrator (scheme,
@@ -190,12 +188,7 @@ fn measure() {
     // classifiers and the clock-skew interceptor.
     let faithful = smithy_operation_faithful();
     let smithy_faithful = || {
-        let mut body = crate::wire::write::body::Body::new();
-        body.str("TableName", Some("bench_items"))
-            .item("Key", Some(&key()))
-            .bool("ConsistentRead", Some(false))
-            .str("ReturnConsumedCapacity", Some("TOTAL"));
-        let out = rt.block_on(faithful.invoke(body.finish())).unwrap();
+        let out = rt.block_on(faithful.invoke(get_body())).unwrap();
         assert_eq!(out.len(), BODY.len());
     };
     let client_clone = Arc::new(ours.clone());
@@ -228,27 +221,32 @@ impl std::fmt::Display for NoError {
 
 impl std::error::Error for NoError {}
 
-/// A GetItem as an `aws_smithy_runtime` `Operation`: the SDK's runtime without the
-/// generated DynamoDB operation (no modeled input, no SDK serializer or deserializer).
-fn smithy_operation() -> aws_smithy_runtime::client::orchestrator::operation::Operation<Bytes, Bytes, NoError> {
-    use aws_smithy_runtime::client::orchestrator::operation::Operation;
-    use aws_smithy_runtime_api::client::orchestrator::OrchestratorError;
-    let credentials = aws_credential_types::Credentials::new("bench", "bench", None, None, "bench");
+/// What both `Operation` cases share: the SDK's standard retry strategy, a connect timeout,
+/// stalled-stream protection, connection poisoning, the canned client.
+fn smithy_builder() -> aws_smithy_runtime::client::orchestrator::operation::OperationBuilder {
     let retry = aws_smithy_types::retry::RetryConfig::standard();
     let timeouts = aws_smithy_types::timeout::TimeoutConfig::builder()
         .connect_timeout(std::time::Duration::from_millis(3100))
         .build();
-    Operation::builder()
+    aws_smithy_runtime::client::orchestrator::operation::Operation::builder()
         .service_name("dynamodb")
         .operation_name("GetItem")
         .behavior_version(aws_smithy_runtime_api::client::behavior_version::BehaviorVersion::latest())
         .http_client(Canned)
         .endpoint_url("http://127.0.0.1:1")
         .standard_retry(&retry)
-        .retry_classifier(aws_smithy_runtime::client::retries::classifiers::HttpStatusCodeClassifier::default())
         .timeout_config(timeouts)
         .stalled_stream_protection(aws_smithy_runtime_api::client::stalled_stream_protection::StalledStreamProtectionConfig::enabled().build())
         .with_connection_poisoning()
+}
+
+/// A GetItem as an `aws_smithy_runtime` `Operation`: the SDK's runtime without the
+/// generated DynamoDB operation (no modeled input, no SDK serializer or deserializer).
+fn smithy_operation() -> aws_smithy_runtime::client::orchestrator::operation::Operation<Bytes, Bytes, NoError> {
+    use aws_smithy_runtime_api::client::orchestrator::OrchestratorError;
+    let credentials = aws_credential_types::Credentials::new("bench", "bench", None, None, "bench");
+    smithy_builder()
+        .retry_classifier(aws_smithy_runtime::client::retries::classifiers::HttpStatusCodeClassifier::default())
         .no_auth()
         .serializer(move |body: Bytes| {
             let target = crate::transport::direct::sign::Target {
@@ -273,7 +271,6 @@ fn smithy_operation() -> aws_smithy_runtime::client::orchestrator::operation::Op
 
 fn smithy_operation_faithful() -> aws_smithy_runtime::client::orchestrator::operation::Operation<Bytes, Bytes, aws_sdk_dynamodb::Error> {
     use aws_runtime::auth::sigv4::{SigV4AuthScheme, SCHEME_ID};
-    use aws_smithy_runtime::client::orchestrator::operation::Operation;
     use aws_smithy_runtime::client::retries::classifiers::{HttpStatusCodeClassifier, TransientErrorClassifier};
     use aws_smithy_runtime_api::client::auth::static_resolver::StaticAuthSchemeOptionResolver;
     use aws_smithy_runtime_api::client::auth::AuthSchemeOptionResolverParams;
@@ -283,10 +280,6 @@ fn smithy_operation_faithful() -> aws_smithy_runtime::client::orchestrator::oper
     use aws_smithy_types::config_bag::Layer;
     type E = aws_sdk_dynamodb::Error;
     let credentials = aws_credential_types::Credentials::new("bench", "bench", None, None, "bench");
-    let retry = aws_smithy_types::retry::RetryConfig::standard();
-    let timeouts = aws_smithy_types::timeout::TimeoutConfig::builder()
-        .connect_timeout(std::time::Duration::from_millis(3100))
-        .build();
     let mut layer = Layer::new("sigv4");
     layer.store_put(AuthSchemeOptionResolverParams::new(()));
     layer.store_put(aws_types::region::SigningRegion::from_static("us-east-1"));
@@ -304,16 +297,7 @@ fn smithy_operation_faithful() -> aws_smithy_runtime::client::orchestrator::oper
         .with_retry_classifier(aws_runtime::retries::classifiers::AwsErrorCodeClassifier::<E>::new())
         .with_retry_classifier(aws_runtime::service_clock_skew::ServiceClockSkewClassifier::<E>::new())
         .with_retry_classifier(HttpStatusCodeClassifier::default());
-    Operation::builder()
-        .service_name("dynamodb")
-        .operation_name("GetItem")
-        .behavior_version(aws_smithy_runtime_api::client::behavior_version::BehaviorVersion::latest())
-        .http_client(Canned)
-        .endpoint_url("http://127.0.0.1:1")
-        .standard_retry(&retry)
-        .timeout_config(timeouts)
-        .stalled_stream_protection(aws_smithy_runtime_api::client::stalled_stream_protection::StalledStreamProtectionConfig::enabled().build())
-        .with_connection_poisoning()
+    smithy_builder()
         .runtime_plugin(StaticRuntimePlugin::new().with_config(layer.freeze()).with_runtime_components(components))
         .serializer(move |body: Bytes| {
             let request = http::Request::builder()
