@@ -461,6 +461,8 @@ class FaultProxy:
             connection.request("POST", handler.path, body=body, headers=headers)
             response = connection.getresponse()
             payload = response.read()
+            if response.status == 200:
+                self._learn_secrets(payload)
             if edit_answer and response.status == 200:
                 payload = json.dumps(edit_answer(json.loads(payload))).encode()
             if operation == "ExecuteStatement" and self.statement_page_size and response.status == 200:
@@ -475,6 +477,13 @@ class FaultProxy:
         finally:
             with self.lock:
                 self.active -= 1
+
+    def _learn_secrets(self, payload: bytes) -> None:
+        """Credentials handed out through the proxy (STS's AssumeRole answer) sign later
+        requests: their secrets are kept for the signature check."""
+        for key, secret in re.findall(rb"<AccessKeyId>([^<]+)</AccessKeyId>\s*<SecretAccessKey>([^<]+)</SecretAccessKey>", payload):
+            with self.lock:
+                self.signature_check.secrets[key.decode()] = secret.decode()
 
     @staticmethod
     def _page(request: dict, answer: dict, size: int) -> bytes:
