@@ -270,7 +270,8 @@ async fn resolve_config(o: &ClientOptions) -> (Resolved, SdkConfig) {
     };
     // One credentials cache for both request paths: the SDK's own identity cache is off
     // and the SDK reads ours (ADR 12).
-    let cache = provider.map(|p| CredentialsCache::new(SharedCredentialsProvider::new(credentials::OnSharedRuntime(p))));
+    let load_timeout = crate::transport::direct::credentials::load_timeout(sdk_config.retry_config(), sdk_config.timeout_config());
+    let cache = provider.map(|p| CredentialsCache::new(SharedCredentialsProvider::new(credentials::OnSharedRuntime(p)), load_timeout));
     if let Some(cache) = &cache {
         conf = conf
             .credentials_provider(FromCache(cache.clone()))

@@ -236,6 +236,8 @@ def proxy(moto_endpoint: str) -> Iterator[Any]:
 
     with FaultProxy(moto_endpoint) as proxy:
         yield proxy
+    # Every request the proxy saw was signed as AWS would accept it (tests/faults.py).
+    assert not proxy.signature_mismatches, "\n".join(proxy.signature_mismatches)
 
 
 @pytest.fixture

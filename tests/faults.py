@@ -14,6 +14,15 @@ access key id (from its SigV4 Authorization header) is recorded, for credential 
 `idle_timeout` closes kept-alive connections left idle, as servers do. `intercept` hooks
 change a request before moto sees it and the answer the client gets, e.g. `hold_back_writes`
 and `hold_back_keys` hand part of a batch back as unprocessed.
+
+Every request's SigV4 signature is recomputed independently of pydynox (botocore's signer,
+from the request's own bytes and the secret of its access key id, see `SignatureCheck`);
+a request whose signature does not match, or that is not signed, is recorded in
+`signature_mismatches` (the `proxy` fixture fails a test that leaves any). `clock_skew`
+makes the proxy's clock (its `Date` headers, and which signing times it accepts) run ahead
+or behind, as a server whose clock differs from the client's; `Fault.RESET_AFTER_HEADERS`
+and `Fault.retry_after(...)` answer with a body cut short or a throttling error that says
+how long to wait.
 """
 
 from __future__ import annotations
@@ -28,7 +37,9 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse
 
@@ -47,8 +58,16 @@ class Fault:
     DROP = "drop"  # the request is read, then the connection is closed without an answer
     RESET = "reset"  # the request is read, then the connection is reset (RST, SO_LINGER 0)
     HOLD = "hold"  # no answer until the client hangs up (its read timeout) or hold_seconds pass
+    # an HTTP 200 head and half its body are sent, then the connection is reset
+    RESET_AFTER_HEADERS = "reset-after-headers"
 
     ALL = (SERVER_ERROR, THROTTLED, THROTTLING, DROP, RESET, HOLD)
+
+    @staticmethod
+    def retry_after(milliseconds: int) -> str:
+        """A ThrottlingException answer whose `x-amz-retry-after` header asks the client to
+        wait this long before retrying."""
+        return f"retry-after {milliseconds}"
 
     @staticmethod
     def error(status: int, error_type: str | None) -> str:
@@ -74,7 +93,12 @@ _ANSWERS = {
 
 
 def _custom_answer(fault: str | None) -> tuple[int, dict[str, str], bytes] | None:
-    """(status, headers, body) of a `Fault.error(...)` fault; None for any other fault."""
+    """(status, headers, body) of a `Fault.error(...)` or `Fault.retry_after(...)` fault;
+    None for any other fault."""
+    wait = re.fullmatch(r"retry-after (\d+)", fault or "")
+    if wait:
+        status, body = _ANSWERS[Fault.THROTTLING]
+        return status, {**_JSON, "x-amz-retry-after": wait.group(1)}, body
     match = re.fullmatch(r"(\d{3}) (\S+)", fault or "")
     if not match:
         return None
@@ -94,6 +118,7 @@ class Seen:
     access_key: str | None  # the access key id that signed it (None when unsigned)
     fault: str | None  # the fault injected instead of forwarding it
     at: float  # when it arrived (time.time())
+    connection: int = 0  # which connection carried it (1 for the first the proxy accepted)
 
 
 def hold_back_writes(count: int, times: int = 1) -> Callable[[dict], tuple[dict, Callable[[dict], dict]]]:
@@ -153,6 +178,78 @@ def access_key_of(authorization: str | None) -> str | None:
     return match.group(1) if match else None
 
 
+_AUTHORIZATION = re.compile(
+    r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request, ?"
+    r"SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})"
+)
+
+
+def _run_secret(access_key: str) -> str | None:
+    """The secret tests/credential_process.py hands out with `access_key`."""
+    match = re.fullmatch(r"ASIARUN(\d+)", access_key)
+    return f"secret-of-run-{match.group(1)}" if match else None
+
+
+@dataclass
+class SignatureCheck:
+    """Recomputes a request's SigV4 signature with botocore's signer (independent of the
+    Rust signer under test): the canonical request is rebuilt from the request's method,
+    path, body and the headers its `SignedHeaders` names, and signed with the secret of its
+    access key id for the credential scope it claims. Secrets are those of the test session
+    (conftest's environment), of tests/credential_process.py's runs, and any a test adds."""
+
+    secrets: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        import os
+
+        key, secret = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
+        if key and secret:
+            self.secrets.setdefault(key, secret)
+
+    def secret_of(self, access_key: str) -> str | None:
+        return self.secrets.get(access_key) or _run_secret(access_key)
+
+    def mismatch(self, method: str, path: str, headers: dict[str, str], body: bytes) -> str | None:
+        """None when the signature is right; else what is wrong."""
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+
+        lower = {k.lower(): v for k, v in headers.items()}
+        authorization = lower.get("authorization")
+        if not authorization:
+            return "the request is not signed (no Authorization header)"
+        match = _AUTHORIZATION.fullmatch(authorization)
+        if not match:
+            return f"unreadable Authorization header {authorization!r}"
+        access_key, day, region, service, signed_names, signature = match.groups()
+        secret = self.secret_of(access_key)
+        if secret is None:
+            return f"no secret known for access key id {access_key!r}"
+        names = signed_names.split(";")
+        for required in ("host", "x-amz-date"):
+            if required not in names:
+                return f"{required} is not signed (SignedHeaders={signed_names})"
+        for sent in ("x-amz-target", "x-amz-security-token"):
+            if sent in lower and sent not in names:
+                return f"{sent} is sent but not signed (SignedHeaders={signed_names})"
+        missing = [n for n in names if n not in lower]
+        if missing:
+            return f"signed headers missing from the request: {missing}"
+        amz_date = lower["x-amz-date"]
+        if not amz_date.startswith(day):
+            return f"the credential scope's date {day} is not the signing date {amz_date}"
+        request = AWSRequest(method=method, url=f"http://{lower['host']}{path}", data=body, headers={n: lower[n] for n in names})
+        request.context["timestamp"] = amz_date
+        signer = SigV4Auth(Credentials(access_key, secret, lower.get("x-amz-security-token")), service, region)
+        canonical = signer.canonical_request(request)
+        expected = signer.signature(signer.string_to_sign(request, canonical), request)
+        if expected != signature:
+            return f"signature {signature} is not {expected} (scope {day}/{region}/{service}, canonical request {canonical!r})"
+        return None
+
+
 class FaultProxy:
     def __init__(self, upstream: str) -> None:
         target = urlparse(upstream)
@@ -181,6 +278,14 @@ class FaultProxy:
         # None): changes what moto is sent and what the client gets back (see hold_back_writes)
         self.intercept: dict[str, Callable[[dict], tuple[dict, Callable[[dict], dict] | None]]] = {}
         self.connections = 0  # connections accepted
+        # SigV4 verification of every request (see SignatureCheck); a test that sends
+        # requests signed wrongly on purpose sets verify_signatures to False.
+        self.verify_signatures = True
+        self.signature_check = SignatureCheck()
+        self.signature_mismatches: list[str] = []  # "<operation> #<n>: <what is wrong>"
+        # How far the proxy's clock is from the machine's: its `Date` headers show it, and a
+        # request signed more than 5 minutes away from it is refused as DynamoDB refuses it.
+        self.clock_skew = timedelta(0)
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -194,6 +299,10 @@ class FaultProxy:
                 super().setup()
                 with proxy.lock:
                     proxy.connections += 1
+                    self.connection_number = proxy.connections
+
+            def date_time_string(self, timestamp: float | None = None) -> str:
+                return format_datetime(proxy.now(), usegmt=True)
 
             def handle_one_request(self) -> None:
                 idle = proxy.idle_timeout
@@ -230,11 +339,33 @@ class FaultProxy:
         """Answers the `numbers`-th requests of `operation` (counted since the proxy started
         or `calls` was last cleared; the first when none given) with `fault` instead of
         forwarding them."""
-        assert fault in Fault.ALL or _custom_answer(fault), fault
+        assert fault in Fault.ALL or fault == Fault.RESET_AFTER_HEADERS or _custom_answer(fault), fault
         with self.lock:
             plan = self.faults.setdefault(operation, {})
             for number in numbers or (1,):
                 plan[number] = fault
+
+    def now(self) -> datetime:
+        """The proxy's clock (the machine's moved by `clock_skew`)."""
+        return datetime.now(timezone.utc) + self.clock_skew
+
+    def _signing_time_refused(self, headers: object) -> bytes | None:
+        """The error body DynamoDB answers to a request signed over 5 minutes away from its
+        clock; None when the signing time is acceptable (or unreadable: the signature check
+        reports that)."""
+        try:
+            signed_at = datetime.strptime(headers.get("X-Amz-Date", ""), "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+        except ValueError:
+            return None
+        now = self.now()
+        if abs(now - signed_at) <= timedelta(minutes=5):
+            return None
+        relation = "earlier" if signed_at < now else "later"
+        message = (
+            f"Signature expired: {signed_at:%Y%m%dT%H%M%SZ} is now {relation} than "
+            f"{now - timedelta(minutes=5):%Y%m%dT%H%M%SZ} ({now:%Y%m%dT%H%M%SZ} - 5 min.)"
+        )
+        return json.dumps({"__type": "com.amazon.coral.service#InvalidSignatureException", "message": message}).encode()
 
     @property
     def access_keys(self) -> list[str | None]:
@@ -266,8 +397,15 @@ class FaultProxy:
             elif fault is None and number in self.fail_on.get(operation, ()):
                 fault = Fault.SERVER_ERROR
             access_key = access_key_of(handler.headers.get("Authorization"))
-            self.seen.append(Seen(operation, number, access_key, fault, time.time()))
+            self.seen.append(Seen(operation, number, access_key, fault, time.time(), getattr(handler, "connection_number", 0)))
             delay = self.delay
+            verify = self.verify_signatures
+        if verify:
+            wrong = self.signature_check.mismatch(handler.command, handler.path, dict(handler.headers.items()), body)
+            if wrong:
+                with self.lock:
+                    self.signature_mismatches.append(f"{operation} #{number}: {wrong}")
+        refused = self._signing_time_refused(handler.headers) if verify else None
         try:
             if delay:
                 time.sleep(delay)
@@ -275,6 +413,9 @@ class FaultProxy:
                     with self.lock:
                         self.abandoned += 1
                     return
+            if refused is not None:
+                self._answer(handler, 400, dict(_JSON), refused)
+                return
             if fault in _ANSWERS:
                 status, payload = _ANSWERS[fault]
                 self._answer(handler, status, dict(_JSON), payload)
@@ -283,6 +424,9 @@ class FaultProxy:
             if custom:
                 status, headers, payload = custom
                 self._answer(handler, status, headers, payload)
+                return
+            if fault == Fault.RESET_AFTER_HEADERS:
+                self._answer_cut_short(handler, 200, dict(_JSON), b'{"injected": "a body the connection reset cut short"}')
                 return
             if fault == Fault.DROP:
                 self._hang_up(handler, reset=False)
@@ -317,11 +461,15 @@ class FaultProxy:
             connection.request("POST", handler.path, body=body, headers=headers)
             response = connection.getresponse()
             payload = response.read()
+            if response.status == 200:
+                self._learn_secrets(payload)
             if edit_answer and response.status == 200:
                 payload = json.dumps(edit_answer(json.loads(payload))).encode()
             if operation == "ExecuteStatement" and self.statement_page_size and response.status == 200:
                 payload = self._page(json.loads(body), json.loads(payload), self.statement_page_size)
-            relayed = {k: v for k, v in response.getheaders() if k.lower() not in ("content-length", "connection", "transfer-encoding")}
+            # The proxy's own `Date` (its clock, see clock_skew) replaces moto's.
+            dropped = ("content-length", "connection", "transfer-encoding", "date")
+            relayed = {k: v for k, v in response.getheaders() if k.lower() not in dropped}
             connection.close()
             self._answer(handler, response.status, relayed, payload)
         except (BrokenPipeError, ConnectionResetError):
@@ -329,6 +477,13 @@ class FaultProxy:
         finally:
             with self.lock:
                 self.active -= 1
+
+    def _learn_secrets(self, payload: bytes) -> None:
+        """Credentials handed out through the proxy (STS's AssumeRole answer) sign later
+        requests: their secrets are kept for the signature check."""
+        for key, secret in re.findall(rb"<AccessKeyId>([^<]+)</AccessKeyId>\s*<SecretAccessKey>([^<]+)</SecretAccessKey>", payload):
+            with self.lock:
+                self.signature_check.secrets[key.decode()] = secret.decode()
 
     @staticmethod
     def _page(request: dict, answer: dict, size: int) -> bytes:
@@ -340,6 +495,19 @@ class FaultProxy:
         if start + size < len(items):
             answer["NextToken"] = str(start + size)
         return json.dumps(answer).encode()
+
+    @classmethod
+    def _answer_cut_short(cls, handler: BaseHTTPRequestHandler, status: int, headers: dict[str, str], payload: bytes) -> None:
+        """Sends the answer's head (with the whole body's length) and half its body, then
+        resets the connection: the client has a response whose body fails mid-read."""
+        handler.send_response(status)
+        for name, value in headers.items():
+            handler.send_header(name, value)
+        handler.send_header("Content-Length", str(len(payload)))
+        handler.end_headers()
+        handler.wfile.write(payload[: len(payload) // 2])
+        handler.wfile.flush()
+        cls._hang_up(handler, reset=True)
 
     @staticmethod
     def _hang_up(handler: BaseHTTPRequestHandler, reset: bool) -> None:

@@ -12,13 +12,63 @@ from urllib.parse import urlparse
 
 import pytest
 
-from faults import Fault, access_key_of
+from faults import Fault, SignatureCheck, access_key_of
 
 BODY = b'{"TableName": "no-such-table", "Key": {"pk": {"S": "a"}}}'
 SIGNED = (
     "AWS4-HMAC-SHA256 Credential=AKIDPROXYTEST/20260101/us-east-1/dynamodb/aws4_request, "
     "SignedHeaders=host;x-amz-date;x-amz-target, Signature=00"
 )
+
+
+@pytest.fixture(autouse=True)
+def made_up_signatures(request: pytest.FixtureRequest) -> None:
+    """The raw requests below carry a made-up signature (SIGNED) on purpose: the proxy's
+    signature check is off for them, except in the tests of the check itself."""
+    if "proxy" in request.fixturenames and "signature_check" not in request.node.name:
+        request.getfixturevalue("proxy").verify_signatures = False
+
+
+def botocore_signed(host: str, body: bytes = BODY, secret: str = "testing") -> dict[str, str]:
+    """Headers of a GetItem signed by botocore with the session's access key id."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    request = AWSRequest(
+        method="POST",
+        url=f"http://{host}/",
+        data=body,
+        headers={"X-Amz-Target": "DynamoDB_20120810.GetItem", "Content-Type": "application/x-amz-json-1.0"},
+    )
+    SigV4Auth(Credentials("testing", secret, "a-session-token"), "dynamodb", "us-east-1").add_auth(request)
+    return dict(request.headers.items())
+
+
+def test_the_signature_check_accepts_a_correct_signature_and_names_what_is_wrong():
+    check = SignatureCheck({"testing": "testing"})
+    headers = {"Host": "127.0.0.1:8000", **botocore_signed("127.0.0.1:8000")}
+    assert check.mismatch("POST", "/", headers, BODY) is None
+    assert "is not" in check.mismatch("POST", "/", headers, BODY + b" ")
+    assert "is not" in check.mismatch("POST", "/", {**headers, "X-Amz-Target": "DynamoDB_20120810.PutItem"}, BODY)
+    assert "is not" in check.mismatch("POST", "/", {**headers, "Host": "localhost:8000"}, BODY)
+    wrong_secret = {"Host": "127.0.0.1:8000", **botocore_signed("127.0.0.1:8000", secret="other")}
+    assert "is not" in check.mismatch("POST", "/", wrong_secret, BODY)
+    assert "not signed" in check.mismatch("POST", "/", {"Host": "127.0.0.1:8000"}, BODY)
+    assert "no secret" in check.mismatch("POST", "/", {**headers, "Authorization": SIGNED.replace("Signature=00", "Signature=" + "0" * 64)}, BODY)
+
+
+def test_the_proxy_records_each_signature_check_failure(proxy):
+    url = urlparse(proxy.endpoint)
+    good = socket.create_connection((url.hostname, url.port), timeout=10)
+    head = ["POST / HTTP/1.1", f"Host: {url.netloc}", f"Content-Length: {len(BODY)}"] + [f"{k}: {v}" for k, v in botocore_signed(url.netloc).items()]
+    good.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + BODY)
+    assert answer(good)[0] == 400  # moto: no such table; the signature was right
+    assert proxy.signature_mismatches == []
+    bad = send(proxy.endpoint)
+    answer(bad)
+    assert len(proxy.signature_mismatches) == 1 and proxy.signature_mismatches[0].startswith("GetItem #2: ")
+    proxy.signature_mismatches.clear()  # expected here: the fixture fails a test that leaves any
 
 
 def send(endpoint: str, authorization: str | None = SIGNED) -> socket.socket:

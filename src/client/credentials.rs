@@ -32,6 +32,6 @@ impl ProvideCredentials for OnSharedRuntime {
     }
 
     fn fallback_on_interrupt(&self) -> Option<aws_credential_types::Credentials> {
-        self.0.fallback_on_interrupt()
+        self.0.as_ref().fallback_on_interrupt()
     }
 }

@@ -162,13 +162,16 @@ fn measure() {
     // The direct path as GetItem runs it (ADR 12): the request JSON from the key map (what
     // `prepare` does), then credentials, SigV4, the canned connector, the body.
     let canned = SharedHttpConnector::new(Canned);
-    let direct_call = || {
+    let get_body = || {
         let mut body = crate::wire::write::body::Body::new();
         body.str("TableName", Some("bench_items"))
             .item("Key", Some(&key()))
             .bool("ConsistentRead", Some(false))
             .str("ReturnConsumedCapacity", Some("TOTAL"));
-        let out = rt.block_on(direct_path.call(&canned, "GetItem", body.finish())).unwrap();
+        body.finish()
+    };
+    let direct_call = || {
+        let out = rt.block_on(direct_path.call(&canned, "GetItem", get_body())).unwrap();
         assert_eq!(out.body.len(), BODY.len());
     };
     // The same request through the send layer, as get_item sends it: the client's direct
@@ -226,16 +229,35 @@ fn measure() {
         call.record(&raw.sent.read_metrics(None));
         assert_eq!(raw.body.len(), BODY.len());
     };
+    // aws-smithy-runtime's `Operation::builder()` (issue 14 item 4): the SDK's orchestrator
+    // with its standard retry strategy and token bucket, timeouts, stalled-stream protection
+    // and connection poisoning, our JSON body and SigV4 in the serializer (no auth scheme,
+    // so this is the cheapest configuration the orchestrator allows), the body returned raw.
+    let operation = smithy_operation();
+    let smithy_call = || {
+        let out = rt.block_on(operation.invoke(get_body())).unwrap();
+        assert_eq!(out.len(), BODY.len());
+    };
+    // The same, configured as the SDK behaves: SigV4 through the auth orchestrator (scheme,
+    // identity resolver, signing region/name, re-signed per attempt), the SDK's DynamoDB
+    // classifiers and the clock-skew interceptor.
+    let faithful = smithy_operation_faithful();
+    let smithy_faithful = || {
+        let out = rt.block_on(faithful.invoke(get_body())).unwrap();
+        assert_eq!(out.len(), BODY.len());
+    };
     let client_clone = Arc::new(ours.clone());
     let clone_only = || {
         let c = (*client_clone).clone();
         std::hint::black_box(c);
     };
-    let cases: [(&str, &dyn Fn()); 9] = [
+    let cases: [(&str, &dyn Fn()); 11] = [
         ("direct: JSON + SigV4 + http::Request, no orchestrator", &direct),
         ("direct path (src/transport/direct): Direct::call, canned connector", &direct_call),
         ("get_item before the send layer: direct_here + Direct::call + metrics", &lookup_and_call),
         ("send layer: Call::new + Call::send + Call::record (get_item's now)", &send_layer),
+        ("aws-smithy-runtime Operation::builder(), canned client", &smithy_call),
+        ("Operation::builder() as the SDK behaves (auth, classifiers, skew)", &smithy_faithful),
         ("SDK defaults, SDK decode (the floor's client)", &floor_get),
         ("SDK defaults, stalled-stream protection off", &floor_no_stall),
         ("ours: resolve_config + raw body capture", &ours_capture),
@@ -243,6 +265,115 @@ fn measure() {
         ("cloning the SDK client", &clone_only),
     ];
     report("thread CPU µs per GetItem (canned response, no network)", &cases, 30, 200);
+}
+
+#[derive(Debug)]
+struct NoError;
+
+impl std::fmt::Display for NoError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("no error")
+    }
+}
+
+impl std::error::Error for NoError {}
+
+/// What both `Operation` cases share: the SDK's standard retry strategy, a connect timeout,
+/// stalled-stream protection, connection poisoning, the canned client.
+fn smithy_builder() -> aws_smithy_runtime::client::orchestrator::operation::OperationBuilder {
+    let retry = aws_smithy_types::retry::RetryConfig::standard();
+    let timeouts = aws_smithy_types::timeout::TimeoutConfig::builder()
+        .connect_timeout(std::time::Duration::from_millis(3100))
+        .build();
+    aws_smithy_runtime::client::orchestrator::operation::Operation::builder()
+        .service_name("dynamodb")
+        .operation_name("GetItem")
+        .behavior_version(aws_smithy_runtime_api::client::behavior_version::BehaviorVersion::latest())
+        .http_client(Canned)
+        .endpoint_url("http://127.0.0.1:1")
+        .standard_retry(&retry)
+        .timeout_config(timeouts)
+        .stalled_stream_protection(aws_smithy_runtime_api::client::stalled_stream_protection::StalledStreamProtectionConfig::enabled().build())
+        .with_connection_poisoning()
+}
+
+/// A GetItem as an `aws_smithy_runtime` `Operation`: the SDK's runtime without the
+/// generated DynamoDB operation (no modeled input, no SDK serializer or deserializer).
+fn smithy_operation() -> aws_smithy_runtime::client::orchestrator::operation::Operation<Bytes, Bytes, NoError> {
+    use aws_smithy_runtime_api::client::orchestrator::OrchestratorError;
+    let credentials = aws_credential_types::Credentials::new("bench", "bench", None, None, "bench");
+    smithy_builder()
+        .retry_classifier(aws_smithy_runtime::client::retries::classifiers::HttpStatusCodeClassifier::default())
+        .no_auth()
+        .serializer(move |body: Bytes| {
+            let target = crate::transport::direct::sign::Target {
+                uri: "http://127.0.0.1:1/",
+                host: "127.0.0.1:1",
+                region: "us-east-1",
+                name: "dynamodb",
+                user_agent: "pydynox/bench",
+            };
+            let request = crate::transport::direct::sign::signed_request(&target, "GetItem", &body, &credentials, std::time::SystemTime::now())?;
+            Ok(HttpRequest::try_from(request)?)
+        })
+        .deserializer::<Bytes, NoError>(|response: &HttpResponse| {
+            response
+                .body()
+                .bytes()
+                .map(Bytes::copy_from_slice)
+                .ok_or_else(|| OrchestratorError::operation(NoError))
+        })
+        .build()
+}
+
+fn smithy_operation_faithful() -> aws_smithy_runtime::client::orchestrator::operation::Operation<Bytes, Bytes, aws_sdk_dynamodb::Error> {
+    use aws_runtime::auth::sigv4::{SigV4AuthScheme, SCHEME_ID};
+    use aws_smithy_runtime::client::retries::classifiers::{HttpStatusCodeClassifier, TransientErrorClassifier};
+    use aws_smithy_runtime_api::client::auth::static_resolver::StaticAuthSchemeOptionResolver;
+    use aws_smithy_runtime_api::client::auth::AuthSchemeOptionResolverParams;
+    use aws_smithy_runtime_api::client::orchestrator::OrchestratorError;
+    use aws_smithy_runtime_api::client::runtime_components::RuntimeComponentsBuilder;
+    use aws_smithy_runtime_api::client::runtime_plugin::StaticRuntimePlugin;
+    use aws_smithy_types::config_bag::Layer;
+    type E = aws_sdk_dynamodb::Error;
+    let credentials = aws_credential_types::Credentials::new("bench", "bench", None, None, "bench");
+    let mut layer = Layer::new("sigv4");
+    layer.store_put(AuthSchemeOptionResolverParams::new(()));
+    layer.store_put(aws_types::region::SigningRegion::from_static("us-east-1"));
+    layer.store_put(aws_types::SigningName::from_static("dynamodb"));
+    let mut signing = aws_runtime::auth::SigV4OperationSigningConfig::default();
+    signing.signing_options.content_sha256_header = false;
+    layer.store_put(signing);
+    let components = RuntimeComponentsBuilder::new("sigv4")
+        .with_auth_scheme_option_resolver(Some(StaticAuthSchemeOptionResolver::new(vec![SCHEME_ID])))
+        .with_auth_scheme(SigV4AuthScheme::new())
+        .with_identity_cache(Some(aws_smithy_runtime::client::identity::IdentityCache::no_cache()))
+        .with_identity_resolver(SCHEME_ID, aws_credential_types::provider::SharedCredentialsProvider::new(credentials))
+        .with_interceptor(aws_runtime::service_clock_skew::ServiceClockSkewInterceptor::new())
+        .with_retry_classifier(TransientErrorClassifier::<E>::new())
+        .with_retry_classifier(aws_runtime::retries::classifiers::AwsErrorCodeClassifier::<E>::new())
+        .with_retry_classifier(aws_runtime::service_clock_skew::ServiceClockSkewClassifier::<E>::new())
+        .with_retry_classifier(HttpStatusCodeClassifier::default());
+    smithy_builder()
+        .runtime_plugin(StaticRuntimePlugin::new().with_config(layer.freeze()).with_runtime_components(components))
+        .serializer(move |body: Bytes| {
+            let request = http::Request::builder()
+                .method("POST")
+                .uri("http://127.0.0.1:1/")
+                .header("content-type", "application/x-amz-json-1.0")
+                .header("x-amz-target", "DynamoDB_20120810.GetItem")
+                .header("content-length", body.len().to_string())
+                .body(SdkBody::from(body))?;
+            Ok(HttpRequest::try_from(request)?)
+        })
+        .deserializer::<Bytes, E>(|response: &HttpResponse| {
+            response
+                .body()
+                .bytes()
+                .map(Bytes::copy_from_slice)
+                .ok_or_else(|| OrchestratorError::other("no body"))
+        })
+        .build()
 }
 
 /// What waiting costs a sync call on the main thread, apart from the request: a future that

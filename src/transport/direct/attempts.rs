@@ -5,6 +5,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime};
 
 use aws_sdk_dynamodb::error::SdkError;
+use aws_smithy_runtime_api::client::connection::CaptureSmithyConnection;
 use aws_smithy_runtime_api::client::http::SharedHttpConnector;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_types::body::SdkBody;
@@ -50,72 +51,71 @@ impl Direct {
         }
     }
 
-    fn signing_time(&self) -> SystemTime {
-        let skew = self.skew_ms.load(Ordering::Relaxed);
-        let now = SystemTime::now();
-        if skew >= 0 {
-            now + Duration::from_millis(skew as u64)
+    /// The skew the operation starts from: the last one any response of this client
+    /// showed (the SDK seeds each operation from its client's), unless correction is off.
+    fn starting_skew(&self) -> i64 {
+        if self.skew_correction {
+            self.skew_ms.load(Ordering::Relaxed)
         } else {
-            now - Duration::from_millis(skew.unsigned_abs())
+            0
         }
     }
 
-    /// Remembers how far the server's clock (a response's `Date`) is from ours.
-    fn learn_skew(&self, date: Option<&str>) {
-        let Some(date) = date else { return };
-        let Ok(server) = aws_smithy_types::DateTime::from_str(date, aws_smithy_types::date_time::Format::HttpDate) else {
-            return;
-        };
-        let Ok(server) = SystemTime::try_from(server) else { return };
-        let skew_ms = match server.duration_since(SystemTime::now()) {
+    /// The skew a response shows, as the SDK's clock-skew interceptor measures it: the
+    /// server's `Date` minus the midpoint of sending and receiving the response head;
+    /// nothing when correction is off, the response has no usable `Date` or came from a
+    /// cache, or the round trip took over 15 minutes. Remembered for the next operations.
+    fn measure_skew(&self, reply: &Reply) -> Option<i64> {
+        if !self.skew_correction {
+            return None;
+        }
+        let date = reply.date.as_deref()?;
+        let server = aws_smithy_types::DateTime::from_str(date, aws_smithy_types::date_time::Format::HttpDate).ok()?;
+        let server = SystemTime::try_from(server).ok()?;
+        let elapsed = reply.received.duration_since(reply.sent).unwrap_or_default();
+        if elapsed > MAX_TRUSTED_ROUND_TRIP {
+            return None;
+        }
+        let midpoint = reply.sent + elapsed / 2;
+        let skew_ms = match server.duration_since(midpoint) {
             Ok(ahead) => ahead.as_millis() as i64,
             Err(behind) => -(behind.duration().as_millis() as i64),
         };
-        // A `Date` has whole seconds: only skews past a second mean anything.
-        let skew_ms = if skew_ms.abs() < 1000 { 0 } else { skew_ms };
         self.skew_ms.store(skew_ms, Ordering::Relaxed);
+        Some(skew_ms)
     }
 
     async fn attempts(&self, connector: &SharedHttpConnector, action: &str, body: Bytes) -> Result<Success, Error> {
-        let bucket = retry::TokenBucket::process();
-        let mut permit: Option<retry::Permit<'static>> = None;
+        let table_arn = super::endpoint::table_arn(&body);
+        let mut skew = self.starting_skew();
         let mut attempt: u32 = 0;
-        let mut skew_corrected = false;
         loop {
             attempt += 1;
             let credentials = self.credentials.get().await.map_err(|e| Error::from(Sdk::construction_failure(e)))?;
             let endpoint = self
                 .endpoint
-                .endpoint(credentials.account_id().map(|a| a.as_str()))
+                .endpoint(credentials.account_id().map(|a| a.as_str()), table_arn.as_deref())
                 .await
                 .map_err(|e| Error::from(Sdk::construction_failure(e)))?;
-            let target = sign::Target { uri: &endpoint.uri, host: &endpoint.host, region: &self.region, user_agent: &self.user_agent };
-            let request = sign::signed_request(&target, action, &body, &credentials, self.signing_time())
+            let target = sign::Target { uri: &endpoint.uri, host: &endpoint.host, region: &endpoint.signing_region, name: &endpoint.signing_name, user_agent: &self.user_agent };
+            let request = sign::signed_request(&target, action, &body, &credentials, shifted(SystemTime::now(), skew))
                 .map_err(|e| Error::from(Sdk::construction_failure(e)))?;
-            let (kind, retry_after, error) = match http::attempt(connector, request).await {
+            let connection = CaptureSmithyConnection::new();
+            let (kind, retry_after, error) = match http::attempt(connector, request, &connection).await {
                 Ok(reply) if (200..300).contains(&reply.status) => {
-                    self.learn_skew(reply.date.as_deref());
-                    match permit.take() {
-                        Some(p) => p.release(),
-                        None => bucket.reward(),
-                    }
+                    self.measure_skew(&reply);
+                    self.permit.succeeded(&self.bucket);
                     return Ok(Success { body: reply.body, request_id: reply.request_id });
                 }
                 Ok(reply) => {
-                    self.learn_skew(reply.date.as_deref());
-                    let parsed = error_body::parse(reply.error_type.as_deref(), &reply.body);
-                    if !skew_corrected && retry::is_skew_error(parsed.code.as_deref(), parsed.message.as_deref()) && reply.date.is_some() {
-                        // Signed again with the server's clock: not counted as a retry.
-                        skew_corrected = true;
-                        attempt -= 1;
-                        continue;
+                    let measured = self.measure_skew(&reply);
+                    if let Some(measured) = measured {
+                        skew = measured;
                     }
-                    let kind = retry::classify_response(reply.status, parsed.code.as_deref());
-                    // Honoured for the error codes the SDK's code classifier retries.
-                    let retry_after = reply
-                        .retry_after_ms
-                        .filter(|_| retry::classify_response(0, parsed.code.as_deref()).is_some())
-                        .map(Duration::from_millis);
+                    let parsed = error_body::parse(reply.error_type.as_deref(), &reply.body);
+                    let kind = retry::classify_response(reply.status, parsed.code.as_deref(), measured);
+                    // The server may say how long to wait before retrying what is retried.
+                    let retry_after = reply.retry_after_ms.filter(|_| kind.is_some()).map(Duration::from_millis);
                     (kind, retry_after, service_error(&reply, parsed))
                 }
                 Err(Failure::Connector(e)) => {
@@ -127,21 +127,33 @@ impl Direct {
                     (Some(RetryKind::TransientError), None, Error::from(Sdk::response_error(e, raw)))
                 }
             };
+            if kind == Some(RetryKind::TransientError) && self.retry.poisons_connections() {
+                // As the SDK's connection poisoning: the connection that carried a transient
+                // failure is not reused, whatever kept it alive.
+                if let Some(used) = connection.get() {
+                    used.poison();
+                }
+            }
             let Some(kind) = kind else { return Err(error) };
-            if attempt >= self.max_attempts {
+            if attempt >= self.retry.max_attempts {
                 return Err(error);
             }
-            let base = if self.static_backoff { 1.0 } else { fastrand::f64() };
-            let computed = retry::backoff(base, self.initial_backoff, attempt, self.max_backoff);
-            let delay = retry_after.map_or(computed, |d| d.min(self.max_backoff));
-            let Some(new_permit) = bucket.acquire(kind) else { return Err(error) };
-            // As in the SDK, a retry's permit replaces (and gives back) the previous one.
-            if let Some(old) = permit.replace(new_permit) {
-                old.release();
-            }
+            let delay = self.retry.delay(kind, attempt, retry_after);
+            let Some(permit) = self.bucket.acquire(kind) else { return Err(error) };
+            self.permit.hold(permit);
             tokio::time::sleep(delay).await;
         }
     }
+}
+
+/// A round trip longer than this gives no trustworthy skew (aws-runtime's
+/// `MAX_TRUSTED_REQUEST_DURATION`).
+const MAX_TRUSTED_ROUND_TRIP: Duration = Duration::from_secs(15 * 60);
+
+/// `now` moved by a signed skew in milliseconds.
+fn shifted(now: SystemTime, skew_ms: i64) -> SystemTime {
+    let by = Duration::from_millis(skew_ms.unsigned_abs());
+    if skew_ms >= 0 { now.checked_add(by) } else { now.checked_sub(by) }.unwrap_or(now)
 }
 
 /// The error of a non-2xx response, through the same mapping as the SDK path's.

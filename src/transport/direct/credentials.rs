@@ -5,7 +5,10 @@
 //!
 //! Like the SDK's lazy identity cache: credentials without an expiry are kept 15 minutes;
 //! they are refreshed within 10 seconds of their expiry moved later by a jitter of 0-5 s; one caller loads
-//! while the others wait for its result (single flight).
+//! while the others wait for its result (single flight); a load that outlasts the SDK's
+//! load timeout (enough for every attempt of the client's retry policy, see
+//! [`load_timeout`]) ends with the provider's `fallback_on_interrupt` credentials, else an
+//! error, so a hung `credential_process` or SSO call cannot hang every request.
 
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
@@ -24,16 +27,37 @@ struct Cached {
     refresh_at: SystemTime,
 }
 
+/// The SDK's floor for a connect timeout in the load timeout (aws-smithy-runtime's
+/// `DEFAULT_CONNECT_TIMEOUT`, not exported by it).
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
+
+/// How long a credentials load may take, computed as the SDK's lazy cache computes it when
+/// none is configured (`pessimistic_load_timeout`): every backoff of the client's retry
+/// policy at its longest plus, per attempt, twice the connect timeout (at least 3.1 s) or
+/// the attempt timeout, whichever is longer.
+pub fn load_timeout(retry: Option<&aws_smithy_types::retry::RetryConfig>, timeouts: Option<&aws_smithy_types::timeout::TimeoutConfig>) -> Duration {
+    let standard = aws_smithy_types::retry::RetryConfig::standard();
+    let retry = retry.unwrap_or(&standard);
+    let attempts = retry.max_attempts();
+    let (initial, max) = (retry.initial_backoff().as_secs_f64(), retry.max_backoff().as_secs_f64());
+    let backoffs: f64 = (0..attempts.saturating_sub(1)).map(|i| (initial * 2f64.powi(i as i32)).min(max)).sum();
+    let connect = timeouts.and_then(|t| t.connect_timeout()).unwrap_or(DEFAULT_CONNECT_TIMEOUT).max(DEFAULT_CONNECT_TIMEOUT);
+    let attempt_ceiling = timeouts.and_then(|t| t.operation_attempt_timeout()).unwrap_or_default();
+    let per_attempt = (connect.as_secs_f64() * 2.0).max(attempt_ceiling.as_secs_f64());
+    Duration::from_secs_f64((backoffs + attempts as f64 * per_attempt).max(per_attempt))
+}
+
 #[derive(Debug)]
 pub struct CredentialsCache {
     provider: SharedCredentialsProvider,
+    load_timeout: Duration,
     cached: RwLock<Option<Cached>>,
     loading: tokio::sync::Mutex<()>,
 }
 
 impl CredentialsCache {
-    pub fn new(provider: SharedCredentialsProvider) -> Arc<Self> {
-        Arc::new(CredentialsCache { provider, cached: RwLock::new(None), loading: tokio::sync::Mutex::new(()) })
+    pub fn new(provider: SharedCredentialsProvider, load_timeout: Duration) -> Arc<Self> {
+        Arc::new(CredentialsCache { provider, load_timeout, cached: RwLock::new(None), loading: tokio::sync::Mutex::new(()) })
     }
 
     fn fresh(&self, now: SystemTime) -> Option<Credentials> {
@@ -51,7 +75,14 @@ impl CredentialsCache {
         if let Some(c) = self.fresh(SystemTime::now()) {
             return Ok(c);
         }
-        let credentials = self.provider.provide_credentials().await?;
+        let credentials = match tokio::time::timeout(self.load_timeout, self.provider.provide_credentials()).await {
+            Ok(loaded) => loaded?,
+            // The inner provider's fallback: `SharedCredentialsProvider` does not forward it.
+            Err(_) => match self.provider.as_ref().fallback_on_interrupt() {
+                Some(fallback) => fallback,
+                None => return Err(CredentialsError::provider_timed_out(self.load_timeout)),
+            },
+        };
         let now = SystemTime::now();
         let expiry = credentials.expiry().unwrap_or(now + DEFAULT_EXPIRATION);
         // As the SDK's cache: the expiry moves later by a jitter of up to half the buffer,
@@ -76,6 +107,6 @@ impl ProvideCredentials for FromCache {
     }
 
     fn fallback_on_interrupt(&self) -> Option<Credentials> {
-        self.0.provider.fallback_on_interrupt()
+        self.0.provider.as_ref().fallback_on_interrupt()
     }
 }

@@ -3,11 +3,12 @@
 //! environment), one connector per runtime exactly like the SDK clients of
 //! `ClientShared::sdk_here`, and one attempt: send, then read the whole body.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use aws_smithy_async::rt::sleep::TokioSleep;
 use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls;
+use aws_smithy_runtime_api::client::connection::CaptureSmithyConnection;
 use aws_smithy_runtime_api::client::http::{HttpConnector, HttpConnectorSettings, SharedHttpConnector};
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::client::result::ConnectorError;
@@ -38,8 +39,13 @@ pub struct Reply {
     pub request_id: Option<String>,
     /// `x-amzn-errortype`, on error responses.
     pub error_type: Option<String>,
-    /// The server's clock (`Date`), for clock-skew correction.
+    /// The server's clock (`Date`), for clock-skew correction, unless the response says it
+    /// came from a cache (`Age`), whose `Date` is stale (the SDK skips those too).
     pub date: Option<String>,
+    /// Our clock when the request was handed to the connector and when the response's
+    /// head arrived: the skew is measured from their midpoint, as the SDK measures it.
+    pub sent: SystemTime,
+    pub received: SystemTime,
     /// `x-amz-retry-after` in milliseconds: how long the server asks the client to wait.
     pub retry_after_ms: Option<u64>,
     pub body: Bytes,
@@ -53,15 +59,20 @@ pub enum Failure {
     Body(Box<dyn std::error::Error + Send + Sync>),
 }
 
-pub async fn attempt(connector: &SharedHttpConnector, request: http::Request<SdkBody>) -> Result<Reply, Failure> {
-    let request = HttpRequest::try_from(request).map_err(|e| Failure::Connector(ConnectorError::user(e.into())))?;
+/// Sends one attempt. `connection` learns which pooled connection carried it, so that the
+/// caller can close it after a transient error (the SDK's connection poisoning).
+pub async fn attempt(connector: &SharedHttpConnector, request: http::Request<SdkBody>, connection: &CaptureSmithyConnection) -> Result<Reply, Failure> {
+    let mut request = HttpRequest::try_from(request).map_err(|e| Failure::Connector(ConnectorError::user(e.into())))?;
+    request.add_extension(connection.clone());
+    let sent = SystemTime::now();
     let response = connector.call(request).await.map_err(Failure::Connector)?;
+    let received = SystemTime::now();
     let header = |name: &str| response.headers().get(name).map(str::to_owned);
-    let (status, request_id, error_type, date) =
-        (response.status().as_u16(), header("x-amzn-requestid"), header("x-amzn-errortype"), header("date"));
+    let (status, request_id, error_type) = (response.status().as_u16(), header("x-amzn-requestid"), header("x-amzn-errortype"));
+    let date = header("date").filter(|_| response.headers().get("age").is_none());
     let retry_after_ms = header("x-amz-retry-after").and_then(|v| v.parse().ok());
     let body = read_body(response.into_body()).await.map_err(Failure::Body)?;
-    Ok(Reply { status, request_id, error_type, date, retry_after_ms, body })
+    Ok(Reply { status, request_id, error_type, date, sent, received, retry_after_ms, body })
 }
 
 #[derive(Debug)]

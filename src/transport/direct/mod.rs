@@ -1,9 +1,10 @@
 //! The direct request path (ADR 12): the hot data-plane operations build their request
 //! JSON themselves (in `prepare`, where the GIL is held anyway), then sign and send it here
 //! without the SDK's orchestrator, reproducing what it does for a request: credentials
-//! from the client's (shared) cache, SigV4, the endpoint, the standard retry mode with its
-//! classification, backoff and quota, connect / read / operation timeouts, clock-skew
-//! correction, request ids and the same errors.
+//! from the client's (shared) cache, SigV4 for the endpoint's signing region and name, the
+//! endpoint rules, the standard retry mode with its classification, backoff and quota
+//! (Retry Behavior 2.1 too), connection poisoning, connect / read / operation timeouts,
+//! clock-skew correction, request ids and the same errors.
 //!
 //! A client whose configuration asks for something this path does not reproduce
 //! (adaptive retries, FIPS or dual-stack endpoints, an unusual endpoint URL), or built with
@@ -16,6 +17,8 @@ pub mod error_body;
 pub mod http;
 pub mod retry;
 pub mod sign;
+#[cfg(test)]
+mod sdk_parity_tests;
 #[cfg(test)]
 mod tests;
 
@@ -38,15 +41,16 @@ pub fn allowed_by_env() -> bool {
 pub struct Direct {
     credentials: Arc<CredentialsCache>,
     endpoint: endpoint::Resolver,
-    region: String,
     user_agent: String,
-    max_attempts: u32,
-    initial_backoff: Duration,
-    max_backoff: Duration,
-    static_backoff: bool,
+    retry: retry::Policy,
+    /// The retry quota of the client's region (the SDK's default retry partition).
+    bucket: Arc<retry::TokenBucket>,
+    permit: retry::PermitSlot,
     pub connect_timeout: Option<Duration>,
     pub read_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
+    /// False with `AWS_DISABLE_CLOCK_SKEW_CORRECTION=true` (or the profile's key).
+    skew_correction: bool,
     /// The server's clock minus ours, in milliseconds, learnt from the `Date` of responses
     /// (as the SDK's clock-skew interceptor does); added to the signing time.
     skew_ms: AtomicI64,
@@ -66,18 +70,18 @@ impl Direct {
         }
         let endpoint = endpoint::Resolver::new(sdk_config, region).await?;
         let app = sdk_config.app_name().map(|a| format!(" app/{a}")).unwrap_or_default();
+        let policy = retry::Policy::new(&retry);
         Some(Arc::new(Direct {
             credentials,
             endpoint,
-            region: region.to_string(),
             user_agent: format!("pydynox/{} md/direct{app}", env!("CARGO_PKG_VERSION")),
-            max_attempts: retry.max_attempts().max(1),
-            initial_backoff: retry.initial_backoff(),
-            max_backoff: retry.max_backoff(),
-            static_backoff: retry.use_static_exponential_base(),
+            bucket: retry::TokenBucket::for_region(region, policy.v2_1),
+            permit: retry::PermitSlot::default(),
+            retry: policy,
             connect_timeout: timeouts.connect_timeout(),
             read_timeout: timeouts.read_timeout(),
             operation_timeout: timeouts.operation_timeout(),
+            skew_correction: conf.disable_clock_skew_correction() != Some(true),
             skew_ms: AtomicI64::new(0),
         }))
     }

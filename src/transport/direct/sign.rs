@@ -17,7 +17,10 @@ pub struct Target<'a> {
     pub uri: &'a str,
     /// The `host` header (`authority` of the URI).
     pub host: &'a str,
+    /// The signing region and service name: the resolved endpoint's (`authSchemes`), as the
+    /// SDK signs (e.g. `us-east-1` for `region="local"`).
     pub region: &'a str,
+    pub name: &'a str,
     pub user_agent: &'a str,
 }
 
@@ -43,7 +46,7 @@ pub fn signed_request(
     let params = SigningParams::builder()
         .identity(&identity)
         .region(target.region)
-        .name("dynamodb")
+        .name(target.name)
         .time(time)
         .settings(signing_settings())
         .build()

@@ -99,7 +99,7 @@ fn signing_matches_the_sdk() {
 
 #[test]
 fn signed_requests_carry_what_dynamodb_needs() {
-    let target = sign::Target { uri: "http://127.0.0.1:8000/", host: "127.0.0.1:8000", region: "eu-west-1", user_agent: "pydynox/test" };
+    let target = sign::Target { uri: "http://127.0.0.1:8000/", host: "127.0.0.1:8000", region: "eu-west-1", name: "dynamodb", user_agent: "pydynox/test" };
     let body = Bytes::from_static(br#"{"TableName":"t"}"#);
     let at = UNIX_EPOCH + Duration::from_secs(SIGNED_AT);
     let request = sign::signed_request(&target, "GetItem", &body, &credentials(), at).unwrap();
@@ -151,21 +151,25 @@ fn codes_map_to_the_same_errors_as_the_sdk_path() {
 
 #[test]
 fn retry_classification_follows_the_sdk() {
-    assert_eq!(retry::classify_response(400, Some("ThrottlingException")), Some(RetryKind::ThrottlingError));
-    assert_eq!(retry::classify_response(400, Some("ProvisionedThroughputExceededException")), Some(RetryKind::ThrottlingError));
-    assert_eq!(retry::classify_response(400, Some("RequestLimitExceeded")), Some(RetryKind::ThrottlingError));
-    assert_eq!(retry::classify_response(500, Some("ThrottlingException")), Some(RetryKind::ThrottlingError));
-    assert_eq!(retry::classify_response(400, Some("RequestTimeoutException")), Some(RetryKind::TransientError));
+    assert_eq!(retry::classify_response(400, Some("ThrottlingException"), None), Some(RetryKind::ThrottlingError));
+    assert_eq!(retry::classify_response(400, Some("ProvisionedThroughputExceededException"), None), Some(RetryKind::ThrottlingError));
+    assert_eq!(retry::classify_response(400, Some("RequestLimitExceeded"), None), Some(RetryKind::ThrottlingError));
+    assert_eq!(retry::classify_response(500, Some("ThrottlingException"), None), Some(RetryKind::ThrottlingError));
+    assert_eq!(retry::classify_response(400, Some("RequestTimeoutException"), None), Some(RetryKind::TransientError));
     for status in [500, 502, 503, 504] {
-        assert_eq!(retry::classify_response(status, Some("InternalServerError")), Some(RetryKind::TransientError));
-        assert_eq!(retry::classify_response(status, None), Some(RetryKind::TransientError));
+        assert_eq!(retry::classify_response(status, Some("InternalServerError"), None), Some(RetryKind::TransientError));
+        assert_eq!(retry::classify_response(status, None, None), Some(RetryKind::TransientError));
     }
-    assert_eq!(retry::classify_response(400, Some("ValidationException")), None);
-    assert_eq!(retry::classify_response(400, Some("ConditionalCheckFailedException")), None);
-    assert_eq!(retry::classify_response(501, None), None);
-    assert!(retry::is_skew_error(Some("InvalidSignatureException"), Some("Signature expired: 20231114T221320Z is now earlier than ...")));
-    assert!(!retry::is_skew_error(Some("InvalidSignatureException"), Some("The request signature we calculated does not match")));
-    assert!(retry::is_skew_error(Some("RequestTimeTooSkewed"), None));
+    assert_eq!(retry::classify_response(400, Some("ValidationException"), None), None);
+    assert_eq!(retry::classify_response(400, Some("ConditionalCheckFailedException"), None), None);
+    assert_eq!(retry::classify_response(501, None, None), None);
+    // A clock-skew code is retried (as a server error) only past a 4-minute skew.
+    let five_minutes = Some(5 * 60 * 1000);
+    assert_eq!(retry::classify_response(403, Some("InvalidSignatureException"), five_minutes), Some(RetryKind::ServerError));
+    assert_eq!(retry::classify_response(400, Some("RequestTimeTooSkewed"), Some(-5 * 60 * 1000)), Some(RetryKind::ServerError));
+    assert_eq!(retry::classify_response(403, Some("InvalidSignatureException"), Some(60 * 1000)), None);
+    assert_eq!(retry::classify_response(403, Some("InvalidSignatureException"), None), None);
+    assert_eq!(retry::classify_response(400, Some("ValidationException"), five_minutes), None);
 }
 
 #[test]
@@ -202,8 +206,45 @@ proptest! {
 }
 
 #[test]
+fn retry_behavior_2_1_changes_backoff_costs_and_poisoning() {
+    use aws_smithy_types::retry::{RetryConfig, RetrySpec};
+    let standard = retry::Policy::new(&RetryConfig::standard().with_use_static_exponential_base(true));
+    let v2_1 = retry::Policy::new(&RetryConfig::standard().with_use_static_exponential_base(true).with_retry_spec(RetrySpec::v2_1()));
+    assert_eq!(standard.delay(RetryKind::TransientError, 1, None), Duration::from_secs(1));
+    assert_eq!(v2_1.delay(RetryKind::TransientError, 1, None), Duration::from_millis(50));
+    assert_eq!(v2_1.delay(RetryKind::ThrottlingError, 1, None), Duration::from_secs(1));
+    // x-amz-retry-after: capped by the max backoff before 2.1, bounded to [t_i, t_i + 5 s] in 2.1.
+    assert_eq!(standard.delay(RetryKind::ThrottlingError, 1, Some(Duration::from_millis(10))), Duration::from_millis(10));
+    assert_eq!(standard.delay(RetryKind::ThrottlingError, 1, Some(Duration::from_secs(60))), Duration::from_secs(20));
+    assert_eq!(v2_1.delay(RetryKind::ThrottlingError, 1, Some(Duration::from_millis(10))), Duration::from_secs(1));
+    assert_eq!(v2_1.delay(RetryKind::ThrottlingError, 1, Some(Duration::from_secs(60))), Duration::from_secs(6));
+    assert!(standard.poisons_connections() && !v2_1.poisons_connections());
+    let bucket = std::sync::Arc::new(retry::TokenBucket::new(100, true));
+    let _t = bucket.acquire(RetryKind::TransientError).unwrap();
+    let _s = bucket.acquire(RetryKind::ServerError).unwrap();
+    let _h = bucket.acquire(RetryKind::ThrottlingError).unwrap();
+    assert_eq!(bucket.available(), 100 - 14 - 14 - 5);
+}
+
+#[test]
+fn the_retry_quota_is_per_region_and_forgets_replaced_permits() {
+    let a = retry::TokenBucket::for_region("test-region-a", false);
+    assert!(std::sync::Arc::ptr_eq(&a, &retry::TokenBucket::for_region("test-region-a", true)));
+    assert!(!std::sync::Arc::ptr_eq(&a, &retry::TokenBucket::for_region("test-region-b", false)));
+    let bucket = std::sync::Arc::new(retry::TokenBucket::new(100, false));
+    let slot = retry::PermitSlot::default();
+    slot.hold(bucket.acquire(RetryKind::TransientError).unwrap());
+    slot.hold(bucket.acquire(RetryKind::TransientError).unwrap());
+    assert_eq!(bucket.available(), 80);
+    slot.succeeded(&bucket);
+    assert_eq!(bucket.available(), 90, "the replaced permit's tokens are gone, the held one's come back");
+    slot.succeeded(&bucket);
+    assert_eq!(bucket.available(), 91, "a success with no permit held earns a token");
+}
+
+#[test]
 fn the_retry_quota_runs_out_and_refills() {
-    let bucket = retry::TokenBucket::new(20);
+    let bucket = std::sync::Arc::new(retry::TokenBucket::new(20, false));
     let a = bucket.acquire(RetryKind::TransientError).unwrap(); // 10
     let _b = bucket.acquire(RetryKind::ThrottlingError).unwrap(); // 5
     assert_eq!(bucket.available(), 5);
@@ -254,13 +295,60 @@ fn request_json_is_what_dynamodb_reads() {
 
 #[test]
 fn endpoints_parse_as_the_direct_path_needs() {
-    use super::endpoint::Endpoint;
-    assert_eq!(
-        Endpoint::parse("http://127.0.0.1:8000"),
-        Some(Endpoint { uri: "http://127.0.0.1:8000/".into(), host: "127.0.0.1:8000".into() })
-    );
-    assert_eq!(Endpoint::parse("https://dynamodb.eu-west-1.amazonaws.com").unwrap().host, "dynamodb.eu-west-1.amazonaws.com");
-    assert_eq!(Endpoint::parse("http://user:pw@host:1"), None);
-    assert_eq!(Endpoint::parse("ftp://host"), None);
+    use super::endpoint::{plain_url, table_arn};
+    assert_eq!(plain_url("http://127.0.0.1:8000"), Some(("http://127.0.0.1:8000/".into(), "127.0.0.1:8000".into())));
+    assert_eq!(plain_url("https://dynamodb.eu-west-1.amazonaws.com").unwrap().1, "dynamodb.eu-west-1.amazonaws.com");
+    assert_eq!(plain_url("http://user:pw@host:1"), None);
+    assert_eq!(plain_url("ftp://host"), None);
+    let arn = "arn:aws:dynamodb:us-west-2:123456789012:table/t\"x";
+    let mut body = json::Body::new();
+    body.str("TableName", Some(arn)).str("ReturnConsumedCapacity", Some("TOTAL"));
+    assert_eq!(table_arn(&body.finish()).as_deref(), Some(arn));
+    let mut body = json::Body::new();
+    body.str("TableName", Some("arnold"));
+    assert_eq!(table_arn(&body.finish()), None);
+    assert_eq!(table_arn(b"{\"TableName\":\"arn:unterminated"), None);
     let _ = SystemTime::now();
+}
+
+/// A credentials provider that never answers (a hung `credential_process` or SSO call),
+/// with or without credentials to fall back on when interrupted.
+#[derive(Debug)]
+struct Hung(Option<Credentials>);
+
+impl aws_credential_types::provider::ProvideCredentials for Hung {
+    fn provide_credentials<'a>(&'a self) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        aws_credential_types::provider::future::ProvideCredentials::new(std::future::pending())
+    }
+
+    fn fallback_on_interrupt(&self) -> Option<Credentials> {
+        self.0.clone()
+    }
+}
+
+#[test]
+fn a_hung_credentials_load_times_out_or_falls_back() {
+    use aws_credential_types::provider::SharedCredentialsProvider;
+    use super::credentials::CredentialsCache;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let hung = CredentialsCache::new(SharedCredentialsProvider::new(Hung(None)), Duration::from_millis(50));
+    let err = rt.block_on(hung.get()).expect_err("a load that never ends fails");
+    assert!(matches!(err, aws_credential_types::provider::error::CredentialsError::ProviderTimedOut(_)), "{err:?}");
+    let fallback = CredentialsCache::new(SharedCredentialsProvider::new(Hung(Some(credentials()))), Duration::from_millis(50));
+    assert_eq!(rt.block_on(fallback.get()).unwrap().access_key_id(), "AKIDEXAMPLE");
+}
+
+#[test]
+fn the_credentials_load_timeout_is_the_sdks() {
+    use super::credentials::load_timeout;
+    use aws_smithy_types::retry::RetryConfig;
+    use aws_smithy_types::timeout::TimeoutConfig;
+    // 3 attempts, backoffs 1 + 2 s, 2 x 3.1 s per attempt.
+    assert_eq!(load_timeout(None, None), Duration::from_secs_f64(3.0 + 3.0 * 6.2));
+    let one = RetryConfig::standard().with_max_attempts(1);
+    let slow_attempts = TimeoutConfig::builder().operation_attempt_timeout(Duration::from_secs(30)).build();
+    assert_eq!(load_timeout(Some(&one), Some(&slow_attempts)), Duration::from_secs(30));
 }
