@@ -12,6 +12,7 @@ use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::bindings::OperationMetrics;
 use crate::client::{ClientShared, DynamoDBClient, OpKind};
 use crate::wire::dict_to_item;
 use crate::wire::write::body::Body;
@@ -92,12 +93,19 @@ pub async fn execute(p: Prepared) -> Result<Output, Error> {
 }
 
 pub fn convert(py: Python<'_>, out: Output) -> PyResult<Py<PyAny>> {
+    Ok(convert_with_metrics(py, out)?.0)
+}
+
+/// The item (None when missing) and this call's own metrics, which are also recorded as
+/// the client's last (`get_item_with_metrics` hands both to its caller).
+pub fn convert_with_metrics(py: Python<'_>, out: Output) -> PyResult<(Py<PyAny>, OperationMetrics)> {
     let response = crate::wire::read::response(py, &out.body, out.shared.read)?;
     let mut m = metrics::read(out.started, response.consumed_capacity.as_ref(), out.request_id.as_deref());
     m.duration_ms = out.elapsed.as_secs_f64() * 1000.0;
     out.shared.record(OpKind::Get, &m);
-    match response.item {
-        Some(item) => Ok(item.into_any().unbind()),
-        None => Ok(py.None()),
-    }
+    let item = match response.item {
+        Some(item) => item.into_any().unbind(),
+        None => py.None(),
+    };
+    Ok((item, m))
 }
