@@ -98,14 +98,14 @@ class GlobalSecondaryIndex(_Bindable, GlobalIndexDeclaration[M], GlobalSecondary
         """The index as the client's `create_table` takes it in `global_secondary_indexes`
         (stored attribute names and their types; `hash_keys` / `range_keys` lists for
         multi-attribute keys). `model_class` defaults to the model it is read from."""
-        return self.definition(self._schema_for(model_class))
+        return self._definition(self._schema_for(model_class))
 
     def to_dynamodb_definition(self) -> dict[str, Any]:
         """The index in DynamoDB's wire shape: `IndexName`, `KeySchema` and `Projection`."""
-        return self.dynamodb_definition(self.schema)
+        return self._dynamodb_definition(self.schema)
 
     def _schema_for(self, model_class: type | None) -> Any:
-        return self.bound_schema() if model_class is None else schema_of_class(model_class)
+        return self._bound_schema() if model_class is None else schema_of_class(model_class)
 
 
 class LocalSecondaryIndex(_Bindable, LocalIndexDeclaration[M], LocalSecondaryIndexOperations[M]):
@@ -133,4 +133,4 @@ class LocalSecondaryIndex(_Bindable, LocalIndexDeclaration[M], LocalSecondaryInd
     def to_create_table_definition(self, model_class: type | None = None) -> dict[str, Any]:
         """The index as the client's `create_table` takes it in `local_secondary_indexes`.
         `model_class` defaults to the model it is read from."""
-        return self.definition(self.bound_schema() if model_class is None else schema_of_class(model_class))
+        return self._definition(self._bound_schema() if model_class is None else schema_of_class(model_class))

@@ -42,7 +42,7 @@ def _check_projection(index_name: str, projection: str | list[str]) -> str | tup
     return names
 
 
-def _key_names(index_name: str, role: str, value: Any, most: int) -> tuple[str, ...]:
+def _declared_names(index_name: str, role: str, value: Any, most: int) -> tuple[str, ...]:
     """An attribute name, or a list of up to `most` of them, as a tuple."""
     names = tuple(value) if isinstance(value, (list, tuple)) else (value,)
     if not names:
@@ -89,13 +89,13 @@ class IndexDeclaration(Generic[M]):
         """The first sort key attribute, if any."""
         return self.range_keys[0] if self.range_keys else None
 
-    def bound_schema(self) -> ModelSchema:
+    def _bound_schema(self) -> ModelSchema:
         """The schema of the model this copy is bound to."""
         if self.schema is None:
             raise TypeError(f"{type(self).__name__} {self.index_name!r}: read it through its model (Model.{self.attr_name or 'index'})")
         return self.schema
 
-    def check_against(self, schema: ModelSchema) -> None:
+    def _check_against(self, schema: ModelSchema) -> None:
         """Called when the model class is defined: the key attributes must exist and be keys."""
         for role, names in (("hash_key", self.hash_keys), ("range_key", self.range_keys)):
             for name in names:
@@ -111,13 +111,13 @@ class IndexDeclaration(Generic[M]):
                 if name not in schema.attributes:
                     raise TypeError(f"{schema.name}.{self.attr_name}: projected {name!r} is not an attribute of {schema.name}")
 
-    def partition_names(self, schema: ModelSchema) -> tuple[str, ...]:
+    def _partition_names(self, schema: ModelSchema) -> tuple[str, ...]:
         """Python names a query of this index takes as keyword arguments."""
         return self.hash_keys
 
-    def key_names(self, schema: ModelSchema) -> tuple[str, ...]:
+    def _key_names(self, schema: ModelSchema) -> tuple[str, ...]:
         """Stored names of the index's own key attributes."""
-        return tuple(schema.stored_names[name] for name in (*self.partition_names(schema), *self.range_keys))
+        return tuple(schema.stored_names[name] for name in (*self._partition_names(schema), *self.range_keys))
 
     def _key_types(self, schema: ModelSchema, names: tuple[str, ...]) -> list[tuple[str, str]]:
         return [(schema.stored_names[name], schema.attributes[name].key_type) for name in names]  # type: ignore[misc]
@@ -146,12 +146,12 @@ class GlobalIndexDeclaration(IndexDeclaration[M]):
         projection: str | list[str] = "ALL",
     ) -> None:
         super().__init__(index_name, projection)
-        self.hash_keys = _key_names(index_name, "hash_key", hash_key, MAX_KEY_ATTRIBUTES)
-        self.range_keys = () if range_key is None else _key_names(index_name, "range_key", range_key, MAX_KEY_ATTRIBUTES)
+        self.hash_keys = _declared_names(index_name, "hash_key", hash_key, MAX_KEY_ATTRIBUTES)
+        self.range_keys = () if range_key is None else _declared_names(index_name, "range_key", range_key, MAX_KEY_ATTRIBUTES)
         if set(self.hash_keys) & set(self.range_keys):
             raise ValueError(f"index {index_name!r}: an attribute cannot be in both hash_key and range_key")
 
-    def definition(self, schema: ModelSchema, read_capacity: int | None = None, write_capacity: int | None = None) -> dict[str, Any]:
+    def _definition(self, schema: ModelSchema, read_capacity: int | None = None, write_capacity: int | None = None) -> dict[str, Any]:
         """The index as the client's create_table takes it: `hash_key` / `range_key` as
         (stored name, type) for one attribute, `hash_keys` / `range_keys` as a list of
         them for several."""
@@ -173,7 +173,7 @@ class GlobalIndexDeclaration(IndexDeclaration[M]):
             out["write_capacity"] = write_capacity
         return out
 
-    def dynamodb_definition(self, schema: ModelSchema | None) -> dict[str, Any]:
+    def _dynamodb_definition(self, schema: ModelSchema | None) -> dict[str, Any]:
         """The index in DynamoDB's own wire shape (`IndexName`, `KeySchema`, `Projection`),
         with stored names when the model is known and the declared names otherwise."""
         stored = schema.stored_names if schema is not None else {}
@@ -196,17 +196,17 @@ class LocalIndexDeclaration(IndexDeclaration[M]):
     def __init__(self, index_name: str, range_key: str, projection: str | list[str] = "ALL") -> None:
         super().__init__(index_name, projection)
         self.hash_keys = ()
-        self.range_keys = _key_names(index_name, "range_key", range_key, 1)
+        self.range_keys = _declared_names(index_name, "range_key", range_key, 1)
 
-    def check_against(self, schema: ModelSchema) -> None:
-        super().check_against(schema)
+    def _check_against(self, schema: ModelSchema) -> None:
+        super()._check_against(schema)
         if schema.hash_key is None or schema.range_key is None:
             raise TypeError(f"{schema.name}.{self.attr_name}: a local secondary index needs a table with a hash and a range key")
 
-    def partition_names(self, schema: ModelSchema) -> tuple[str, ...]:
+    def _partition_names(self, schema: ModelSchema) -> tuple[str, ...]:
         return (schema.hash_key,)  # type: ignore[return-value]  # checked when the model was defined
 
-    def definition(self, schema: ModelSchema) -> dict[str, Any]:
+    def _definition(self, schema: ModelSchema) -> dict[str, Any]:
         """The index as the client's create_table takes it."""
         out: dict[str, Any] = {"index_name": self.index_name, "range_key": self._key_types(schema, self.range_keys)[0]}
         out.update(self._projection_definition(schema))

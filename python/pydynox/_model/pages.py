@@ -217,7 +217,7 @@ def plan_index_query(
     if schema is None:
         raise TypeError(f"index {declared.index_name!r}: query it through its model (Model.{declared.attr_name or 'index'}.query)")
     require_keys(schema)
-    partition_names = declared.partition_names(schema)
+    partition_names = declared._partition_names(schema)
     if key_values.keys() != set(partition_names):
         # A ValueError, as pydynox 0.21.0 raised here (and a ValidationException).
         wanted = ", ".join(f"{name}=..." for name in partition_names)
@@ -235,7 +235,7 @@ def plan_index_query(
         "key_condition_expression": _key_condition(schema, partition, range_key_condition, builder),
         "scan_index_forward": bool(scan_index_forward),
     }
-    key_names = tuple(dict.fromkeys((*declared.key_names(schema), *schema.table_key_names())))
+    key_names = tuple(dict.fromkeys((*declared._key_names(schema), *schema.table_key_names())))
     values = tuple(partition.values())
     return _paginated(
         schema, args, builder,

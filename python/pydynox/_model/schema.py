@@ -367,6 +367,6 @@ def build_schema(model: type) -> ModelSchema:
     schema.hooks = {kind: tuple(functions) for kind, functions in hooks.items()}
 
     for index in (*schema.global_indexes.values(), *schema.local_indexes.values()):
-        index.check_against(schema)
+        index._check_against(schema)
     schema._finish()
     return schema

@@ -52,11 +52,11 @@ def plan_create_table(
     provisioned = billing_mode == "PROVISIONED"
     if schema.global_indexes:
         args["global_secondary_indexes"] = [
-            index.definition(schema, read_capacity if provisioned else None, write_capacity if provisioned else None)
+            index._definition(schema, read_capacity if provisioned else None, write_capacity if provisioned else None)
             for index in schema.global_indexes.values()
         ]
     if schema.local_indexes:
-        args["local_secondary_indexes"] = [index.definition(schema) for index in schema.local_indexes.values()]
+        args["local_secondary_indexes"] = [index._definition(schema) for index in schema.local_indexes.values()]
     return TablePlan(client, args, schema)
 
 
