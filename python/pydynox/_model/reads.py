@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydynox._model.expressions import ExpressionBuilder
 from pydynox._model.loading import field_paths, load_item, loader_of
+from pydynox._model.schema import schema_of_class
 from pydynox._model.plan import (
     ReadPlan,
     check_count,
@@ -50,7 +51,7 @@ def plan_get(
     fields: list[str] | None = None,
     **keys: Any,
 ) -> ReadPlan:
-    schema = schema_of(model)
+    schema = schema_of_class(model)  # a classmethod's receiver: no instance to look through
     config = config_of(schema)
     client = config.client or client_of(schema, config)
     key = key_from_kwargs(schema, keys, "get")  # `keys` is this call's own dict
