@@ -381,3 +381,26 @@ def test_the_query_module_names_the_clients_result_classes(table: str, client: A
     assert isinstance(client.query(table, key_condition_expression="pk = :p", expression_attribute_values={":p": "a"}), pydynox.query.QueryResult)
     assert isinstance(client.scan(table), pydynox.query.ScanResult)
     assert {"QueryResult", "AsyncQueryResult", "ScanResult", "AsyncScanResult"} <= set(pydynox.query.__all__)
+
+
+# --- result classes: one implementation, the same public behaviour -------------------------
+
+
+def test_result_classes_keep_their_names_and_refuse_pickling(make_table: Any, client: Any) -> None:
+    import pickle
+
+    from pydynox.model import AsyncModelQueryResult, ModelQueryResult
+
+    User = _user(make_table(gsis=[("by-email", ("email", "S"), None)]), client)
+    results = [
+        (User.query(hash_key="a"), "ModelQueryResult"),
+        (User.async_scan(), "AsyncModelScanResult"),
+        (User.by_email.query(email="e"), "GSIQueryResult"),
+        (User.by_email.async_query(email="e"), "AsyncGSIQueryResult"),
+    ]
+    for result, name in results:  # made without I/O: nothing is sent until iterated
+        assert type(result).__name__ == name and type(result).__module__ == "pydynox._generated.model_ops"
+        assert not hasattr(result, "__dict__")  # slotted, as before
+        with pytest.raises(TypeError, match="pickle"):  # it holds a live pager and client
+            pickle.dumps(result)
+    assert ModelQueryResult[User] is not None and AsyncModelQueryResult.__doc__
