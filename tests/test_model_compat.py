@@ -404,3 +404,36 @@ def test_result_classes_keep_their_names_and_refuse_pickling(make_table: Any, cl
         with pytest.raises(TypeError, match="pickle"):  # it holds a live pager and client
             pickle.dumps(result)
     assert ModelQueryResult[User] is not None and AsyncModelQueryResult.__doc__
+
+
+# --- the client's create_table: multi-attribute global index keys --------------------------
+
+
+def test_client_create_table_takes_multi_attribute_index_keys(client: Any, mode: str, boto: Any) -> None:
+    name = unique_name("multi")
+    index = {"index_name": "by-place", "hash_keys": [("tenant", "S"), ("region", "S")], "range_keys": [("day", "S"), ("seq", "N")]}
+    call(client, mode, "create_table", name, hash_key=("pk", "S"), global_secondary_indexes=[index], wait=True)
+    try:
+        described = boto.describe_table(TableName=name)["Table"]
+        assert [(k["AttributeName"], k["KeyType"]) for k in described["GlobalSecondaryIndexes"][0]["KeySchema"]] == [
+            ("tenant", "HASH"), ("region", "HASH"), ("day", "RANGE"), ("seq", "RANGE"),
+        ]
+        types = {d["AttributeName"]: d["AttributeType"] for d in described["AttributeDefinitions"]}
+        assert types == {"pk": "S", "tenant": "S", "region": "S", "day": "S", "seq": "N"}
+    finally:
+        boto.delete_table(TableName=name)
+
+
+@pytest.mark.parametrize(
+    ("index", "message"),
+    [
+        ({"index_name": "i", "hash_keys": [("a", "S")] * 2 + [("b", "S"), ("c", "S"), ("d", "S")]}, r"\['hash_keys'\] has 5 attributes; a key has one to 4"),
+        ({"index_name": "i", "hash_keys": []}, r"\['hash_keys'\] has 0 attributes"),
+        ({"index_name": "i", "hash_key": ("a", "S"), "hash_keys": [("b", "S")]}, r"give 'hash_key' or 'hash_keys', not both"),
+        ({"index_name": "i", "hash_key": ("a", "S"), "range_keys": "day"}, r"\['range_keys'\] must be a list of \(name, type\) tuples"),
+        ({"index_name": "i", "range_keys": [("a", "S")]}, r"is missing 'hash_key'"),
+    ],
+)
+def test_client_create_table_refuses_bad_multi_attribute_keys_before_sending(client: Any, mode: str, index: dict, message: str) -> None:
+    with pytest.raises(ParamValidationException, match=r"global_secondary_indexes\[0\].*" + message):
+        call(client, mode, "create_table", unique_name("bad"), hash_key=("pk", "S"), global_secondary_indexes=[index])
