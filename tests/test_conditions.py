@@ -214,7 +214,9 @@ def test_hostile_names_and_values_never_reach_the_text(hostile: str) -> None:
         (lambda: Item.address[-1], ValueError, r"Item\.address: list indexes are >= 0"),
         (lambda: Item.address[1.5], TypeError, r"Item\.address: a path step is a map key \(str\) or a list index"),
         (lambda: Item.address[""], ValueError, r"Item\.address: a map key must not be empty"),
-        (lambda: And(), ValueError, r"And: give at least one condition"),
+        (lambda: And(), ValueError, r"And: give at least two conditions, got 0"),
+        (lambda: And(Item.age == 1), ValueError, r"And: give at least two conditions, got 1"),  # 0.21.0 raised ValueError
+        (lambda: Or(Item.age == 1), ValueError, r"Or: give at least two conditions, got 1"),
         (lambda: Or(Item.age == 1, "x"), TypeError, r"Or: expected conditions, got 'x'"),
         (lambda: Not(True), TypeError, r"Not: expected a condition, got True"),
         (lambda: compile_condition("#a = :b", ExpressionBuilder()), TypeError, r"condition: expected a Condition"),

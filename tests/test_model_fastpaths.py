@@ -18,7 +18,7 @@ import pytest
 
 from pydynox import DynamoDBClient
 from pydynox._model import core
-from pydynox._model.plan import Plan
+from pydynox._model.plan import PagePlan, ReadPlan, WritePlan
 from pydynox.attributes import (
     BinaryAttribute,
     BooleanAttribute,
@@ -211,11 +211,11 @@ def test_after_load_follows_the_config_at_call_time() -> None:
             seen.append("saved")
 
     plan = core.plan_get(Hooked, pk="a")
-    core.finish_get(plan, {"pk": "a"})
+    core.finish_get(plan, ({"pk": "a"}, None))  # (item, this call's metrics)
     assert seen == ["a"]
-    assert core.finish_get(core.plan_get(Hooked, pk="a", as_dict=True), {"pk": "b"}) == {"pk": "b"}
+    assert core.finish_get(core.plan_get(Hooked, pk="a", as_dict=True), ({"pk": "b"}, None)) == {"pk": "b"}
     Hooked.model_config.skip_hooks = True
-    core.finish_get(core.plan_get(Hooked, pk="a"), {"pk": "c"})
+    core.finish_get(core.plan_get(Hooked, pk="a"), ({"pk": "c"}, None))
     core.finish_save(core.plan_save(Hooked(pk="x")), None)
     assert seen == ["a"]
     Hooked.model_config.skip_hooks = False
@@ -229,14 +229,19 @@ def test_as_dict_must_be_a_bool() -> None:
         core.plan_get(Plain, pk="p", sk=1, as_dict=1)
 
 
-def test_a_plan_knows_its_fields_only() -> None:
-    plan = Plan(CLIENT, {}, Plain, metric="get")
-    assert (plan.skip, plan.instance, plan.after_hooks, plan.changes, plan.collected, plan.metric) == (
-        False, None, (), None, None, "get"
-    )
-    assert plan.load({"a": 1}) == {"a": 1}
-    with pytest.raises(TypeError, match="no field 'skipp'"):
-        Plan(CLIENT, {}, Plain, skipp=True)
+def test_each_kind_of_plan_knows_its_fields_only() -> None:
+    schema = Plain.__pydynox_schema__
+    read = ReadPlan(CLIENT, {}, schema, "get")
+    assert (read.skip, read.fields, read.collected, read.metric, read.schema) == (False, None, None, "get", schema)
+    assert read.load({"a": 1}) == {"a": 1}
+    write = WritePlan(CLIENT, {}, schema, "put")
+    assert (write.skip, write.instance, write.after_hooks, write.changes, write.metric) == (False, None, (), None, "put")
+    page = core.plan_query(Plain, hash_key="p")
+    assert isinstance(page, PagePlan) and page.key_names == ("pk", "sk") and page.start_key is None
+    # Slots only: a field of another kind of plan (or a typo) cannot be set by mistake.
+    for plan, field in ((read, "instance"), (write, "load"), (page, "changes"), (write, "skipp")):
+        with pytest.raises(AttributeError):
+            setattr(plan, field, True)
 
 
 def test_save_without_condition_or_version_sends_no_expression_and_leaves_state_alone() -> None:

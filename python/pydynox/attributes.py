@@ -31,6 +31,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast, overload
 
 from pydynox.conditions import Path, _PathOps
+from pydynox.exceptions import ParamValidationException
 from pydynox.generators import AutoGenerate, generate_value
 
 __all__ = [
@@ -234,13 +235,14 @@ class Attribute(_PathOps, Generic[T]):
         return f"{model_name}.{self.attr_name or '?'}"
 
     def validate(self, value: Any, model_name: str | None = None) -> None:
-        """Raises when `value` cannot be stored here: ValueError for a missing required
-        value, TypeError for a wrong type, ValueError for a bad value of the right type.
-        Messages start with `Model.attribute:`."""
+        """Raises when `value` cannot be stored here: ParamValidationException (a
+        ValueError and, as DynamoDB's answer in pydynox 0.21.0, a ValidationException) for
+        a missing required value, TypeError for a wrong type, ValueError for a bad value
+        of the right type. Messages start with `Model.attribute:`."""
         if value is None:
             if self.required:
                 kind = "key attribute" if (self.hash_key or self.range_key) else "attribute (null=False)"
-                raise ValueError(f"{self._where(model_name)}: is a required {kind} and has no value")
+                raise ParamValidationException(f"{self._where(model_name)}: is a required {kind} and has no value")
             return
         # A non-empty value of a type the check accepts whole needs no check, and no label:
         # the label is formatted only for a value that may fail. (Empty values always go

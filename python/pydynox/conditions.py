@@ -528,8 +528,9 @@ class ConditionNot(Condition):
 
 
 def _operands(helper: str, conditions: tuple[Any, ...], flatten: type[ConditionAnd | ConditionOr]) -> list[Condition]:
-    if not conditions:
-        raise ValueError(f"{helper}: give at least one condition")
+    # As in pydynox 0.21.0: one condition alone is almost always a forgotten operand.
+    if len(conditions) < 2:
+        raise ValueError(f"{helper}: give at least two conditions, got {len(conditions)}")
     flat: list[Condition] = []
     for condition in conditions:
         if not isinstance(condition, Condition):
@@ -543,12 +544,12 @@ def _operands(helper: str, conditions: tuple[Any, ...], flatten: type[ConditionA
 
 
 def And(*conditions: Condition) -> ConditionAnd:
-    """All of `conditions` hold."""
+    """All of `conditions` (two or more) hold."""
     return ConditionAnd(*_operands("And", conditions, ConditionAnd))
 
 
 def Or(*conditions: Condition) -> ConditionOr:
-    """At least one of `conditions` holds."""
+    """At least one of `conditions` (two or more) holds."""
     return ConditionOr(*_operands("Or", conditions, ConditionOr))
 
 

@@ -15,143 +15,65 @@ async for user in User.by_email.async_query(email="ada@example.com"): ...
 for user in User.by_status.query(pk="USER#1", range_key_condition=User.status == "active"): ...
 ```
 
-Keys are given by Python attribute name. Reading `User.by_email` gives the index bound to
-`User` (a subclass reading it gets one bound to the subclass), so a query builds that
-model. The query methods (and their `async_` twins) are generated; see
-`pydynox._model.core.plan_index_query`.
+Keys are given by Python attribute name. A global index may have multi-attribute keys
+(`hash_key=["tenant", "region"]`, up to four attributes per key): a query then gives each
+of them (`User.by_place.query(tenant="t1", region="eu")`).
+
+Reading `User.by_email` gives the index bound to `User` (a subclass reading it gets one
+bound to the subclass), so a query builds that model. What an index declares lives in
+`pydynox._model.index_schema`; the query methods (and their `async_` twins) are generated
+(`pydynox._model.pages.plan_index_query`).
 """
 
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING, Any, Generic, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from typing_extensions import TypeVar
 
 from pydynox._generated.model_ops import GlobalSecondaryIndexOperations, LocalSecondaryIndexOperations
+from pydynox._model.index_schema import GlobalIndexDeclaration, LocalIndexDeclaration
+from pydynox._model.schema import SCHEMA_ATTRIBUTE, schema_of_class
 
 if TYPE_CHECKING:
     from typing import Self
 
-    from pydynox._model.schema import ModelSchema
-
 __all__ = ["GlobalSecondaryIndex", "LocalSecondaryIndex"]
 
-# The model an index yields. A declaration (`by_email = GlobalSecondaryIndex(...)`) has no
-# way to name it, so it defaults to Any; reading it from a model (`User.by_email`) binds it.
 M = TypeVar("M", default=Any)
 O = TypeVar("O")
 
-_PROJECTIONS = ("ALL", "KEYS_ONLY")
 
+class _Bindable:
+    """Reading an index through a model class gives a copy bound to that class."""
 
-def _check_projection(index_name: str, projection: str | list[str]) -> str | tuple[str, ...]:
-    if isinstance(projection, str):
-        if projection not in _PROJECTIONS:
-            raise ValueError(
-                f"index {index_name!r}: projection is 'ALL', 'KEYS_ONLY' or a list of attribute names, got {projection!r}"
-            )
-        return projection
-    names = tuple(projection)
-    if not names or not all(isinstance(name, str) and name for name in names):
-        raise ValueError(f"index {index_name!r}: a projection list names at least one attribute, got {projection!r}")
-    return names
-
-
-def _single_name(index_name: str, role: str, value: Any) -> str:
-    # pydynox 0.21.0 accepted lists here for multi-attribute keys; the client's create_table
-    # and key conditions take one attribute per key role, so say so instead of failing later.
-    if isinstance(value, (list, tuple)):
-        if len(value) == 1:
-            value = value[0]
-        else:
-            raise ValueError(f"index {index_name!r}: {role} must name one attribute (multi-attribute keys are not supported)")
-    if not isinstance(value, str) or not value:
-        raise ValueError(f"index {index_name!r}: {role} must be an attribute name, got {value!r}")
-    return value
-
-
-class _Index(Generic[M]):
-    """What both kinds of index share: declaration, binding to a model, definition."""
-
-    kind = "index"
-    hash_key: str | None
-    range_key: str | None
-
-    def __init__(self, index_name: str, projection: str | list[str]) -> None:
-        if not isinstance(index_name, str) or not index_name:
-            raise ValueError(f"{type(self).__name__}: index_name must be a non-empty string, got {index_name!r}")
-        self.index_name = index_name
-        self.projection = _check_projection(index_name, projection)
-        self.attr_name = ""
-        self.model: type[M] | None = None
-        self._bound: weakref.WeakKeyDictionary[type, Any] = weakref.WeakKeyDictionary()
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.attr_name = name
+    _bound: weakref.WeakKeyDictionary[type, Any]
 
     def _bind(self, owner: type) -> Self:
-        bound = self._bound.get(owner)
+        bound: Self | None = self._bound.get(owner)
         if bound is None:
-            bound = object.__new__(type(self))
-            bound.__dict__.update(self.__dict__)
-            bound.model = owner
-            bound._bound = weakref.WeakKeyDictionary()
-            self._bound[owner] = bound
+            copy: Any = object.__new__(type(self))
+            copy.__dict__.update(self.__dict__)
+            copy.model = owner
+            copy.schema = getattr(owner, SCHEMA_ATTRIBUTE, None)  # None off a model class
+            copy._bound = weakref.WeakKeyDictionary()
+            self._bound[owner] = bound = copy
         return bound
 
-    @property
-    def _schema(self) -> ModelSchema:
-        """The bound model's schema."""
-        if self.model is None:
-            raise TypeError(f"{type(self).__name__} {self.index_name!r}: read it through its model (User.{self.attr_name or 'index'})")
-        return self.model._schema  # type: ignore[attr-defined, no-any-return]
 
-    def _check_against(self, schema: ModelSchema) -> None:
-        """Called when the model class is defined: the key attributes must exist and be keys."""
-        for role in ("hash_key", "range_key"):
-            name = getattr(self, role)
-            if name is None:
-                continue
-            attr = schema.attributes.get(name)
-            if attr is None:
-                raise TypeError(f"{schema.name}.{self.attr_name}: {role} {name!r} is not an attribute of {schema.name}")
-            if attr.key_type is None:
-                raise TypeError(
-                    f"{schema.name}.{self.attr_name}: {role} {name!r} is a {type(attr).__name__}; index keys are strings, numbers or binary"
-                )
-        if isinstance(self.projection, tuple):
-            for name in self.projection:
-                if name not in schema.attributes:
-                    raise TypeError(f"{schema.name}.{self.attr_name}: projected {name!r} is not an attribute of {schema.name}")
-
-    def _key_names(self) -> tuple[str, ...]:
-        """Stored names of the index's own key attributes."""
-        schema = self._schema
-        return tuple(schema.stored_names[name] for name in (self.hash_key, self.range_key) if name is not None)
-
-    def _projection_definition(self, schema: ModelSchema) -> dict[str, Any]:
-        if isinstance(self.projection, tuple):
-            return {"projection": "INCLUDE", "non_key_attributes": [schema.stored_names[n] for n in self.projection]}
-        return {"projection": self.projection}
-
-    def __repr__(self) -> str:
-        model = self.model.__name__ if self.model is not None else "unbound"
-        return f"<{type(self).__name__} {self.index_name!r} of {model}>"
-
-
-class GlobalSecondaryIndex(_Index[M], GlobalSecondaryIndexOperations[M]):
+class GlobalSecondaryIndex(_Bindable, GlobalIndexDeclaration[M], GlobalSecondaryIndexOperations[M]):
     """A global secondary index: its own partition key (and optional sort key).
 
     Args:
         index_name: The index's name in DynamoDB.
-        hash_key: Python name of the attribute that is the index's partition key.
-        range_key: Python name of the attribute that is its sort key, if any.
+        hash_key: Python name of the attribute that is the index's partition key, or a
+            list of up to four names for a multi-attribute key.
+        range_key: Python name of the attribute that is its sort key (or a list of up to
+            four), if any.
         projection: 'ALL' (default), 'KEYS_ONLY', or a list of attribute names to copy
             into the index besides the keys.
     """
-
-    kind = "global secondary index"
 
     def __init__(
         self,
@@ -160,9 +82,8 @@ class GlobalSecondaryIndex(_Index[M], GlobalSecondaryIndexOperations[M]):
         range_key: str | list[str] | None = None,
         projection: str | list[str] = "ALL",
     ) -> None:
-        super().__init__(index_name, projection)
-        self.hash_key = _single_name(index_name, "hash_key", hash_key)
-        self.range_key = None if range_key is None else _single_name(index_name, "range_key", range_key)
+        super().__init__(index_name, hash_key, range_key, projection)
+        self._bound = weakref.WeakKeyDictionary()
 
     @overload
     def __get__(self, instance: None, owner: type[O]) -> GlobalSecondaryIndex[O]: ...
@@ -173,25 +94,21 @@ class GlobalSecondaryIndex(_Index[M], GlobalSecondaryIndexOperations[M]):
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
         return self._bind(owner if owner is not None else type(instance))
 
-    def _definition(self, read_capacity: int | None = None, write_capacity: int | None = None) -> dict[str, Any]:
-        """The index as the client's create_table takes it."""
-        schema = self._schema
-        hash_attr = schema.attributes[self.hash_key]  # type: ignore[index]
-        out: dict[str, Any] = {
-            "index_name": self.index_name,
-            "hash_key": (schema.stored_names[self.hash_key], hash_attr.key_type),  # type: ignore[index]
-        }
-        if self.range_key is not None:
-            out["range_key"] = (schema.stored_names[self.range_key], schema.attributes[self.range_key].key_type)
-        out.update(self._projection_definition(schema))
-        if read_capacity is not None:
-            out["read_capacity"] = read_capacity
-        if write_capacity is not None:
-            out["write_capacity"] = write_capacity
-        return out
+    def to_create_table_definition(self, model_class: type | None = None) -> dict[str, Any]:
+        """The index as the client's `create_table` takes it in `global_secondary_indexes`
+        (stored attribute names and their types; `hash_keys` / `range_keys` lists for
+        multi-attribute keys). `model_class` defaults to the model it is read from."""
+        return self._definition(self._schema_for(model_class))
+
+    def to_dynamodb_definition(self) -> dict[str, Any]:
+        """The index in DynamoDB's wire shape: `IndexName`, `KeySchema` and `Projection`."""
+        return self._dynamodb_definition(self.schema)
+
+    def _schema_for(self, model_class: type | None) -> Any:
+        return self._bound_schema() if model_class is None else schema_of_class(model_class)
 
 
-class LocalSecondaryIndex(_Index[M], LocalSecondaryIndexOperations[M]):
+class LocalSecondaryIndex(_Bindable, LocalIndexDeclaration[M], LocalSecondaryIndexOperations[M]):
     """A local secondary index: the table's partition key with another sort key.
 
     Args:
@@ -200,12 +117,9 @@ class LocalSecondaryIndex(_Index[M], LocalSecondaryIndexOperations[M]):
         projection: 'ALL' (default), 'KEYS_ONLY', or a list of attribute names.
     """
 
-    kind = "local secondary index"
-
     def __init__(self, index_name: str, range_key: str, projection: str | list[str] = "ALL") -> None:
-        super().__init__(index_name, projection)
-        self.hash_key = None
-        self.range_key = _single_name(index_name, "range_key", range_key)
+        super().__init__(index_name, range_key, projection)
+        self._bound = weakref.WeakKeyDictionary()
 
     @overload
     def __get__(self, instance: None, owner: type[O]) -> LocalSecondaryIndex[O]: ...
@@ -216,21 +130,7 @@ class LocalSecondaryIndex(_Index[M], LocalSecondaryIndexOperations[M]):
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
         return self._bind(owner if owner is not None else type(instance))
 
-    def _check_against(self, schema: ModelSchema) -> None:
-        super()._check_against(schema)
-        if schema.hash_key is None or schema.range_key is None:
-            raise TypeError(f"{schema.name}.{self.attr_name}: a local secondary index needs a table with a hash and a range key")
-
-    def _key_names(self) -> tuple[str, ...]:
-        schema = self._schema
-        return (schema.stored_names[schema.hash_key], schema.stored_names[self.range_key])  # type: ignore[index]
-
-    def _definition(self) -> dict[str, Any]:
-        """The index as the client's create_table takes it."""
-        schema = self._schema
-        out: dict[str, Any] = {
-            "index_name": self.index_name,
-            "range_key": (schema.stored_names[self.range_key], schema.attributes[self.range_key].key_type),  # type: ignore[index]
-        }
-        out.update(self._projection_definition(schema))
-        return out
+    def to_create_table_definition(self, model_class: type | None = None) -> dict[str, Any]:
+        """The index as the client's `create_table` takes it in `local_secondary_indexes`.
+        `model_class` defaults to the model it is read from."""
+        return self._definition(self._bound_schema() if model_class is None else schema_of_class(model_class))

@@ -23,7 +23,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, ClassVar, dataclass_transform
 
-from pydynox._model.metrics import ModelMetricsStore, ModelTotals
+from pydynox._model.metrics import ModelTotals
 from pydynox._generated.model_ops import (  # the result classes also live here, as in 0.21.0
     AsyncModelQueryResult,
     AsyncModelScanResult,
@@ -31,7 +31,7 @@ from pydynox._generated.model_ops import (  # the result classes also live here,
     ModelQueryResult,
     ModelScanResult,
 )
-from pydynox._model.schema import ModelSchema, build_schema
+from pydynox._model.schema import SCHEMA_ATTRIBUTE, ModelSchema, build_schema
 from pydynox.attributes import (
     Attribute,
     BinaryAttribute,
@@ -59,17 +59,6 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncModelQueryResult", "AsyncModelScanResult", "Model", "ModelQueryResult", "ModelScanResult", "TypedModel"]
 
-_RESERVED: frozenset[str] | None = None
-
-
-def _reserved_names() -> frozenset[str]:
-    """Public names of Model itself (its operations, their twins, the local methods)."""
-    global _RESERVED
-    if _RESERVED is None:
-        _RESERVED = frozenset(name for name in dir(Model) if not name.startswith("_")) | {"model_config"}
-    return _RESERVED
-
-
 # Not decorated with `dataclass_transform`: type checkers (pyright always, per PEP 681)
 # would then synthesize `__init__` from annotated attributes only, and reject every
 # `User(pk=...)` of a model declared in the unannotated pydynox 0.21.0 style. The
@@ -80,12 +69,14 @@ class Model(ModelOperations):
 
     model_config: ClassVar[ModelConfig]
     _schema: ClassVar[ModelSchema]
-    _metrics: ClassVar[ModelMetricsStore]
+    __pydynox_schema__: ClassVar[ModelSchema]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._schema = build_schema(cls, _reserved_names())
-        cls._metrics = ModelMetricsStore()
+        # The schema is all the model core knows of this class (`__pydynox_schema__`);
+        # `_schema` is the same object, for this module's own methods.
+        cls._schema = build_schema(cls)
+        setattr(cls, SCHEMA_ATTRIBUTE, cls._schema)
 
     def __init__(self, **kwargs: Any) -> None:
         values = kwargs
@@ -151,7 +142,7 @@ class Model(ModelOperations):
     def calculate_size(self, detailed: bool = False) -> ItemSize:
         """The item's size as DynamoDB counts it (see `pydynox.size`); `detailed=True` adds
         each attribute's share in `fields`."""
-        return item_size(self.to_dict(), detailed=detailed)
+        return item_size(self._schema.dump(self.__dict__), detailed=detailed)
 
     # --- TTL ------------------------------------------------------------------------------
 
@@ -208,20 +199,22 @@ class Model(ModelOperations):
     def get_last_metrics(cls) -> OperationMetrics | None:
         """Metrics of this model's most recent call (for a query or scan, of its most
         recent page); None before the first."""
-        cls._metrics.settle()
-        return cls._metrics.last
+        metrics = cls._schema.metrics
+        metrics.settle()
+        return metrics.last
 
     @classmethod
     def get_total_metrics(cls) -> ModelTotals:
         """Totals over this model's calls since it was defined or `reset_metrics()`;
         every page a query or scan fetched counts as one call."""
-        cls._metrics.settle()
-        return cls._metrics.totals
+        metrics = cls._schema.metrics
+        metrics.settle()
+        return metrics.totals
 
     @classmethod
     def reset_metrics(cls) -> None:
         """Clears this model's last and total metrics."""
-        cls._metrics.reset()
+        cls._schema.metrics.reset()
 
 
 @dataclass_transform(

@@ -355,6 +355,30 @@ class DynamoDBClient:
 
 
 
+    def get_item_with_metrics(self, table: str, key: dict[str, Any], consistent_read: bool = False, projection: list[str] | None = None) -> tuple[dict[str, Any] | None, OperationMetrics]:
+        """`get_item` that also answers this call's own metrics, as `(item or None, metrics)`. Where calls run concurrently on one client, `get_last_metrics()` is whichever call finished last; these are this call's (they are recorded as the client's last and in its totals too).
+
+        Args:
+            table: Table name.
+            key: The full primary key.
+            consistent_read: Use a strongly consistent read.
+            projection: Attributes to return, as names or document paths (`address.city`, `tags[0]`); all when None.
+        """
+
+
+
+    async def async_get_item_with_metrics(self, table: str, key: dict[str, Any], consistent_read: bool = False, projection: list[str] | None = None) -> tuple[dict[str, Any] | None, OperationMetrics]:
+        """`get_item` that also answers this call's own metrics, as `(item or None, metrics)`. Where calls run concurrently on one client, `get_last_metrics()` is whichever call finished last; these are this call's (they are recorded as the client's last and in its totals too).
+
+        Args:
+            table: Table name.
+            key: The full primary key.
+            consistent_read: Use a strongly consistent read.
+            projection: Attributes to return, as names or document paths (`address.city`, `tags[0]`); all when None.
+        """
+
+
+
     def delete_item(self, table: str, key: dict[str, Any], condition_expression: str | None = None, expression_attribute_names: dict[str, str] | None = None, expression_attribute_values: dict[str, Any] | None = None, return_values_on_condition_check_failure: bool = False) -> OperationMetrics:
         """Deletes one item by its full key. Deleting a missing item is not an error.
 
@@ -676,7 +700,7 @@ class DynamoDBClient:
             table_class: STANDARD or STANDARD_INFREQUENT_ACCESS.
             encryption: AWS_OWNED, AWS_MANAGED or CUSTOMER_MANAGED.
             kms_key_id: KMS key for CUSTOMER_MANAGED encryption.
-            global_secondary_indexes: Global secondary indexes.
+            global_secondary_indexes: Global secondary indexes: dicts with `index_name`, `hash_key` (a (name, type) tuple) or `hash_keys` (a list of one to four, for a multi-attribute key), optional `range_key` / `range_keys` likewise, `projection` ('ALL', 'KEYS_ONLY', 'INCLUDE' with `non_key_attributes`), and `read_capacity` / `write_capacity` for PROVISIONED.
             local_secondary_indexes: Local secondary indexes.
             wait: Return only once the table is ACTIVE.
         """
@@ -696,7 +720,7 @@ class DynamoDBClient:
             table_class: STANDARD or STANDARD_INFREQUENT_ACCESS.
             encryption: AWS_OWNED, AWS_MANAGED or CUSTOMER_MANAGED.
             kms_key_id: KMS key for CUSTOMER_MANAGED encryption.
-            global_secondary_indexes: Global secondary indexes.
+            global_secondary_indexes: Global secondary indexes: dicts with `index_name`, `hash_key` (a (name, type) tuple) or `hash_keys` (a list of one to four, for a multi-attribute key), optional `range_key` / `range_keys` likewise, `projection` ('ALL', 'KEYS_ONLY', 'INCLUDE' with `non_key_attributes`), and `read_capacity` / `write_capacity` for PROVISIONED.
             local_secondary_indexes: Local secondary indexes.
             wait: Return only once the table is ACTIVE.
         """

@@ -13,7 +13,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["DYNAMODB_MAX_ITEM_SIZE", "ItemSize", "item_size", "value_size"]
+__all__ = [
+    "DYNAMODB_MAX_ITEM_SIZE",
+    "ItemSize",
+    "calculate_attribute_size",
+    "calculate_binary_size",
+    "calculate_boolean_size",
+    "calculate_item_size",
+    "calculate_list_size",
+    "calculate_map_size",
+    "calculate_null_size",
+    "calculate_number_size",
+    "calculate_set_size",
+    "calculate_string_size",
+    "item_size",
+    "value_size",
+]
 
 DYNAMODB_MAX_ITEM_SIZE = 400 * 1024
 """DynamoDB's hard limit for one item, in bytes."""
@@ -80,3 +95,66 @@ def item_size(item: dict[str, Any], detailed: bool = False) -> ItemSize:
         fields = {name: len(name.encode("utf-8")) + value_size(value) for name, value in item.items()}
         return ItemSize(sum(fields.values()), fields)
     return ItemSize(sum(len(name.encode("utf-8")) + value_size(value) for name, value in item.items()))
+
+
+# --- pydynox 0.21.0's names ----------------------------------------------------------------
+# The same sizes under the names 0.21.0 exported, one per DynamoDB type. Each counts by the
+# rules above (so a list or map also counts one byte per element, as DynamoDB does).
+
+
+def calculate_string_size(value: str) -> int:
+    """Size of a string value: its UTF-8 length."""
+    return len(value.encode("utf-8"))
+
+
+def calculate_number_size(value: int | float | Decimal) -> int:
+    """Size of a number value: one byte plus one per two significant digits."""
+    return _number_size(value)
+
+
+def calculate_binary_size(value: bytes) -> int:
+    """Size of a binary value: its length."""
+    return len(value)
+
+
+def calculate_boolean_size(_value: bool) -> int:
+    """Size of a boolean value: always 1 byte."""
+    return 1
+
+
+def calculate_null_size() -> int:
+    """Size of a null value: always 1 byte."""
+    return 1
+
+
+def calculate_list_size(value: list[Any]) -> int:
+    """Size of a list value: 3 bytes, plus each element and one byte per element."""
+    return value_size(list(value))
+
+
+def calculate_map_size(value: dict[str, Any]) -> int:
+    """Size of a map value: 3 bytes, plus each key's UTF-8 length, each value and one
+    byte per entry."""
+    return value_size(dict(value))
+
+
+def calculate_set_size(value: set[Any], element_type: str = "S") -> int:
+    """Size of a string ("S"), number ("N") or binary ("B") set: the sum of its elements."""
+    if element_type not in ("S", "N", "B"):
+        raise ValueError(f"calculate_set_size: element_type is 'S', 'N' or 'B', got {element_type!r}")
+    return sum(value_size(element) for element in value)
+
+
+def calculate_attribute_size(value: Any) -> int:
+    """Size of any value, by its type; a value of a type DynamoDB has no form for is
+    counted as its `str()`, as in pydynox 0.21.0."""
+    try:
+        return value_size(value)
+    except TypeError:
+        return len(str(value).encode("utf-8"))
+
+
+def calculate_item_size(item: dict[str, Any], detailed: bool = False) -> ItemSize:
+    """Size of a whole item (attribute name -> value); `detailed=True` fills `fields`
+    with each attribute's share, its name included."""
+    return item_size(item, detailed=detailed)

@@ -17,7 +17,10 @@ use crate::ops::args;
 use crate::ops::send::{About, Call};
 use crate::ops::wait_for_table_active::wait_active;
 
-const GSI_KEYS: &[&str] = &["index_name", "hash_key", "range_key", "projection", "non_key_attributes", "read_capacity", "write_capacity"];
+const GSI_KEYS: &[&str] =
+    &["index_name", "hash_key", "hash_keys", "range_key", "range_keys", "projection", "non_key_attributes", "read_capacity", "write_capacity"];
+/// Attributes of one key of a global index (DynamoDB's multi-attribute keys).
+const MAX_KEY_ATTRIBUTES: usize = 4;
 const LSI_KEYS: &[&str] = &["index_name", "range_key", "projection", "non_key_attributes"];
 const WAIT_TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -60,6 +63,22 @@ fn key_tuple(d: &Bound<'_, PyDict>, field: &str, at: &str) -> PyResult<Option<(S
     args::optional(d, field)?
         .map(|v| v.extract::<(String, String)>().map_err(|_| bad(format!("{at}['{field}'] must be a (name, type) tuple"))))
         .transpose()
+}
+
+/// A global index's key: `one` as a (name, type) tuple, or `many` as a list of one to
+/// four of them (a multi-attribute key); empty when neither is given.
+fn key_tuples(d: &Bound<'_, PyDict>, one: &str, many: &str, at: &str) -> PyResult<Vec<(String, String)>> {
+    let single = key_tuple(d, one, at)?;
+    let list = args::optional(d, many)?
+        .map(|v| v.extract::<Vec<(String, String)>>().map_err(|_| bad(format!("{at}['{many}'] must be a list of (name, type) tuples"))))
+        .transpose()?;
+    match (single, list) {
+        (Some(_), Some(_)) => Err(bad(format!("{at}: give '{one}' or '{many}', not both"))),
+        (Some(key), None) => Ok(vec![key]),
+        (None, Some(keys)) if (1..=MAX_KEY_ATTRIBUTES).contains(&keys.len()) => Ok(keys),
+        (None, Some(keys)) => Err(bad(format!("{at}['{many}'] has {} attributes; a key has one to {MAX_KEY_ATTRIBUTES}", keys.len()))),
+        (None, None) => Ok(Vec::new()),
+    }
 }
 
 fn projection(d: &Bound<'_, PyDict>, at: &str) -> PyResult<Projection> {
@@ -130,10 +149,16 @@ pub fn prepare(
         let at = format!("global_secondary_indexes[{i}]");
         args::only_keys(g, GSI_KEYS, &at)?;
         let name = args::string(&args::required(g, "index_name", &at)?, &format!("{at}['index_name']"))?;
-        let hash = key_tuple(g, "hash_key", &at)?.ok_or_else(|| bad(format!("{at} is missing 'hash_key'")))?;
-        let mut keys = vec![attrs.key(&hash, KeyType::Hash, &at)?];
-        if let Some(rk) = key_tuple(g, "range_key", &at)? {
-            keys.push(attrs.key(&rk, KeyType::Range, &at)?);
+        let hash = key_tuples(g, "hash_key", "hash_keys", &at)?;
+        if hash.is_empty() {
+            return Err(bad(format!("{at} is missing 'hash_key'")));
+        }
+        let mut keys = Vec::new();
+        for key in &hash {
+            keys.push(attrs.key(key, KeyType::Hash, &at)?);
+        }
+        for key in &key_tuples(g, "range_key", "range_keys", &at)? {
+            keys.push(attrs.key(key, KeyType::Range, &at)?);
         }
         let mut index = GlobalSecondaryIndex::builder().index_name(name).set_key_schema(Some(keys)).projection(projection(g, &at)?);
         if provisioned {

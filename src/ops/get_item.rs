@@ -8,6 +8,7 @@ use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::bindings::OperationMetrics;
 use crate::client::{DynamoDBClient, OpKind};
 use crate::errors::Error;
 use crate::ops::send::{About, Call, Raw};
@@ -70,10 +71,18 @@ pub async fn execute(p: Prepared) -> Result<Output, Error> {
 }
 
 pub fn convert(py: Python<'_>, out: Output) -> PyResult<Py<PyAny>> {
+    Ok(convert_with_metrics(py, out)?.0)
+}
+
+/// The item (None when missing) and this call's own metrics, which are also recorded as
+/// the client's last (`get_item_with_metrics` hands both to its caller).
+pub fn convert_with_metrics(py: Python<'_>, out: Output) -> PyResult<(Py<PyAny>, OperationMetrics)> {
     let response = crate::wire::read::response(py, &out.raw.body, out.call.read_options())?;
-    out.call.record(&out.raw.sent.read_metrics(response.consumed_capacity.as_ref()));
-    match response.item {
-        Some(item) => Ok(item.into_any().unbind()),
-        None => Ok(py.None()),
-    }
+    let m = out.raw.sent.read_metrics(response.consumed_capacity.as_ref());
+    out.call.record(&m);
+    let item = match response.item {
+        Some(item) => item.into_any().unbind(),
+        None => py.None(),
+    };
+    Ok((item, m))
 }

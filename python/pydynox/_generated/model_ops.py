@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 from pydynox._model import core as _core
+from pydynox._model.results import AsyncPagedResult, PagedResult
 
 if TYPE_CHECKING:
     from typing import Self
@@ -33,492 +34,84 @@ __all__ = [
 M = TypeVar("M")
 
 
-class ModelQueryResult(Generic[M]):
+class ModelQueryResult(PagedResult[M]):
     """Models (or dicts, with as_dict=True) of a query, fetched page by page as you iterate.
 
     Iterate with `for`.
     `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
     """
 
-    __slots__ = ("_plan", "_pages", "_last", "_done", "__weakref__")
-
-    def __init__(self, plan: Any, pages: Any) -> None:
-        self._plan = plan
-        self._pages = pages
-        self._last: dict[str, Any] | None = None
-        self._done = False
-        _core.follow_pages(plan, self, pages)  # the model's metrics count each page once
-
-    def __iter__(self) -> Self:
-        return self
-
-    def __next__(self) -> M:
-        try:
-            raw = self._pages.__next__()
-        except StopIteration:
-            self._done = True
-            _core.pages_done(self._plan, self)
-            raise
-        self._last = raw
-        return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
-
-    def first(self) -> M | None:
-        """The next item, or None when there is none."""
-        try:
-            return self.__next__()
-        except StopIteration:
-            return None
-
-    def to_list(self) -> list[M]:
-        """Every remaining item, fetching all remaining pages."""
-        raws = self._pages.to_list()
-        self._done = True
-        _core.pages_done(self._plan, self)
-        if raws:
-            self._last = raws[-1]
-        return [_core.load_item(self._plan, raw) for raw in raws]
-
-    @property
-    def last_evaluated_key(self) -> dict[str, Any] | None:
-        """Key to resume after the last item handed out; None once nothing is left."""
-        return _core.resume_key(self._plan, self._last, self._pages.last_evaluated_key, self._done)  # type: ignore[no-any-return]
-
-    @property
-    def cursor(self) -> str | None:
-        """`last_evaluated_key` as a signed, URL-safe string; None once nothing is left."""
-        return _core.encode_cursor(self._plan, self.last_evaluated_key)  # type: ignore[no-any-return]
-
-    @property
-    def metrics(self) -> OperationMetrics | None:
-        """Metrics of the last page fetched; None before the first fetch."""
-        return self._pages.metrics  # type: ignore[no-any-return]
+    __slots__ = ()
 
 
-class AsyncModelQueryResult(Generic[M]):
+class AsyncModelQueryResult(AsyncPagedResult[M]):
     """Models (or dicts, with as_dict=True) of a query, fetched page by page as you iterate.
 
     Iterate with `async for`; `to_list()` and `first()` are awaitable.
     `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
     """
 
-    __slots__ = ("_plan", "_pages", "_last", "_done", "__weakref__")
-
-    def __init__(self, plan: Any, pages: Any) -> None:
-        self._plan = plan
-        self._pages = pages
-        self._last: dict[str, Any] | None = None
-        self._done = False
-        _core.follow_pages(plan, self, pages)  # the model's metrics count each page once
-
-    def __aiter__(self) -> Self:
-        return self
-
-    async def __anext__(self) -> M:
-        try:
-            raw = await self._pages.__anext__()
-        except StopAsyncIteration:
-            self._done = True
-            _core.pages_done(self._plan, self)
-            raise
-        self._last = raw
-        return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
-
-    async def first(self) -> M | None:
-        """The next item, or None when there is none."""
-        try:
-            return await self.__anext__()
-        except StopAsyncIteration:
-            return None
-
-    async def to_list(self) -> list[M]:
-        """Every remaining item, fetching all remaining pages."""
-        raws = await self._pages.to_list()
-        self._done = True
-        _core.pages_done(self._plan, self)
-        if raws:
-            self._last = raws[-1]
-        return [_core.load_item(self._plan, raw) for raw in raws]
-
-    @property
-    def last_evaluated_key(self) -> dict[str, Any] | None:
-        """Key to resume after the last item handed out; None once nothing is left."""
-        return _core.resume_key(self._plan, self._last, self._pages.last_evaluated_key, self._done)  # type: ignore[no-any-return]
-
-    @property
-    def cursor(self) -> str | None:
-        """`last_evaluated_key` as a signed, URL-safe string; None once nothing is left."""
-        return _core.encode_cursor(self._plan, self.last_evaluated_key)  # type: ignore[no-any-return]
-
-    @property
-    def metrics(self) -> OperationMetrics | None:
-        """Metrics of the last page fetched; None before the first fetch."""
-        return self._pages.metrics  # type: ignore[no-any-return]
+    __slots__ = ()
 
 
-class ModelScanResult(Generic[M]):
+class ModelScanResult(PagedResult[M]):
     """Models (or dicts, with as_dict=True) of a scan, fetched page by page as you iterate.
 
     Iterate with `for`.
     `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
     """
 
-    __slots__ = ("_plan", "_pages", "_last", "_done", "__weakref__")
-
-    def __init__(self, plan: Any, pages: Any) -> None:
-        self._plan = plan
-        self._pages = pages
-        self._last: dict[str, Any] | None = None
-        self._done = False
-        _core.follow_pages(plan, self, pages)  # the model's metrics count each page once
-
-    def __iter__(self) -> Self:
-        return self
-
-    def __next__(self) -> M:
-        try:
-            raw = self._pages.__next__()
-        except StopIteration:
-            self._done = True
-            _core.pages_done(self._plan, self)
-            raise
-        self._last = raw
-        return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
-
-    def first(self) -> M | None:
-        """The next item, or None when there is none."""
-        try:
-            return self.__next__()
-        except StopIteration:
-            return None
-
-    def to_list(self) -> list[M]:
-        """Every remaining item, fetching all remaining pages."""
-        raws = self._pages.to_list()
-        self._done = True
-        _core.pages_done(self._plan, self)
-        if raws:
-            self._last = raws[-1]
-        return [_core.load_item(self._plan, raw) for raw in raws]
-
-    @property
-    def last_evaluated_key(self) -> dict[str, Any] | None:
-        """Key to resume after the last item handed out; None once nothing is left."""
-        return _core.resume_key(self._plan, self._last, self._pages.last_evaluated_key, self._done)  # type: ignore[no-any-return]
-
-    @property
-    def cursor(self) -> str | None:
-        """`last_evaluated_key` as a signed, URL-safe string; None once nothing is left."""
-        return _core.encode_cursor(self._plan, self.last_evaluated_key)  # type: ignore[no-any-return]
-
-    @property
-    def metrics(self) -> OperationMetrics | None:
-        """Metrics of the last page fetched; None before the first fetch."""
-        return self._pages.metrics  # type: ignore[no-any-return]
+    __slots__ = ()
 
 
-class AsyncModelScanResult(Generic[M]):
+class AsyncModelScanResult(AsyncPagedResult[M]):
     """Models (or dicts, with as_dict=True) of a scan, fetched page by page as you iterate.
 
     Iterate with `async for`; `to_list()` and `first()` are awaitable.
     `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
     """
 
-    __slots__ = ("_plan", "_pages", "_last", "_done", "__weakref__")
-
-    def __init__(self, plan: Any, pages: Any) -> None:
-        self._plan = plan
-        self._pages = pages
-        self._last: dict[str, Any] | None = None
-        self._done = False
-        _core.follow_pages(plan, self, pages)  # the model's metrics count each page once
-
-    def __aiter__(self) -> Self:
-        return self
-
-    async def __anext__(self) -> M:
-        try:
-            raw = await self._pages.__anext__()
-        except StopAsyncIteration:
-            self._done = True
-            _core.pages_done(self._plan, self)
-            raise
-        self._last = raw
-        return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
-
-    async def first(self) -> M | None:
-        """The next item, or None when there is none."""
-        try:
-            return await self.__anext__()
-        except StopAsyncIteration:
-            return None
-
-    async def to_list(self) -> list[M]:
-        """Every remaining item, fetching all remaining pages."""
-        raws = await self._pages.to_list()
-        self._done = True
-        _core.pages_done(self._plan, self)
-        if raws:
-            self._last = raws[-1]
-        return [_core.load_item(self._plan, raw) for raw in raws]
-
-    @property
-    def last_evaluated_key(self) -> dict[str, Any] | None:
-        """Key to resume after the last item handed out; None once nothing is left."""
-        return _core.resume_key(self._plan, self._last, self._pages.last_evaluated_key, self._done)  # type: ignore[no-any-return]
-
-    @property
-    def cursor(self) -> str | None:
-        """`last_evaluated_key` as a signed, URL-safe string; None once nothing is left."""
-        return _core.encode_cursor(self._plan, self.last_evaluated_key)  # type: ignore[no-any-return]
-
-    @property
-    def metrics(self) -> OperationMetrics | None:
-        """Metrics of the last page fetched; None before the first fetch."""
-        return self._pages.metrics  # type: ignore[no-any-return]
+    __slots__ = ()
 
 
-class GSIQueryResult(Generic[M]):
+class GSIQueryResult(PagedResult[M]):
     """Models of a global secondary index query, fetched page by page as you iterate.
 
     Iterate with `for`.
     `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
     """
 
-    __slots__ = ("_plan", "_pages", "_last", "_done", "__weakref__")
-
-    def __init__(self, plan: Any, pages: Any) -> None:
-        self._plan = plan
-        self._pages = pages
-        self._last: dict[str, Any] | None = None
-        self._done = False
-        _core.follow_pages(plan, self, pages)  # the model's metrics count each page once
-
-    def __iter__(self) -> Self:
-        return self
-
-    def __next__(self) -> M:
-        try:
-            raw = self._pages.__next__()
-        except StopIteration:
-            self._done = True
-            _core.pages_done(self._plan, self)
-            raise
-        self._last = raw
-        return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
-
-    def first(self) -> M | None:
-        """The next item, or None when there is none."""
-        try:
-            return self.__next__()
-        except StopIteration:
-            return None
-
-    def to_list(self) -> list[M]:
-        """Every remaining item, fetching all remaining pages."""
-        raws = self._pages.to_list()
-        self._done = True
-        _core.pages_done(self._plan, self)
-        if raws:
-            self._last = raws[-1]
-        return [_core.load_item(self._plan, raw) for raw in raws]
-
-    @property
-    def last_evaluated_key(self) -> dict[str, Any] | None:
-        """Key to resume after the last item handed out; None once nothing is left."""
-        return _core.resume_key(self._plan, self._last, self._pages.last_evaluated_key, self._done)  # type: ignore[no-any-return]
-
-    @property
-    def cursor(self) -> str | None:
-        """`last_evaluated_key` as a signed, URL-safe string; None once nothing is left."""
-        return _core.encode_cursor(self._plan, self.last_evaluated_key)  # type: ignore[no-any-return]
-
-    @property
-    def metrics(self) -> OperationMetrics | None:
-        """Metrics of the last page fetched; None before the first fetch."""
-        return self._pages.metrics  # type: ignore[no-any-return]
+    __slots__ = ()
 
 
-class AsyncGSIQueryResult(Generic[M]):
+class AsyncGSIQueryResult(AsyncPagedResult[M]):
     """Models of a global secondary index query, fetched page by page as you iterate.
 
     Iterate with `async for`; `to_list()` and `first()` are awaitable.
     `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
     """
 
-    __slots__ = ("_plan", "_pages", "_last", "_done", "__weakref__")
-
-    def __init__(self, plan: Any, pages: Any) -> None:
-        self._plan = plan
-        self._pages = pages
-        self._last: dict[str, Any] | None = None
-        self._done = False
-        _core.follow_pages(plan, self, pages)  # the model's metrics count each page once
-
-    def __aiter__(self) -> Self:
-        return self
-
-    async def __anext__(self) -> M:
-        try:
-            raw = await self._pages.__anext__()
-        except StopAsyncIteration:
-            self._done = True
-            _core.pages_done(self._plan, self)
-            raise
-        self._last = raw
-        return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
-
-    async def first(self) -> M | None:
-        """The next item, or None when there is none."""
-        try:
-            return await self.__anext__()
-        except StopAsyncIteration:
-            return None
-
-    async def to_list(self) -> list[M]:
-        """Every remaining item, fetching all remaining pages."""
-        raws = await self._pages.to_list()
-        self._done = True
-        _core.pages_done(self._plan, self)
-        if raws:
-            self._last = raws[-1]
-        return [_core.load_item(self._plan, raw) for raw in raws]
-
-    @property
-    def last_evaluated_key(self) -> dict[str, Any] | None:
-        """Key to resume after the last item handed out; None once nothing is left."""
-        return _core.resume_key(self._plan, self._last, self._pages.last_evaluated_key, self._done)  # type: ignore[no-any-return]
-
-    @property
-    def cursor(self) -> str | None:
-        """`last_evaluated_key` as a signed, URL-safe string; None once nothing is left."""
-        return _core.encode_cursor(self._plan, self.last_evaluated_key)  # type: ignore[no-any-return]
-
-    @property
-    def metrics(self) -> OperationMetrics | None:
-        """Metrics of the last page fetched; None before the first fetch."""
-        return self._pages.metrics  # type: ignore[no-any-return]
+    __slots__ = ()
 
 
-class LSIQueryResult(Generic[M]):
+class LSIQueryResult(PagedResult[M]):
     """Models of a local secondary index query, fetched page by page as you iterate.
 
     Iterate with `for`.
     `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
     """
 
-    __slots__ = ("_plan", "_pages", "_last", "_done", "__weakref__")
-
-    def __init__(self, plan: Any, pages: Any) -> None:
-        self._plan = plan
-        self._pages = pages
-        self._last: dict[str, Any] | None = None
-        self._done = False
-        _core.follow_pages(plan, self, pages)  # the model's metrics count each page once
-
-    def __iter__(self) -> Self:
-        return self
-
-    def __next__(self) -> M:
-        try:
-            raw = self._pages.__next__()
-        except StopIteration:
-            self._done = True
-            _core.pages_done(self._plan, self)
-            raise
-        self._last = raw
-        return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
-
-    def first(self) -> M | None:
-        """The next item, or None when there is none."""
-        try:
-            return self.__next__()
-        except StopIteration:
-            return None
-
-    def to_list(self) -> list[M]:
-        """Every remaining item, fetching all remaining pages."""
-        raws = self._pages.to_list()
-        self._done = True
-        _core.pages_done(self._plan, self)
-        if raws:
-            self._last = raws[-1]
-        return [_core.load_item(self._plan, raw) for raw in raws]
-
-    @property
-    def last_evaluated_key(self) -> dict[str, Any] | None:
-        """Key to resume after the last item handed out; None once nothing is left."""
-        return _core.resume_key(self._plan, self._last, self._pages.last_evaluated_key, self._done)  # type: ignore[no-any-return]
-
-    @property
-    def cursor(self) -> str | None:
-        """`last_evaluated_key` as a signed, URL-safe string; None once nothing is left."""
-        return _core.encode_cursor(self._plan, self.last_evaluated_key)  # type: ignore[no-any-return]
-
-    @property
-    def metrics(self) -> OperationMetrics | None:
-        """Metrics of the last page fetched; None before the first fetch."""
-        return self._pages.metrics  # type: ignore[no-any-return]
+    __slots__ = ()
 
 
-class AsyncLSIQueryResult(Generic[M]):
+class AsyncLSIQueryResult(AsyncPagedResult[M]):
     """Models of a local secondary index query, fetched page by page as you iterate.
 
     Iterate with `async for`; `to_list()` and `first()` are awaitable.
     `last_evaluated_key` (and its signed form, `cursor`) resumes after the last item handed out.
     """
 
-    __slots__ = ("_plan", "_pages", "_last", "_done", "__weakref__")
-
-    def __init__(self, plan: Any, pages: Any) -> None:
-        self._plan = plan
-        self._pages = pages
-        self._last: dict[str, Any] | None = None
-        self._done = False
-        _core.follow_pages(plan, self, pages)  # the model's metrics count each page once
-
-    def __aiter__(self) -> Self:
-        return self
-
-    async def __anext__(self) -> M:
-        try:
-            raw = await self._pages.__anext__()
-        except StopAsyncIteration:
-            self._done = True
-            _core.pages_done(self._plan, self)
-            raise
-        self._last = raw
-        return _core.load_item(self._plan, raw)  # type: ignore[no-any-return]
-
-    async def first(self) -> M | None:
-        """The next item, or None when there is none."""
-        try:
-            return await self.__anext__()
-        except StopAsyncIteration:
-            return None
-
-    async def to_list(self) -> list[M]:
-        """Every remaining item, fetching all remaining pages."""
-        raws = await self._pages.to_list()
-        self._done = True
-        _core.pages_done(self._plan, self)
-        if raws:
-            self._last = raws[-1]
-        return [_core.load_item(self._plan, raw) for raw in raws]
-
-    @property
-    def last_evaluated_key(self) -> dict[str, Any] | None:
-        """Key to resume after the last item handed out; None once nothing is left."""
-        return _core.resume_key(self._plan, self._last, self._pages.last_evaluated_key, self._done)  # type: ignore[no-any-return]
-
-    @property
-    def cursor(self) -> str | None:
-        """`last_evaluated_key` as a signed, URL-safe string; None once nothing is left."""
-        return _core.encode_cursor(self._plan, self.last_evaluated_key)  # type: ignore[no-any-return]
-
-    @property
-    def metrics(self) -> OperationMetrics | None:
-        """Metrics of the last page fetched; None before the first fetch."""
-        return self._pages.metrics  # type: ignore[no-any-return]
+    __slots__ = ()
 
 
 class ModelOperations:
@@ -685,7 +278,7 @@ class ModelOperations:
         plan = _core.plan_get(cls, consistent_read=consistent_read, as_dict=as_dict, fields=fields, **keys)
         if plan.skip:
             return _core.finish_get(plan, None)  # type: ignore[no-any-return]
-        answer = plan.client.get_item(**plan.args)
+        answer = plan.client.get_item_with_metrics(**plan.args)
         return _core.finish_get(plan, answer)  # type: ignore[no-any-return]
 
     @overload
@@ -709,7 +302,7 @@ class ModelOperations:
         plan = _core.plan_get(cls, consistent_read=consistent_read, as_dict=as_dict, fields=fields, **keys)
         if plan.skip:
             return _core.finish_get(plan, None)  # type: ignore[no-any-return]
-        answer = await plan.client.async_get_item(**plan.args)
+        answer = await plan.client.async_get_item_with_metrics(**plan.args)
         return _core.finish_get(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod

@@ -9,12 +9,15 @@ answer into the result (models, version bump, after-hooks, metrics). The sync sh
 `plan.client.async_<call>(**plan.args)`; when `plan.skip` is set nothing is sent and
 `finish_op(plan, None)` gives the result.
 
-Paginated reads (query, scan, index queries) have no finish: their result classes call
-`load_item(plan, raw)` per item, `resume_key(plan, last_raw, pager_key, exhausted)` for
-`last_evaluated_key`, `encode_cursor(plan, key)` for `cursor`, and `follow_pages` /
-`pages_done` so the model's metrics count each page fetched.
+Paginated reads (query, scan, index queries) have no finish: the shell wraps the client's
+pager in a result class, a generated subclass of the pair in `pydynox._model.results`.
 
-The cores live by kind in `plan` (the Plan and shared steps), `writes`, `reads`, `pages`,
+The core knows a model only by its `ModelSchema` (schema, config, metrics store), which a
+model class carries as `__pydynox_schema__` and every plan carries as `plan.schema`; it
+never imports the Model class, the index classes or the generated shells. Each kind of
+operation has its plan class: `ReadPlan`, `WritePlan`, `PagePlan`, `TablePlan`.
+
+The cores live by kind in `plan` (the plans and shared steps), `writes`, `reads`, `pages`,
 `loading` and `tables`; this module gathers them under the names the shells use.
 """
 
@@ -30,7 +33,7 @@ from pydynox._model.pages import (
     plan_scan,
     resume_key,
 )
-from pydynox._model.plan import Plan
+from pydynox._model.plan import PagePlan, Plan, ReadPlan, TablePlan, WritePlan
 from pydynox._model.reads import (
     finish_batch_get,
     finish_count,
@@ -66,7 +69,11 @@ from pydynox._model.writes import (
 )
 
 __all__ = [
+    "PagePlan",
     "Plan",
+    "ReadPlan",
+    "TablePlan",
+    "WritePlan",
     "encode_cursor",
     "finish_batch_get",
     "finish_count",

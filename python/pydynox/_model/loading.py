@@ -6,23 +6,20 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pydynox._model.expressions import ExpressionBuilder, compile_projection, parse_path
-from pydynox._model.plan import Plan, config_of, schema_of
+from pydynox._model.plan import PagePlan, ReadPlan, config_of
 
 if TYPE_CHECKING:
     from pydynox._model.schema import ModelSchema
-    from pydynox.model import Model
-    from pydynox.pydynox_core import DynamoDBClient
 
 __all__ = [
     "field_paths",
     "load_item",
     "loader_of",
     "projection_of",
-    "read_plan",
 ]
 
 
-def load_item(plan: Plan, raw: dict[str, Any]) -> Any:
+def load_item(plan: ReadPlan | PagePlan, raw: dict[str, Any]) -> Any:
     """One item of a read as the caller asked for it: the stored dict, or a model (with
     after_load hooks run). The plan holds a loader chosen once per read, so each item costs
     one call."""
@@ -33,29 +30,19 @@ def _identity(raw: dict[str, Any]) -> dict[str, Any]:
     return raw
 
 
-def loader_of(model: type[Model], schema: ModelSchema, as_dict: Any) -> Callable[[dict[str, Any]], Any]:
+def loader_of(schema: ModelSchema, as_dict: Any) -> Callable[[dict[str, Any]], Any]:
     """What turns one stored item into what a read yields: the stored dict itself
     (as_dict), the model's loader, or its loader followed by the after_load hooks (both
     built once per model, in `ModelSchema._finish`). TypeError for an as_dict that is not
     a bool."""
     if as_dict is False:
         hooked = schema.load_hooked
-        if hooked is schema.load or config_of(model).skip_hooks:
+        if hooked is schema.load or config_of(schema).skip_hooks:
             return schema.load
         return hooked
     if as_dict is True:
         return _identity
-    raise TypeError(f"{model.__name__}: as_dict must be True or False, got {as_dict!r}")
-
-
-def read_plan(model: type[Model], client: DynamoDBClient, args: dict[str, Any], as_dict: bool, metric: str) -> Plan:
-    """The plan of a read, with its per-item loader chosen once (see `loader_of`)."""
-    load = loader_of(model, schema_of(model), as_dict)
-    plan = Plan(client, args, model)
-    plan.as_dict = as_dict
-    plan.metric = metric
-    plan.load = load
-    return plan
+    raise TypeError(f"{schema.name}: as_dict must be True or False, got {as_dict!r}")
 
 
 def field_paths(schema: ModelSchema, fields: Any) -> list[tuple[str | int, ...]]:

@@ -10,20 +10,23 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pydynox._model.expressions import compile_condition
+from pydynox._model.schema import ModelSchema, schema_of_class
 from pydynox.conditions import Condition
 from pydynox.config import get_default_client
 from pydynox.hooks import HookType
 
 if TYPE_CHECKING:
     from pydynox._model.expressions import ExpressionBuilder
-    from pydynox._model.schema import ModelSchema
     from pydynox.config import ModelConfig
-    from pydynox.model import Model
     from pydynox.pydynox_core import DynamoDBClient, OperationMetrics
 
 __all__ = [
     "Hook",
+    "PagePlan",
     "Plan",
+    "ReadPlan",
+    "TablePlan",
+    "WritePlan",
     "check_count",
     "client_of",
     "config_of",
@@ -49,126 +52,176 @@ def _as_stored(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 class Plan:
-    """One planned model operation: what to send, and what finishing needs.
+    """One planned model operation: the client to call, the keyword arguments of its
+    call, and the model's schema (its name, config and metrics store; the core knows a
+    model only by it). The shells read `client`, `args` and `skip`; each kind of operation
+    has its own plan class below with exactly what its `finish_*` needs."""
 
-    The shells read `client`, `args` and `skip`; everything else is for `finish_*`,
-    `load_item`, `resume_key` and `encode_cursor`. Every field but the first three has its
-    default on the class, so a plan stores only what its operation sets: building one is
-    three attribute stores, not fifteen (it is built on every call of every operation).
-    """
+    __slots__ = ("args", "client", "schema", "skip")
 
     client: DynamoDBClient
-    """The client to call."""
     args: dict[str, Any]
-    """Keyword arguments of the client call."""
-    model: type[Model]
-    """The model class the operation is about."""
-    skip: bool = False
+    schema: ModelSchema
+    skip: bool
     """Nothing to send (e.g. an empty batch); finish with answer None."""
-    instance: Model | None = None
-    """The instance of an instance operation."""
-    after_hooks: tuple[Hook, ...] = ()
-    """Hooks to run on success (after_save/after_delete/after_update)."""
-    as_dict: bool = False
-    """Reads return stored dicts instead of models."""
-    changes: dict[str, Any] | None = None
-    """Python name -> value, written into the instance on success (generated values, the
-    new version, update values)."""
-    fields: tuple[tuple[str | int, ...], ...] | None = None
-    """Document paths a get asked for, to trim nested attributes the client returns whole."""
-    key_names: tuple[str, ...] = ()
-    """Stored names of the resume key (table keys, plus index keys for an index)."""
-    start_key: dict[str, Any] | None = None
-    """Where a paginated read started (None: from the beginning)."""
-    scope: str = ""
-    """What a cursor of this read is bound to."""
-    metric: str = ""
-    """Which model counter the call bumps (get, put, delete, update, query, scan)."""
-    collected: list[Any] | None = None
-    """What the pages before the last yielded, for an operation whose shell repeats the
-    call page by page (`repeat:` in spec/model.yaml); None until the first such page."""
-    load: Callable[[dict[str, Any]], Any]
-    """Turns one stored item into what a read yields (model with after_load hooks, or the
-    dict itself with as_dict)."""
 
-    # Slots for what every plan sets (`load` is read once per item of a query); the rest
-    # go to the instance dict only when set, else read the class defaults above.
-    __slots__ = ("client", "args", "model", "load", "__dict__")
-
-    def __init__(self, client: DynamoDBClient, args: dict[str, Any], model: type[Model], **fields: Any) -> None:
+    def __init__(self, client: DynamoDBClient, args: dict[str, Any], schema: ModelSchema) -> None:
         self.client = client
         self.args = args
-        self.model = model
-        self.load = _as_stored
-        for name, value in fields.items():
-            if name not in _PLAN_FIELDS:
-                raise TypeError(f"Plan: no field {name!r}")
-            setattr(self, name, value)
+        self.schema = schema
+        self.skip = False
 
     def __repr__(self) -> str:
-        return f"Plan({self.model.__name__}, {sorted(self.__dict__)})"  # the fields set besides the slots
+        return f"{type(self).__name__}({self.schema.name}, {sorted(self.args)})"
 
 
-_PLAN_FIELDS = frozenset(
-    ("skip", "instance", "after_hooks", "as_dict", "changes", "fields", "key_names", "start_key", "scope", "metric", "collected", "load")
-)
+class TablePlan(Plan):
+    """create_table, table_exists, delete_table: nothing to finish but the answer."""
+
+    __slots__ = ()
+
+
+class ReadPlan(Plan):
+    """A one-shot read (get, batch_get, count, parallel_scan, execute_statement)."""
+
+    __slots__ = ("collected", "fields", "load", "metric")
+
+    load: Callable[[dict[str, Any]], Any]
+    """Turns one stored item into what the read yields (model with after_load hooks, or
+    the dict itself with as_dict)."""
+    metric: str
+    """Which model counter the call bumps (get, scan; "" for none)."""
+    fields: tuple[tuple[str | int, ...], ...] | None
+    """Document paths a get asked for, to trim nested attributes the client returns whole."""
+    collected: list[Any] | None
+    """What the pages before the last yielded, for an operation whose shell repeats the
+    call page by page (`repeat:` in spec/model.yaml); None until the first such page."""
+
+    def __init__(
+        self, client: DynamoDBClient, args: dict[str, Any], schema: ModelSchema, metric: str, load: Callable[[dict[str, Any]], Any] = _as_stored
+    ) -> None:
+        self.client = client
+        self.args = args
+        self.schema = schema
+        self.skip = False
+        self.metric = metric
+        self.load = load
+        self.fields = None
+        self.collected = None
+
+
+class PagePlan(Plan):
+    """A paginated read (query, scan, index query), which its result object finishes."""
+
+    __slots__ = ("key_names", "load", "metric", "scope", "start_key")
+
+    load: Callable[[dict[str, Any]], Any]
+    metric: str
+    key_names: tuple[str, ...]
+    """Stored names of the resume key (table keys, plus index keys for an index)."""
+    start_key: dict[str, Any] | None
+    """Where the read started (None: from the beginning)."""
+    scope: str
+    """What a cursor of this read is bound to."""
+
+    def __init__(
+        self,
+        client: DynamoDBClient,
+        args: dict[str, Any],
+        schema: ModelSchema,
+        metric: str,
+        load: Callable[[dict[str, Any]], Any],
+        key_names: tuple[str, ...],
+        start_key: dict[str, Any] | None,
+        scope: str,
+    ) -> None:
+        self.client = client
+        self.args = args
+        self.schema = schema
+        self.skip = False
+        self.metric = metric
+        self.load = load
+        self.key_names = key_names
+        self.start_key = start_key
+        self.scope = scope
+
+
+class WritePlan(Plan):
+    """A write (save, delete, update and their by-key forms)."""
+
+    __slots__ = ("after_hooks", "changes", "instance", "metric")
+
+    instance: Any
+    """The model instance of an instance operation (None for the by-key forms)."""
+    changes: dict[str, Any] | None
+    """Python name -> value, written into the instance on success (generated values, the
+    new version, update values)."""
+    after_hooks: tuple[Hook, ...]
+    """Hooks to run on success (after_save/after_delete/after_update)."""
+    metric: str
+    """Which model counter the call bumps (put, delete, update)."""
+
+    def __init__(self, client: DynamoDBClient, args: dict[str, Any], schema: ModelSchema, metric: str, instance: Any = None) -> None:
+        self.client = client
+        self.args = args
+        self.schema = schema
+        self.skip = False
+        self.metric = metric
+        self.instance = instance
+        self.changes = None
+        self.after_hooks = ()
 
 
 # --- shared steps -------------------------------------------------------------------------
 
 
-def schema_of(model: type[Model]) -> ModelSchema:
-    try:
-        return model._schema
-    except AttributeError:
-        raise TypeError(f"{model.__name__}: declare a subclass of Model to use operations") from None
+def schema_of(target: Any) -> ModelSchema:
+    """The schema of a model class (`target`'s own when it is an instance)."""
+    return schema_of_class(target if isinstance(target, type) else type(target))
 
 
-def config_of(model: type[Model]) -> ModelConfig:
-    try:
-        config: ModelConfig | None = model.model_config
-    except AttributeError:
-        config = None
+def config_of(schema: ModelSchema) -> ModelConfig:
+    config = schema.config
     if config is None:
-        raise ValueError(f"{model.__name__}: no model_config; set model_config = ModelConfig(table=...)")
+        raise ValueError(f"{schema.name}: no model_config; set model_config = ModelConfig(table=...)")
     return config
 
 
-def client_of(model: type[Model]) -> DynamoDBClient:
-    client = config_of(model).client or get_default_client()
+def client_of(schema: ModelSchema, config: ModelConfig | None = None) -> DynamoDBClient:
+    client = (config or config_of(schema)).client or get_default_client()
     if client is None:
         raise ValueError(
-            f"{model.__name__}: no DynamoDB client; pass ModelConfig(client=...) "
+            f"{schema.name}: no DynamoDB client; pass ModelConfig(client=...) "
             "or call pydynox.set_default_client(client) first"
         )
     return client
 
 
-def table_of(model: type[Model]) -> str:
-    return config_of(model).table
+def table_of(schema: ModelSchema) -> str:
+    return config_of(schema).table
 
 
-def hooks_for(schema: ModelSchema, kind: HookType, skip_hooks: bool | None, model: type[Model]) -> tuple[Hook, ...]:
+def hooks_for(schema: ModelSchema, kind: HookType, skip_hooks: bool | None) -> tuple[Hook, ...]:
     hooks = schema.hooks
     if not hooks:  # most models declare none
         return ()
     functions = hooks.get(kind, ())
     if not functions:
         return ()
-    skip = config_of(model).skip_hooks if skip_hooks is None else skip_hooks
+    skip = config_of(schema).skip_hooks if skip_hooks is None else skip_hooks
     return () if skip else functions
 
 
-def run_hooks(hooks: tuple[Hook, ...], instance: Model) -> None:
+def run_hooks(hooks: tuple[Hook, ...], instance: Any) -> None:
     for hook in hooks:
         hook(instance)
 
 
-def consistent(model: type[Model], consistent_read: bool | None) -> bool:
+def consistent(schema: ModelSchema, consistent_read: bool | None) -> bool:
     if consistent_read is None:
-        return bool(config_of(model).consistent_read)
+        return bool(config_of(schema).consistent_read)
     if not isinstance(consistent_read, bool):
-        raise TypeError(f"{model.__name__}: consistent_read must be True, False or None, got {consistent_read!r}")
+        raise TypeError(f"{schema.name}: consistent_read must be True, False or None, got {consistent_read!r}")
     return consistent_read
 
 
@@ -210,11 +263,11 @@ def key_from_kwargs(schema: ModelSchema, values: dict[str, Any], operation: str)
     return key
 
 
-def user_condition(condition: Condition | None, builder: ExpressionBuilder, parameter: str, model: type[Model]) -> str | None:
+def user_condition(condition: Condition | None, builder: ExpressionBuilder, parameter: str, schema: ModelSchema) -> str | None:
     if condition is None:
         return None
     if not isinstance(condition, Condition):
-        raise TypeError(f"{model.__name__}: {parameter} must be a Condition (e.g. User.age > 3), got {condition!r}")
+        raise TypeError(f"{schema.name}: {parameter} must be a Condition (e.g. User.age > 3), got {condition!r}")
     return compile_condition(condition, builder)
 
 
@@ -235,12 +288,12 @@ def version_condition(schema: ModelSchema, current: Any, builder: ExpressionBuil
     return f"{builder.name(stored)} = {builder.value(current)}"
 
 
-def record(plan: Plan, metrics: OperationMetrics | None) -> None:
-    plan.model._metrics.record(metrics, plan.metric)
+def record(plan: ReadPlan | WritePlan, metrics: OperationMetrics | None) -> None:
+    plan.schema.metrics.record(metrics, plan.metric)
 
 
-def check_count(model: type[Model], parameter: str, value: Any, minimum: int = 1) -> None:
+def check_count(schema: ModelSchema, parameter: str, value: Any, minimum: int = 1) -> None:
     if value is None:
         return
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"{model.__name__}: {parameter} must be an int >= {minimum}, got {value!r}")
+        raise ValueError(f"{schema.name}: {parameter} must be an int >= {minimum}, got {value!r}")

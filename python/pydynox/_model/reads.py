@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pydynox._model.expressions import ExpressionBuilder
-from pydynox._model.loading import field_paths, load_item, loader_of, read_plan
+from pydynox._model.loading import field_paths, load_item, loader_of
+from pydynox._model.schema import schema_of_class
 from pydynox._model.plan import (
-    Plan,
+    ReadPlan,
     check_count,
     client_of,
     config_of,
@@ -22,7 +23,6 @@ from pydynox._model.plan import (
 from pydynox.conditions import Condition
 
 if TYPE_CHECKING:
-    from pydynox.model import Model
     from pydynox.pydynox_core import OperationMetrics
 
 __all__ = [
@@ -50,10 +50,10 @@ def plan_get(
     as_dict: bool = False,
     fields: list[str] | None = None,
     **keys: Any,
-) -> Plan:
-    schema = schema_of(model)
-    config = config_of(model)
-    client = config.client or client_of(model)
+) -> ReadPlan:
+    schema = schema_of_class(model)  # a classmethod's receiver: no instance to look through
+    config = config_of(schema)
+    client = config.client or client_of(schema, config)
     key = key_from_kwargs(schema, keys, "get")  # `keys` is this call's own dict
     if keys:
         raise TypeError(f"{schema.name}.get: takes the key attributes only, also got {sorted(keys)}")
@@ -61,11 +61,7 @@ def plan_get(
         consistent_read = config.consistent_read
     elif consistent_read is not True and consistent_read is not False:
         raise TypeError(f"{schema.name}: consistent_read must be True, False or None, got {consistent_read!r}")
-    plan = Plan(client, {"table": config.table, "key": key, "consistent_read": consistent_read}, model)
-    plan.load = loader_of(model, schema, as_dict)
-    if as_dict:
-        plan.as_dict = True
-    plan.metric = "get"
+    plan = ReadPlan(client, {"table": config.table, "key": key, "consistent_read": consistent_read}, schema, "get", loader_of(schema, as_dict))
     if fields is not None:
         paths = field_paths(schema, fields)
         # The client's get_item projects whole top-level attributes; nested paths are
@@ -110,32 +106,35 @@ def trim_item(raw: dict[str, Any], paths: tuple[tuple[str | int, ...], ...], kee
     return out
 
 
-def finish_get(plan: Plan, answer: dict[str, Any] | None) -> Any:
-    # get_item returns no metrics of its own; the client's last metrics are this call's
-    # unless another call on the same client finished in between.
-    plan.model._metrics.record(plan.client.get_last_metrics(), "get")
-    if answer is None:
+def finish_get(plan: ReadPlan, answer: tuple[dict[str, Any] | None, OperationMetrics | None] | None) -> Any:
+    # The client hands this call's own metrics with the item (get_item_with_metrics), so
+    # concurrent calls on one client each record their own.
+    assert answer is not None  # a get always sends
+    item, metrics = answer
+    plan.schema.metrics.record(metrics, "get")
+    if item is None:
         return None
     if plan.fields is not None:
-        answer = trim_item(answer, plan.fields, schema_of(plan.model).table_key_names())
-    return plan.load(answer)
+        item = trim_item(item, plan.fields, plan.schema.table_key_names())
+    return plan.load(item)
 
 
 # --- count, parallel scan ------------------------------------------------------------------
 
 
-def plan_count(model: Any, filter_condition: Condition | None = None, consistent_read: bool | None = None) -> Plan:
-    client = client_of(model)
+def plan_count(model: Any, filter_condition: Condition | None = None, consistent_read: bool | None = None) -> ReadPlan:
+    schema = schema_of(model)
+    client = client_of(schema)
     builder = ExpressionBuilder()
-    args: dict[str, Any] = {"table": table_of(model), "consistent_read": consistent(model, consistent_read)}
-    filter_text = user_condition(filter_condition, builder, "filter_condition", model)
+    args: dict[str, Any] = {"table": table_of(schema), "consistent_read": consistent(schema, consistent_read)}
+    filter_text = user_condition(filter_condition, builder, "filter_condition", schema)
     if filter_text:
         args["filter_expression"] = filter_text
         args.update(builder.arguments())
-    return Plan(client=client, args=args, model=model, metric="scan")
+    return ReadPlan(client, args, schema, "scan")
 
 
-def finish_count(plan: Plan, answer: tuple[int, OperationMetrics] | None) -> tuple[int, OperationMetrics]:
+def finish_count(plan: ReadPlan, answer: tuple[int, OperationMetrics] | None) -> tuple[int, OperationMetrics]:
     assert answer is not None  # count always sends
     record(plan, answer[1])
     return answer
@@ -147,24 +146,25 @@ def plan_parallel_scan(
     filter_condition: Condition | None = None,
     consistent_read: bool | None = None,
     as_dict: bool = False,
-) -> Plan:
-    client = client_of(model)
-    check_count(model, "total_segments", total_segments)
+) -> ReadPlan:
+    schema = schema_of(model)
+    client = client_of(schema)
+    check_count(schema, "total_segments", total_segments)
     builder = ExpressionBuilder()
     args: dict[str, Any] = {
-        "table": table_of(model),
+        "table": table_of(schema),
         "total_segments": total_segments,
-        "consistent_read": consistent(model, consistent_read),
+        "consistent_read": consistent(schema, consistent_read),
     }
-    filter_text = user_condition(filter_condition, builder, "filter_condition", model)
+    filter_text = user_condition(filter_condition, builder, "filter_condition", schema)
     if filter_text:
         args["filter_expression"] = filter_text
         args.update(builder.arguments())
-    return read_plan(model, client, args, as_dict, "scan")
+    return ReadPlan(client, args, schema, "scan", loader_of(schema, as_dict))
 
 
 def finish_parallel_scan(
-    plan: Plan, answer: tuple[list[dict[str, Any]], OperationMetrics] | None
+    plan: ReadPlan, answer: tuple[list[dict[str, Any]], OperationMetrics] | None
 ) -> tuple[list[Any], OperationMetrics]:
     assert answer is not None  # a parallel scan always sends
     items, metrics = answer
@@ -177,10 +177,10 @@ def finish_parallel_scan(
 
 def plan_batch_get(
     model: Any, keys: list[dict[str, Any]], consistent_read: bool | None = None, as_dict: bool = False
-) -> Plan:
+) -> ReadPlan:
     schema = schema_of(model)
-    client = client_of(model)
-    consistent_read = consistent(model, consistent_read)
+    client = client_of(schema)
+    consistent_read = consistent(schema, consistent_read)
     if not isinstance(keys, (list, tuple)):
         raise TypeError(f"{schema.name}.batch_get: keys must be a list of key dicts, got {keys!r}")
     stored_keys = []
@@ -191,13 +191,13 @@ def plan_batch_get(
         stored_keys.append(key_from_kwargs(schema, values, f"batch_get keys[{position}]"))
         if values:
             raise TypeError(f"{schema.name}.batch_get: keys[{position}] has non-key attributes {sorted(values)}")
-    args = {"table": table_of(model), "keys": stored_keys, "consistent_read": consistent_read}
-    plan = read_plan(model, client, args, as_dict, "get")
+    args = {"table": table_of(schema), "keys": stored_keys, "consistent_read": consistent_read}
+    plan = ReadPlan(client, args, schema, "get", loader_of(schema, as_dict))
     plan.skip = not stored_keys
     return plan
 
 
-def finish_batch_get(plan: Plan, answer: list[dict[str, Any]] | None) -> list[Any]:
+def finish_batch_get(plan: ReadPlan, answer: list[dict[str, Any]] | None) -> list[Any]:
     if answer is None:
         return []
     record(plan, getattr(answer, "metrics", None))
@@ -206,17 +206,18 @@ def finish_batch_get(plan: Plan, answer: list[dict[str, Any]] | None) -> list[An
 
 def plan_execute_statement(
     model: Any, statement: str, parameters: list[Any] | None = None, consistent_read: bool = False
-) -> Plan:
-    client = client_of(model)
+) -> ReadPlan:
+    schema = schema_of(model)
+    client = client_of(schema)
     if not isinstance(statement, str) or not statement.strip():
-        raise ValueError(f"{model.__name__}.execute_statement: statement must be a non-empty string")
+        raise ValueError(f"{schema.name}.execute_statement: statement must be a non-empty string")
     if parameters is not None and not isinstance(parameters, (list, tuple)):
-        raise TypeError(f"{model.__name__}.execute_statement: parameters must be a list, got {parameters!r}")
+        raise TypeError(f"{schema.name}.execute_statement: parameters must be a list, got {parameters!r}")
     args = {"statement": statement, "parameters": None if parameters is None else list(parameters), "consistent_read": bool(consistent_read)}
-    return read_plan(model, client, args, False, "")
+    return ReadPlan(client, args, schema, "", loader_of(schema, False))
 
 
-def more_execute_statement(plan: Plan, answer: Any) -> bool:
+def more_execute_statement(plan: ReadPlan, answer: Any) -> bool:
     """A page came back. With a `next_token`, keep its items, point the request at the next
     page and say so (the shell calls again); the last page goes to `finish_execute_statement`."""
     token = answer.next_token
@@ -230,7 +231,7 @@ def more_execute_statement(plan: Plan, answer: Any) -> bool:
     return True
 
 
-def finish_execute_statement(plan: Plan, answer: Any) -> list[Any]:
+def finish_execute_statement(plan: ReadPlan, answer: Any) -> list[Any]:
     record(plan, getattr(answer, "metrics", None))
     items = [] if plan.collected is None else plan.collected
     items.extend(load_item(plan, raw) for raw in answer)

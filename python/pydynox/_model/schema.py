@@ -1,8 +1,10 @@
 """A model class's schema, collected once when the class is defined.
 
 Everything per-class that operations need (keys, indexes, hooks, the version and TTL
-attributes, and the precomputed load/dump tables) lives on one `ModelSchema`, so the hot
-paths do dictionary look-ups instead of walking the class each call.
+attributes, the precomputed load/dump tables and the model's metrics store) lives on one
+`ModelSchema`, so the hot paths do dictionary look-ups instead of walking the class each
+call. It is the one object the model core (`pydynox._model`) knows a model by: a model
+class carries it as `__pydynox_schema__` (see `schema_of_class`), and plans carry it.
 """
 
 from __future__ import annotations
@@ -10,14 +12,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from pydynox._model.index_schema import GlobalIndexDeclaration, LocalIndexDeclaration
+from pydynox._model.metrics import ModelMetricsStore
 from pydynox.attributes import Attribute, TTLAttribute, VersionAttribute, _declared_by
 from pydynox.conditions import Path
 from pydynox.hooks import HOOK_MARK, HookType
 
 if TYPE_CHECKING:
-    from pydynox.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
+    from pydynox.config import ModelConfig
 
-__all__ = ["ModelSchema", "build_schema"]
+__all__ = ["ModelSchema", "SCHEMA_ATTRIBUTE", "build_schema", "schema_of_class"]
+
+SCHEMA_ATTRIBUTE = "__pydynox_schema__"
+"""The class attribute under which a model class carries its `ModelSchema`: the whole
+protocol between a model class and the core."""
+
+
+def schema_of_class(model: Any) -> ModelSchema:
+    """The schema a model class carries; TypeError for anything else (`Model` itself included)."""
+    schema = getattr(model, SCHEMA_ATTRIBUTE, None)
+    if schema is None:
+        name = getattr(model, "__name__", type(model).__name__)
+        raise TypeError(f"{name}: declare a subclass of Model to use operations")
+    return schema  # type: ignore[no-any-return]
 
 
 class ModelSchema:
@@ -26,6 +43,8 @@ class ModelSchema:
     __slots__ = (
         "model",
         "name",
+        "qualified_name",
+        "metrics",
         "attributes",
         "stored_names",
         "hash_key",
@@ -51,15 +70,20 @@ class ModelSchema:
 
     def __init__(self, model: type) -> None:
         self.model = model
+        """The model class (the core reads only its public `model_config` from it)."""
         self.name: str = model.__name__
+        self.qualified_name = f"{model.__module__}.{model.__qualname__}"
+        self.metrics = ModelMetricsStore()
+        """The model's last call and totals (`Model.get_last_metrics()` and co.)."""
         self.attributes: dict[str, Attribute[Any]] = {}
         """Python name -> attribute, in declaration order (base classes first)."""
         self.stored_names: dict[str, str] = {}
         """Python name -> stored name."""
         self.hash_key: str | None = None
         self.range_key: str | None = None
-        self.global_indexes: dict[str, GlobalSecondaryIndex[Any]] = {}
-        self.local_indexes: dict[str, LocalSecondaryIndex[Any]] = {}
+        self.global_indexes: dict[str, GlobalIndexDeclaration[Any]] = {}
+        self.local_indexes: dict[str, LocalIndexDeclaration[Any]] = {}
+        """Declared indexes by Python name (the declarations, not bound to the model)."""
         self.hooks: dict[HookType, tuple[Callable[[Any], Any], ...]] = {}
         self.version: str | None = None
         self.ttl: str | None = None
@@ -86,6 +110,11 @@ class ModelSchema:
         self._paths: dict[str, Path] = {}
         self.load_hooked: Callable[[dict[str, Any]], Any] = self.load
         """`load` followed by the after_load hooks (`load` itself when there are none)."""
+
+    @property
+    def config(self) -> ModelConfig | None:
+        """The model's `model_config` as it is now (None when it has none)."""
+        return getattr(self.model, "model_config", None)
 
     # --- keys ----------------------------------------------------------------------------
 
@@ -276,21 +305,15 @@ def _needs_no_check(attr: Attribute[Any]) -> frozenset[type]:
     return frozenset(fine)
 
 
-def build_schema(model: type, reserved: frozenset[str] = frozenset()) -> ModelSchema:
+def build_schema(model: type) -> ModelSchema:
     """Collects the schema of `model` from its class body and its bases'.
 
-    `reserved` are the names of Model's own methods: an attribute or index declared under
-    one would silently hide it (`count = NumberAttribute()` breaks `User.count()`).
+    An attribute or index may take the name of a Model method (`count = NumberAttribute()`):
+    as in pydynox 0.21.0 it wins on that class, and the core never reaches an operation
+    through the class, so the operations still work (docs/guides/models.md says how to
+    call a shadowed one).
     """
-    from pydynox.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
-
     schema = ModelSchema(model)
-    for name, value in vars(model).items():
-        if name in reserved and isinstance(value, (Attribute, GlobalSecondaryIndex, LocalSecondaryIndex)):
-            raise TypeError(
-                f"{model.__name__}.{name}: {name!r} is a Model method; use another Python name and keep "
-                f"the stored name with name=, e.g. {name}_ = {type(value).__name__}(name={name!r})"
-            )
     hook_functions: dict[str, Callable[[Any], Any]] = {}
     for klass in reversed(model.__mro__):
         for name, value in vars(klass).items():
@@ -303,9 +326,9 @@ def build_schema(model: type, reserved: frozenset[str] = frozenset()) -> ModelSc
             if isinstance(value, Attribute):
                 schema.attributes.pop(name, None)
                 schema.attributes[name] = value
-            elif isinstance(value, GlobalSecondaryIndex):
+            elif isinstance(value, GlobalIndexDeclaration):
                 schema.global_indexes[name] = value
-            elif isinstance(value, LocalSecondaryIndex):
+            elif isinstance(value, LocalIndexDeclaration):
                 schema.local_indexes[name] = value
             elif name in schema.attributes and not name.startswith("__"):
                 del schema.attributes[name]

@@ -3,12 +3,9 @@ table_exists, delete_table."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from pydynox._model.plan import Plan, client_of, require_keys, schema_of, table_of
-
-if TYPE_CHECKING:
-    from pydynox.model import Model
+from pydynox._model.plan import TablePlan, client_of, require_keys, schema_of, table_of
 
 __all__ = [
     "finish_create_table",
@@ -32,16 +29,16 @@ def plan_create_table(
     encryption: str | None = None,
     kms_key_id: str | None = None,
     wait: bool = False,
-) -> Plan:
+) -> TablePlan:
     schema = schema_of(model)
-    client = client_of(model)
+    client = client_of(schema)
     require_keys(schema)
 
     def key_of(name: str) -> tuple[str, str]:
         return (schema.stored_names[name], schema.attributes[name].key_type)  # type: ignore[return-value]
 
     args: dict[str, Any] = {
-        "table_name": table_of(model),
+        "table_name": table_of(schema),
         "hash_key": key_of(schema.hash_key),  # type: ignore[arg-type]
         "range_key": key_of(schema.range_key) if schema.range_key is not None else None,
         "billing_mode": billing_mode,
@@ -55,29 +52,31 @@ def plan_create_table(
     provisioned = billing_mode == "PROVISIONED"
     if schema.global_indexes:
         args["global_secondary_indexes"] = [
-            getattr(model, name)._definition(read_capacity if provisioned else None, write_capacity if provisioned else None)
-            for name in schema.global_indexes
+            index._definition(schema, read_capacity if provisioned else None, write_capacity if provisioned else None)
+            for index in schema.global_indexes.values()
         ]
     if schema.local_indexes:
-        args["local_secondary_indexes"] = [getattr(model, name)._definition() for name in schema.local_indexes]
-    return Plan(client=client, args=args, model=model)
+        args["local_secondary_indexes"] = [index._definition(schema) for index in schema.local_indexes.values()]
+    return TablePlan(client, args, schema)
 
 
-def finish_create_table(plan: Plan, answer: None) -> None:
+def finish_create_table(plan: TablePlan, answer: None) -> None:
     return None
 
 
-def plan_table_exists(model: Any) -> Plan:
-    return Plan(client=client_of(model), args={"table_name": table_of(model)}, model=model)
+def plan_table_exists(model: Any) -> TablePlan:
+    schema = schema_of(model)
+    return TablePlan(client_of(schema), {"table_name": table_of(schema)}, schema)
 
 
-def finish_table_exists(plan: Plan, answer: bool | None) -> bool:
+def finish_table_exists(plan: TablePlan, answer: bool | None) -> bool:
     return bool(answer)
 
 
-def plan_delete_table(model: Any) -> Plan:
-    return Plan(client=client_of(model), args={"table_name": table_of(model)}, model=model)
+def plan_delete_table(model: Any) -> TablePlan:
+    schema = schema_of(model)
+    return TablePlan(client_of(schema), {"table_name": table_of(schema)}, schema)
 
 
-def finish_delete_table(plan: Plan, answer: None) -> None:
+def finish_delete_table(plan: TablePlan, answer: None) -> None:
     return None

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydynox._model.expressions import ExpressionBuilder, compile_update
 from pydynox._model.plan import (
-    Plan,
+    WritePlan,
     client_of,
     config_of,
     hooks_for,
@@ -26,13 +26,12 @@ from pydynox._model.plan import (
 )
 from pydynox.atomic import AtomicOp, AtomicSet
 from pydynox.conditions import Condition
-from pydynox.exceptions import ItemTooLargeException
+from pydynox.exceptions import ItemTooLargeException, ParamValidationException
 from pydynox.hooks import HookType
 from pydynox.size import item_size
 
 if TYPE_CHECKING:
     from pydynox._model.schema import ModelSchema
-    from pydynox.model import Model
     from pydynox.pydynox_core import OperationMetrics
 
 __all__ = [
@@ -52,13 +51,12 @@ __all__ = [
 # --- save ---------------------------------------------------------------------------------
 
 
-def plan_save(instance: Any, condition: Condition | None = None, skip_hooks: bool | None = None) -> Plan:
-    model = type(instance)
-    schema = schema_of(model)
-    config = config_of(model)
-    client = config.client or client_of(model)
+def plan_save(instance: Any, condition: Condition | None = None, skip_hooks: bool | None = None) -> WritePlan:
+    schema = schema_of(instance)
+    config = config_of(schema)
+    client = config.client or client_of(schema, config)
     if schema.hooks:
-        run_hooks(hooks_for(schema, HookType.BEFORE_SAVE, skip_hooks, model), instance)
+        run_hooks(hooks_for(schema, HookType.BEFORE_SAVE, skip_hooks), instance)
 
     state = instance.__dict__
     changes: dict[str, Any] = {}
@@ -83,41 +81,39 @@ def plan_save(instance: Any, condition: Condition | None = None, skip_hooks: boo
         size = item_size(item).bytes
         if size > max_size:
             key = {name: item.get(name) for name in schema.table_key_names()}
-            raise ItemTooLargeException(size, max_size, key, model.__name__)
+            raise ItemTooLargeException(size, max_size, key, schema.name)
 
     args: dict[str, Any] = {"table": config.table, "item": item}
     if condition is not None or version_text is not None:
-        _add_condition(args, builder or ExpressionBuilder(), condition, version_text, model)
-    plan = Plan(client, args, model)
-    plan.instance = instance
+        _add_condition(args, builder or ExpressionBuilder(), condition, version_text, schema)
+    plan = WritePlan(client, args, schema, "put", instance)
     plan.changes = changes
     if schema.hooks:
-        plan.after_hooks = hooks_for(schema, HookType.AFTER_SAVE, skip_hooks, model)
-    plan.metric = "put"
+        plan.after_hooks = hooks_for(schema, HookType.AFTER_SAVE, skip_hooks)
     return plan
 
 
-def _apply_written(plan: Plan, answer: OperationMetrics | None) -> None:
+def _apply_written(plan: WritePlan, answer: OperationMetrics | None) -> None:
     """DynamoDB accepted the write: only now does the instance take the planned changes
     (generated values, the new version), then the after-hooks run."""
     instance = plan.instance
     assert instance is not None
     if plan.changes:
         instance.__dict__.update(plan.changes)
-    plan.model._metrics.record(answer, plan.metric)
+    plan.schema.metrics.record(answer, plan.metric)
     for hook in plan.after_hooks:
         hook(instance)
 
 
-def finish_save(plan: Plan, answer: OperationMetrics | None) -> None:
+def finish_save(plan: WritePlan, answer: OperationMetrics | None) -> None:
     _apply_written(plan, answer)
 
 
 def _add_condition(
-    args: dict[str, Any], builder: ExpressionBuilder, condition: Condition | None, version_text: str | None, model: Any
+    args: dict[str, Any], builder: ExpressionBuilder, condition: Condition | None, version_text: str | None, schema: ModelSchema
 ) -> None:
     """The user's condition AND the version check, and every placeholder the request uses."""
-    condition_text = join_conditions(user_condition(condition, builder, "condition", model), version_text)
+    condition_text = join_conditions(user_condition(condition, builder, "condition", schema), version_text)
     if condition_text:
         args["condition_expression"] = condition_text
     args.update(builder.arguments())
@@ -126,13 +122,12 @@ def _add_condition(
 # --- delete ---------------------------------------------------------------------------------
 
 
-def plan_delete(instance: Any, condition: Condition | None = None, skip_hooks: bool | None = None) -> Plan:
-    model = type(instance)
-    schema = schema_of(model)
-    config = config_of(model)
-    client = config.client or client_of(model)
+def plan_delete(instance: Any, condition: Condition | None = None, skip_hooks: bool | None = None) -> WritePlan:
+    schema = schema_of(instance)
+    config = config_of(schema)
+    client = config.client or client_of(schema, config)
     if schema.hooks:
-        run_hooks(hooks_for(schema, HookType.BEFORE_DELETE, skip_hooks, model), instance)
+        run_hooks(hooks_for(schema, HookType.BEFORE_DELETE, skip_hooks), instance)
     state = instance.__dict__
     args: dict[str, Any] = {"table": config.table, "key": instance_key(schema, state)}
     version_text = None
@@ -142,16 +137,14 @@ def plan_delete(instance: Any, condition: Condition | None = None, skip_hooks: b
         builder = ExpressionBuilder()
         version_text = version_condition(schema, state[schema.version], builder)
     if condition is not None or version_text is not None:
-        _add_condition(args, builder or ExpressionBuilder(), condition, version_text, model)
-    plan = Plan(client, args, model)
-    plan.instance = instance
+        _add_condition(args, builder or ExpressionBuilder(), condition, version_text, schema)
+    plan = WritePlan(client, args, schema, "delete", instance)
     if schema.hooks:
-        plan.after_hooks = hooks_for(schema, HookType.AFTER_DELETE, skip_hooks, model)
-    plan.metric = "delete"
+        plan.after_hooks = hooks_for(schema, HookType.AFTER_DELETE, skip_hooks)
     return plan
 
 
-def finish_delete(plan: Plan, answer: OperationMetrics | None) -> None:
+def finish_delete(plan: WritePlan, answer: OperationMetrics | None) -> None:
     assert plan.instance is not None
     record(plan, answer)
     run_hooks(plan.after_hooks, plan.instance)
@@ -168,7 +161,8 @@ def _set_actions(schema: ModelSchema, values: dict[str, Any], operation: str) ->
     for name, value in values.items():
         attr = attributes.get(name)
         if attr is None:
-            raise TypeError(f"{schema.name}.{operation}: no attribute {name!r}")
+            # A ValueError, as pydynox 0.21.0 raised here (and a ValidationException).
+            raise ParamValidationException(f"{schema.name}.{operation}: no attribute {name!r}")
         if name in (schema.hash_key, schema.range_key):
             raise ValueError(f"{schema.name}.{operation}: {name!r} is a key attribute and cannot be changed")
         if name == schema.version:
@@ -207,13 +201,12 @@ def plan_update(
     condition: Condition | None = None,
     skip_hooks: bool | None = None,
     **kwargs: Any,
-) -> Plan:
-    model = type(instance)
-    schema = schema_of(model)
-    config = config_of(model)
-    client = config.client or client_of(model)
+) -> WritePlan:
+    schema = schema_of(instance)
+    config = config_of(schema)
+    client = config.client or client_of(schema, config)
     if schema.hooks:
-        run_hooks(hooks_for(schema, HookType.BEFORE_UPDATE, skip_hooks, model), instance)
+        run_hooks(hooks_for(schema, HookType.BEFORE_UPDATE, skip_hooks), instance)
     state = instance.__dict__
     key = instance_key(schema, state)
     actions, changes = _set_actions(schema, kwargs, "update")
@@ -237,29 +230,27 @@ def plan_update(
         # such as address["city"] that holds only the changed part of the map).
         "return_values": "ALL_NEW",
     }
-    _add_condition(args, builder, condition, version_text, model)
-    plan = Plan(client, args, model)
-    plan.instance = instance
+    _add_condition(args, builder, condition, version_text, schema)
+    plan = WritePlan(client, args, schema, "update", instance)
     plan.changes = changes
     if schema.hooks:
-        plan.after_hooks = hooks_for(schema, HookType.AFTER_UPDATE, skip_hooks, model)
-    plan.metric = "update"
+        plan.after_hooks = hooks_for(schema, HookType.AFTER_UPDATE, skip_hooks)
     return plan
 
 
-def finish_update(plan: Plan, answer: OperationMetrics | None) -> None:
+def finish_update(plan: WritePlan, answer: OperationMetrics | None) -> None:
     """The instance becomes the item as stored after the update (atomic results, other
     writers' changes and all), loaded like a read so Datetime/Enum/JSON values convert;
     no after_load hooks, as this is an update. Then the after_update hooks run."""
     stored = None if answer is None else answer.attributes
     if stored is not None:
-        plan.changes = schema_of(plan.model).load(stored).__dict__
+        plan.changes = plan.schema.load(stored).__dict__
     _apply_written(plan, answer)
 
 
-def plan_update_by_key(model: Any, condition: Condition | None = None, **kwargs: Any) -> Plan:
+def plan_update_by_key(model: Any, condition: Condition | None = None, **kwargs: Any) -> WritePlan:
     schema = schema_of(model)
-    client = client_of(model)
+    client = client_of(schema)
     values = dict(kwargs)
     key = key_from_kwargs(schema, values, "update_by_key")
     actions, _ = _set_actions(schema, values, "update_by_key")
@@ -270,33 +261,33 @@ def plan_update_by_key(model: Any, condition: Condition | None = None, **kwargs:
         # before this write stale, so their saves fail instead of undoing it.
         actions.append(schema.whole_path(schema.version).add(1))
     builder = ExpressionBuilder()
-    args: dict[str, Any] = {"table": table_of(model), "key": key, "update_expression": compile_update(actions, builder)}
-    condition_text = user_condition(condition, builder, "condition", model)
+    args: dict[str, Any] = {"table": table_of(schema), "key": key, "update_expression": compile_update(actions, builder)}
+    condition_text = user_condition(condition, builder, "condition", schema)
     if condition_text:
         args["condition_expression"] = condition_text
     args.update(builder.arguments())
-    return Plan(client=client, args=args, model=model, metric="update")
+    return WritePlan(client, args, schema, "update")
 
 
-def finish_update_by_key(plan: Plan, answer: OperationMetrics | None) -> None:
+def finish_update_by_key(plan: WritePlan, answer: OperationMetrics | None) -> None:
     record(plan, answer)
 
 
-def plan_delete_by_key(model: Any, condition: Condition | None = None, **kwargs: Any) -> Plan:
+def plan_delete_by_key(model: Any, condition: Condition | None = None, **kwargs: Any) -> WritePlan:
     schema = schema_of(model)
-    client = client_of(model)
+    client = client_of(schema)
     values = dict(kwargs)
     key = key_from_kwargs(schema, values, "delete_by_key")
     if values:
         raise TypeError(f"{schema.name}.delete_by_key: takes only the key attributes, also got {sorted(values)}")
-    args: dict[str, Any] = {"table": table_of(model), "key": key}
+    args: dict[str, Any] = {"table": table_of(schema), "key": key}
     builder = ExpressionBuilder()
-    condition_text = user_condition(condition, builder, "condition", model)
+    condition_text = user_condition(condition, builder, "condition", schema)
     if condition_text:
         args["condition_expression"] = condition_text
         args.update(builder.arguments())
-    return Plan(client=client, args=args, model=model, metric="delete")
+    return WritePlan(client, args, schema, "delete")
 
 
-def finish_delete_by_key(plan: Plan, answer: OperationMetrics | None) -> None:
+def finish_delete_by_key(plan: WritePlan, answer: OperationMetrics | None) -> None:
     record(plan, answer)
