@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import asyncio
 import inspect
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -36,10 +35,13 @@ def _guides() -> list[Path]:
 @pytest.mark.parametrize("guide", _guides(), ids=lambda path: path.stem)
 def test_guide_runs(guide: Path, moto_endpoint: str, boto: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     source = "\n\n".join(BLOCK.findall(guide.read_text())).replace(DOC_ENDPOINT, moto_endpoint)
+    # The guide's own asserts check what it shows; one without any would pass whatever it did.
+    assert re.search(r"^\s*assert ", source, re.M), f"{guide.name} checks nothing it shows: add an assert"
     monkeypatch.setenv("CURSOR_SECRET", "guides-cursor-secret-0123456789")
     before = set(boto.list_tables()["TableNames"])
     code = compile(source, str(guide), "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
     namespace: dict[str, Any] = {"__name__": f"guide_{guide.stem.replace('-', '_')}"}
+    made: set[str] = set()
     try:
         result = eval(code, namespace)  # noqa: S307 - our own documentation
         if inspect.iscoroutine(result):
@@ -47,6 +49,7 @@ def test_guide_runs(guide: Path, moto_endpoint: str, boto: Any, monkeypatch: pyt
     finally:
         clear_default_client()
         set_cursor_secret(None)
-        for name in set(boto.list_tables()["TableNames"]) - before:
+        made = set(boto.list_tables()["TableNames"]) - before
+        for name in made:
             boto.delete_table(TableName=name)
-    assert os.environ["CURSOR_SECRET"]
+    assert made, "the guide ran against the server (every guide creates its table)"
