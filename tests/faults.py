@@ -214,7 +214,14 @@ class FaultProxy:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 proxy._handle(self, body)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def shutdown_request(self, request: socket.socket) -> None:
+                super().shutdown_request(request)  # the socket is closed now
+                with proxy.lock:
+                    proxy.closed += 1
+
+        self.closed = 0  # connections this side has closed (the socket itself, not just decided to)
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
         # A short poll interval: shutdown() waits for the serving loop to notice, and the

@@ -40,8 +40,9 @@ def proxy(moto_endpoint):
 
 @pytest.fixture
 def slow_client(proxy):
-    """A client whose requests the proxy holds for `proxy.delay` seconds."""
-    return pydynox.DynamoDBClient(endpoint_url=proxy.endpoint, region="us-east-1", max_retries=0)
+    """A client whose requests the proxy holds for `proxy.delay` seconds. Its read timeout
+    outlasts every wait of these tests: a held request it gave up on was cancelled, not timed out."""
+    return pydynox.DynamoDBClient(endpoint_url=proxy.endpoint, region="us-east-1", max_retries=0, read_timeout=600)
 
 
 def wait_until(condition, within: float = 30.0) -> bool:
@@ -280,7 +281,7 @@ def test_a_timeout_cancels_the_request(slow_client, proxy, table):
 
 
 def test_cancelling_the_task_cancels_the_request(slow_client, proxy, table):
-    proxy.hold_seconds = 60.0
+    proxy.hold_seconds = 600.0
     proxy.inject("PutItem", Fault.HOLD)
     assert wait_for_no_tasks(30)
 
@@ -302,7 +303,7 @@ def test_a_failure_in_a_task_group_cancels_the_rest(slow_client, proxy, table):
     """Eight reads in a TaskGroup: the proxy holds seven and fails the last to arrive, so the
     failure comes once all are in flight; the group cancels the seven, whose requests are
     abandoned (their connections dropped), and nothing keeps running."""
-    proxy.hold_seconds = 60.0
+    proxy.hold_seconds = 600.0
     proxy.inject("GetItem", Fault.HOLD, *range(1, 8))
     proxy.inject("GetItem", Fault.SERVER_ERROR, 8)
     assert wait_for_no_tasks(30)
@@ -356,8 +357,8 @@ LOOPS = [pytest.param(asyncio.new_event_loop, id="asyncio"), pytest.param(NoRead
 
 def hold_next_get_item(proxy):
     """The proxy holds the next GetItem until its client hangs up (counted in
-    `proxy.abandoned`); only a hang of a minute turns into a failure."""
-    proxy.hold_seconds = 60.0
+    `proxy.abandoned`), or for ten minutes."""
+    proxy.hold_seconds = 600.0
     proxy.inject("GetItem", Fault.HOLD, proxy.calls["GetItem"] + 1)
 
 

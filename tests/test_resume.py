@@ -82,14 +82,17 @@ def test_a_timed_out_fetch_is_asked_again(fault_client, proxy, boto, table, mode
     assert proxy.calls["Query"] >= 3, "page 2 was asked for again"
 
 
-def test_cancelled_fetch_keeps_the_resume_key(proxied, proxy, boto, table):
+def test_cancelled_fetch_keeps_the_resume_key(fault_client, proxy, boto, table):
     """A cancelled fetch of its own (page 1) is dropped, its connection closed, and asked for
     again; a cancelled wait for the page fetched ahead (page 2) leaves that request running
     for the next call to wait on (pager.rs). Either way no item is lost or repeated."""
     # Async only: cancelling the awaiting task is how an async fetch is stopped (Ctrl-C in the
     # middle of a sync iteration is in test_timeouts.py).
     boto_put_many(boto, table, ITEMS)
-    proxy.hold_seconds = 60.0
+    # Held for ten minutes, and the client's read timeout is as long: a request given up
+    # on within the test's waits was cancelled, not timed out.
+    proxy.hold_seconds = 600.0
+    proxied = fault_client(max_retries=0, read_timeout=600)
     proxy.inject("Query", Fault.HOLD, 1)  # page 1, until the client hangs up
     ahead = proxy.gate("Query", 3)  # page 2 once page 1 came again, until the test opens it
 

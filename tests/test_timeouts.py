@@ -132,7 +132,8 @@ def on_alarm(signum, frame):
 signal.signal(signal.SIGINT, signal.default_int_handler)
 signal.signal(signal.SIGALRM, on_alarm)
 endpoint, operation, table = sys.argv[1:4]
-client = pydynox.DynamoDBClient(endpoint_url=endpoint, region="us-east-1", max_retries=0)
+# A read timeout longer than the test waits: only the signal can end the held call.
+client = pydynox.DynamoDBClient(endpoint_url=endpoint, region="us-east-1", max_retries=0, read_timeout=600)
 key = {"pk": "a", "sk": "b"}
 if operation == "resume":
     pager = client.scan(table, page_size=1)
@@ -181,7 +182,7 @@ def test_a_signal_ends_a_sync_call_promptly_and_the_client_carries_on(proxy, bot
     or repeated."""
     boto_put_many(boto, table, ITEMS)
     action, number = HELD[operation]
-    proxy.hold_seconds = 60.0
+    proxy.hold_seconds = 600.0
     if operation == "resume":
         # A page fetched ahead is kept through the interrupt for the next call to wait on
         # (pager.rs): it is held until the test lets it through, then answered.
