@@ -40,9 +40,9 @@ def proxy(moto_endpoint):
 
 @pytest.fixture
 def slow_client(proxy):
-    """A client whose requests the proxy holds for `proxy.delay` seconds. Its read timeout
-    outlasts every wait of these tests: a held request it gave up on was cancelled, not timed out."""
-    return pydynox.DynamoDBClient(endpoint_url=proxy.endpoint, region="us-east-1", max_retries=0, read_timeout=600)
+    """A client whose requests the proxy holds for `proxy.delay` seconds. Its timeouts
+    outlast every wait of these tests: a held request it gave up on was cancelled, not timed out."""
+    return pydynox.DynamoDBClient(endpoint_url=proxy.endpoint, region="us-east-1", max_retries=0, read_timeout=600, operation_timeout=600)
 
 
 def wait_until(condition, within: float = 30.0) -> bool:

@@ -453,7 +453,7 @@ def test_the_first_failing_parallel_scan_segment_cancels_the_others(fault_client
     proxy.hold_seconds = 30.0
     proxy.inject("Scan", Fault.HOLD, 1, 2, 3)
     proxy.inject("Scan", Fault.SERVER_ERROR, 4)
-    client = fault_client(max_retries=0, read_timeout=600)  # a held request never times out
+    client = fault_client(max_retries=0, read_timeout=600, operation_timeout=600)  # a held request never times out
 
     with pytest.raises(PydynoxException) as raised:
         call(client, mode, "parallel_scan", table, 4)

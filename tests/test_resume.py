@@ -92,7 +92,7 @@ def test_cancelled_fetch_keeps_the_resume_key(fault_client, proxy, boto, table):
     # Held for ten minutes, and the client's read timeout is as long: a request given up
     # on within the test's waits was cancelled, not timed out.
     proxy.hold_seconds = 600.0
-    proxied = fault_client(max_retries=0, read_timeout=600)
+    proxied = fault_client(max_retries=0, read_timeout=600, operation_timeout=600)
     proxy.inject("Query", Fault.HOLD, 1)  # page 1, until the client hangs up
     ahead = proxy.gate("Query", 3)  # page 2 once page 1 came again, until the test opens it
 
@@ -171,7 +171,8 @@ CANCEL_THEN_EXIT = r"""
 import asyncio, sys, time, pydynox
 from pydynox.pydynox_core import _async_tasks_in_flight
 
-client = pydynox.DynamoDBClient(endpoint_url=sys.argv[1], region="us-east-1", max_retries=0)
+# Its timeouts outlast the wait below: a task that ends there was aborted, not timed out.
+client = pydynox.DynamoDBClient(endpoint_url=sys.argv[1], region="us-east-1", max_retries=0, read_timeout=600, operation_timeout=600)
 
 async def get(i):
     return await client.async_get_item("t", {"pk": str(i)})

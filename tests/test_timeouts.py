@@ -132,8 +132,8 @@ def on_alarm(signum, frame):
 signal.signal(signal.SIGINT, signal.default_int_handler)
 signal.signal(signal.SIGALRM, on_alarm)
 endpoint, operation, table = sys.argv[1:4]
-# A read timeout longer than the test waits: only the signal can end the held call.
-client = pydynox.DynamoDBClient(endpoint_url=endpoint, region="us-east-1", max_retries=0, read_timeout=600)
+# Timeouts longer than the test waits: only the signal can end the held call.
+client = pydynox.DynamoDBClient(endpoint_url=endpoint, region="us-east-1", max_retries=0, read_timeout=600, operation_timeout=600)
 key = {"pk": "a", "sk": "b"}
 if operation == "resume":
     pager = client.scan(table, page_size=1)
