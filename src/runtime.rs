@@ -130,17 +130,32 @@ where
     }
     py.detach(|| {
         block_on(async move {
-            let mut fut = std::pin::pin!(fut);
-            loop {
-                tokio::select! {
-                    biased;
-                    out = &mut fut => return Ok(out),
-                    () = tokio::time::sleep(SIGNAL_POLL) => Python::attach(|py| py.check_signals())?,
+            let interrupted = async move {
+                let mut fut = std::pin::pin!(fut);
+                loop {
+                    tokio::select! {
+                        biased;
+                        out = &mut fut => return Ok(out),
+                        () = tokio::time::sleep(SIGNAL_POLL) => Python::attach(|py| py.check_signals())?,
+                    }
                 }
             }
+            .await;
+            if interrupted.is_err() {
+                // The request was dropped with `fut` above, which wakes its connection's task;
+                // this runtime runs only inside a call, so let that task run now and close the
+                // connection, rather than leave the server waiting until this thread's next call.
+                for _ in 0..DROP_YIELDS {
+                    tokio::task::yield_now().await;
+                }
+            }
+            interrupted
         })
     })
 }
+
+/// Yields that let a dropped request's connection task see the drop and close its socket.
+const DROP_YIELDS: usize = 4;
 
 thread_local! {
     /// Whether this thread is Python's main thread (the only one that runs signal

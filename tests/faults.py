@@ -11,7 +11,8 @@ an HTTP 500, a DynamoDB throttling answer, a connection closed without an answer
 connection reset, or a request held until the client gives up on it. A faulted request
 is never forwarded, so a write that failed this way was not applied. Every request's
 access key id (from its SigV4 Authorization header) is recorded, for credential refresh.
-`idle_timeout` closes kept-alive connections left idle, as servers do. `intercept` hooks
+`idle_timeout` closes kept-alive connections left idle, as servers do. `gate` holds a
+request until the test lets it through (slow, not failed). `intercept` hooks
 change a request before moto sees it and the answer the client gets, e.g. `hold_back_writes`
 and `hold_back_keys` hand part of a batch back as unprocessed.
 
@@ -286,6 +287,8 @@ class FaultProxy:
         # How far the proxy's clock is from the machine's: its `Date` headers show it, and a
         # request signed more than 5 minutes away from it is refused as DynamoDB refuses it.
         self.clock_skew = timedelta(0)
+        # operation name -> {request number: Event}: requests held until the event is set; see `gate`
+        self.gates: dict[str, dict[int, threading.Event]] = {}
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -320,7 +323,14 @@ class FaultProxy:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 proxy._handle(self, body)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def shutdown_request(self, request: socket.socket) -> None:
+                super().shutdown_request(request)  # the socket is closed now
+                with proxy.lock:
+                    proxy.closed += 1
+
+        self.closed = 0  # connections this side has closed (the socket itself, not just decided to)
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
         # A short poll interval: shutdown() waits for the serving loop to notice, and the
@@ -367,6 +377,16 @@ class FaultProxy:
         )
         return json.dumps({"__type": "com.amazon.coral.service#InvalidSignatureException", "message": message}).encode()
 
+    def gate(self, operation: str, number: int = 1) -> threading.Event:
+        """Holds the `number`-th request of `operation` until the returned event is set, then
+        forwards it as usual: a request that is slow, not failed, for as long as the test
+        wants. A client hanging up meanwhile counts in `abandoned`; after `hold_seconds` the
+        request is answered HTTP 500 instead."""
+        opened = threading.Event()
+        with self.lock:
+            self.gates.setdefault(operation, {})[number] = opened
+        return opened
+
     @property
     def access_keys(self) -> list[str | None]:
         """The access key id of every request, in arrival order."""
@@ -399,6 +419,7 @@ class FaultProxy:
             access_key = access_key_of(handler.headers.get("Authorization"))
             self.seen.append(Seen(operation, number, access_key, fault, time.time(), getattr(handler, "connection_number", 0)))
             delay = self.delay
+            gate = self.gates.get(operation, {}).get(number)
             verify = self.verify_signatures
         if verify:
             wrong = self.signature_check.mismatch(handler.command, handler.path, dict(handler.headers.items()), body)
@@ -407,6 +428,16 @@ class FaultProxy:
                     self.signature_mismatches.append(f"{operation} #{number}: {wrong}")
         refused = self._signing_time_refused(handler.headers) if verify else None
         try:
+            if gate is not None:
+                opened = self._wait_for_gate(handler, gate, self.hold_seconds)
+                if opened is None:
+                    with self.lock:
+                        self.abandoned += 1
+                    handler.close_connection = True
+                    return
+                if not opened:
+                    self._answer(handler, 500, dict(_JSON), _FAILURE)
+                    return
             if delay:
                 time.sleep(delay)
                 if self._client_gone(handler):
@@ -539,6 +570,18 @@ class FaultProxy:
                     return True
                 time.sleep(0.05)  # bytes from the client (not a hang-up): do not spin on them
         return False
+
+    @classmethod
+    def _wait_for_gate(cls, handler: BaseHTTPRequestHandler, gate: threading.Event, seconds: float) -> bool | None:
+        """Waits up to `seconds` for `gate` to be set: True if it was, None if the client
+        hung up first, False if the time ran out."""
+        deadline = time.monotonic() + seconds
+        while not gate.wait(0.02):
+            if cls._client_gone(handler):
+                return None
+            if time.monotonic() > deadline:
+                return False
+        return True
 
     @staticmethod
     def _client_gone(handler: BaseHTTPRequestHandler) -> bool:

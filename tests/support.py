@@ -13,6 +13,7 @@ import inspect
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from decimal import Decimal
 from collections.abc import Iterator
@@ -167,6 +168,20 @@ def unique_name(prefix: str = "t") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
 
+# --- waiting for an event, not for a time ------------------------------------------------------
+
+
+def wait_until(condition: Any, within: float = 60.0) -> bool:
+    """Polls `condition()` until it is true; False if it is still false after `within` seconds.
+    `within` only bounds a failure: a busy machine makes a passing test slower, never failing."""
+    deadline = time.monotonic() + within
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
 # --- sockets ----------------------------------------------------------------------------
 
 
@@ -188,6 +203,9 @@ _SLOW_SERVER = r"""
 import socket, sys, threading, time
 
 delay = float(sys.argv[1])
+# With `together`, no request is answered until that many are open at once (a barrier):
+# requests that never overlap get HTTP 500 after a minute instead.
+together = threading.Barrier(int(sys.argv[2]), timeout=60) if len(sys.argv) > 2 else None
 server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 server.bind(("127.0.0.1", 0))
@@ -215,6 +233,12 @@ def handle(conn):
             if not chunk:
                 break
             body += chunk
+        if together is not None:
+            try:
+                together.wait()
+            except threading.BrokenBarrierError:
+                conn.sendall(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                return
         time.sleep(delay)
         conn.sendall(
             b"HTTP/1.1 200 OK\r\n"
@@ -232,13 +256,15 @@ while True:
 
 
 @contextlib.contextmanager
-def slow_dynamodb(delay: float) -> Iterator[str]:
+def slow_dynamodb(delay: float, together: int | None = None) -> Iterator[str]:
     """A fake DynamoDB endpoint in its own process: every request is answered `{}` (200)
-    after `delay` seconds. Being another process, it needs nothing from our GIL.
+    after `delay` seconds. Being another process, it needs nothing from our GIL. With
+    `together`, requests are answered only once that many are open at the same time (they
+    overlap for sure); otherwise, after a minute, with HTTP 500.
 
     `{}` is a valid answer to GetItem (no item) and most other operations."""
     process = subprocess.Popen(
-        [sys.executable, "-c", _SLOW_SERVER, str(delay)],
+        [sys.executable, "-c", _SLOW_SERVER, str(delay), *([str(together)] if together else [])],
         stdout=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
         text=True,

@@ -290,9 +290,9 @@ def test_update_with_a_failing_condition_changes_nothing(client: Any, boto: Any,
 
 def test_adding_to_a_value_of_another_type_is_refused_by_dynamodb(client: Any, boto: Any, table: str, mode: str) -> None:
     """A string stored where a number is expected: DynamoDB refuses, the item is unchanged."""
-    from pydynox.exceptions import PydynoxException
+    from pydynox.exceptions import ValidationException
 
     boto_put(boto, table, {**KEY, "count": "text"})
-    with pytest.raises(PydynoxException):
+    with pytest.raises(ValidationException):
         update(client, mode, table, [Item.count.add(1)])
     assert stored(boto, table) == {**KEY, "count": "text"}

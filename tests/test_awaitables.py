@@ -18,7 +18,7 @@ import pytest
 import pydynox
 from pydynox.attributes import StringAttribute
 from pydynox.config import ModelConfig
-from pydynox.exceptions import ResourceNotFoundException
+from pydynox.exceptions import PydynoxException, ResourceNotFoundException
 from pydynox.model import Model
 from pydynox.pydynox_core import _async_tasks_in_flight
 
@@ -40,8 +40,9 @@ def proxy(moto_endpoint):
 
 @pytest.fixture
 def slow_client(proxy):
-    """A client whose requests the proxy holds for `proxy.delay` seconds."""
-    return pydynox.DynamoDBClient(endpoint_url=proxy.endpoint, region="us-east-1", max_retries=0)
+    """A client whose requests the proxy holds for `proxy.delay` seconds. Its timeouts
+    outlast every wait of these tests: a held request it gave up on was cancelled, not timed out."""
+    return pydynox.DynamoDBClient(endpoint_url=proxy.endpoint, region="us-east-1", max_retries=0, read_timeout=600, operation_timeout=600)
 
 
 def wait_until(condition, within: float = 30.0) -> bool:
@@ -159,7 +160,7 @@ def test_an_awaitable_dropped_or_closed_unawaited_never_sends(slow_client, proxy
 
 
 def test_one_never_awaited_warns_like_a_coroutine_and_sent_nothing(slow_client, proxy, boto, table):
-    assert wait_for_no_tasks(5)
+    assert wait_for_no_tasks(30)
     with pytest.warns(RuntimeWarning, match=r"^coroutine 'DynamoDBClient.async_put_item' was never awaited$"):
         slow_client.async_put_item(table, dict(KEY, n=1))  # dropped at once
         gc.collect()
@@ -212,17 +213,21 @@ def test_awaiting_twice_raises_like_a_coroutine(client, table):
 
 
 def test_awaiting_it_from_two_tasks_at_once_raises(slow_client, proxy, table):
-    proxy.delay = 0.3
+    hold_next_get_item(proxy)
 
     async def main():
         awaitable = slow_client.async_get_item(table, KEY)
-        first = asyncio.create_task(asyncio.wait_for(awaitable, 30))
-        await asyncio.sleep(0.05)  # the first task has started it
+        first = asyncio.create_task(awaitable)
+        while proxy.calls["GetItem"] == 0:  # the first task has started it: its request is held
+            await asyncio.sleep(0.01)
         with pytest.raises(RuntimeError, match="being awaited already"):
             await awaitable
-        return await first
+        first.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await first
 
-    assert asyncio.run(main()) is None
+    asyncio.run(main())
+    assert wait_until(lambda: proxy.abandoned == 1), "the first task's request was not cancelled"
 
 
 def test_an_already_decoded_pager_item_cannot_be_awaited_twice(client, boto, table):
@@ -259,24 +264,26 @@ def test_bad_arguments_still_fail_at_the_call(client, table):
 
 
 def test_a_timeout_cancels_the_request(slow_client, proxy, table):
-    proxy.delay = 1.0
-    assert wait_for_no_tasks(5)
+    hold_next_get_item(proxy)
+    assert wait_for_no_tasks(30)
 
     async def main():
-        started = time.monotonic()
+        # Held for a minute: only the timeout ends the wait. (2 s leaves time to send the
+        # request on a busy machine; it is not a bound on anything.)
         with pytest.raises(asyncio.TimeoutError):
-            await asyncio.wait_for(slow_client.async_get_item(table, KEY), timeout=0.2)
-        return time.monotonic() - started
+            await asyncio.wait_for(slow_client.async_get_item(table, KEY), timeout=2.0)
 
-    assert asyncio.run(main()) < 1.5
+    asyncio.run(main())
     assert proxy.calls["GetItem"] == 1
-    # The request's task was aborted, not left waiting for the proxy's answer.
-    assert wait_for_no_tasks(0.5), f"{_async_tasks_in_flight()} task(s) still running"
+    # The request's task was aborted and its connection dropped, not left waiting for an answer.
+    assert wait_for_no_tasks(30), f"{_async_tasks_in_flight()} task(s) still running"
+    assert wait_until(lambda: proxy.abandoned == 1), "the request's connection is still open"
 
 
 def test_cancelling_the_task_cancels_the_request(slow_client, proxy, table):
-    proxy.delay = 1.0
-    assert wait_for_no_tasks(5)
+    proxy.hold_seconds = 600.0
+    proxy.inject("PutItem", Fault.HOLD)
+    assert wait_for_no_tasks(30)
 
     async def main():
         task = asyncio.create_task(slow_client.async_put_item(table, dict(KEY, n=1)))
@@ -288,23 +295,32 @@ def test_cancelling_the_task_cancels_the_request(slow_client, proxy, table):
             await task
 
     asyncio.run(main())
-    assert wait_for_no_tasks(0.5), f"{_async_tasks_in_flight()} task(s) still running"
+    assert wait_for_no_tasks(30), f"{_async_tasks_in_flight()} task(s) still running"
+    assert wait_until(lambda: proxy.abandoned == 1), "the request's connection is still open"
 
 
-def test_gather_fan_out_with_a_failure_cancels_the_rest(slow_client, proxy, table):
-    proxy.delay = 1.0
-    assert wait_for_no_tasks(5)
+def test_a_failure_in_a_task_group_cancels_the_rest(slow_client, proxy, table):
+    """Eight reads in a TaskGroup: the proxy holds seven and fails the last to arrive, so the
+    failure comes once all are in flight; the group cancels the seven, whose requests are
+    abandoned (their connections dropped), and nothing keeps running."""
+    proxy.hold_seconds = 600.0
+    proxy.inject("GetItem", Fault.HOLD, *range(1, 8))
+    proxy.inject("GetItem", Fault.SERVER_ERROR, 8)
+    assert wait_for_no_tasks(30)
 
     async def main():
-        slow = [asyncio.ensure_future(slow_client.async_get_item(table, dict(KEY, sk=str(i)))) for i in range(8)]
-        await asyncio.sleep(0.1)
-        for task in slow:
-            task.cancel()
-        results = await asyncio.gather(*slow, return_exceptions=True)
-        assert all(isinstance(r, asyncio.CancelledError) for r in results)
+        async with asyncio.TaskGroup() as group:
+            for i in range(8):
+                group.create_task(slow_client.async_get_item(table, dict(KEY, sk=str(i))))
 
-    asyncio.run(main())
-    assert wait_for_no_tasks(0.5), f"{_async_tasks_in_flight()} task(s) still running"
+    with pytest.raises(ExceptionGroup) as raised:
+        asyncio.run(main())
+
+    # HTTP 500 is PydynoxException itself (tests/test_fault_paths.py RAISES).
+    assert [type(e) for e in raised.value.exceptions] == [PydynoxException], raised.value.exceptions
+    assert proxy.calls["GetItem"] == 8
+    assert wait_for_no_tasks(30), f"{_async_tasks_in_flight()} task(s) still running"
+    assert wait_until(lambda: proxy.abandoned == 7), f"{proxy.abandoned} of the 7 held requests were abandoned"
 
 
 def test_uvloop_runs_it_if_installed(client, boto, table):
@@ -341,8 +357,8 @@ LOOPS = [pytest.param(asyncio.new_event_loop, id="asyncio"), pytest.param(NoRead
 
 def hold_next_get_item(proxy):
     """The proxy holds the next GetItem until its client hangs up (counted in
-    `proxy.abandoned`); only a hang of a minute turns into a failure."""
-    proxy.hold_seconds = 60.0
+    `proxy.abandoned`), or for ten minutes."""
+    proxy.hold_seconds = 600.0
     proxy.inject("GetItem", Fault.HOLD, proxy.calls["GetItem"] + 1)
 
 
@@ -354,7 +370,7 @@ def run_on(loop_factory, main):
 @pytest.mark.parametrize("loop_factory", LOOPS)
 def test_one_after_another_gathered_and_cancelled_on_each_kind_of_loop(loop_factory, slow_client, proxy, boto, table):
     boto_put_many(boto, table, [dict(KEY, sk=str(i)) for i in range(10)])
-    assert wait_for_no_tasks(5)
+    assert wait_for_no_tasks(30)
 
     async def main():
         one_by_one = [await slow_client.async_get_item(table, dict(KEY, sk=str(i))) for i in range(10)]

@@ -12,7 +12,8 @@ import pytest
 import pydynox
 from pydynox.exceptions import ConnectionException
 
-from support import boto_get, boto_scan, by_key, call, closed_endpoint, run_python, slow_dynamodb
+from faults import Fault
+from support import boto_get, boto_scan, by_key, call, closed_endpoint, run_python, wait_until
 
 SECRET = "wJalrXUtnFEMI-K7MDENG-do-not-print-me"
 TOKEN = "FwoGZXIvYXdzE-session-token-do-not-print"
@@ -33,15 +34,19 @@ def unreachable_client(**kwargs):
 
 
 @pytest.mark.parametrize("variable", ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"])
-def test_endpoint_from_environment_when_endpoint_url_is_none(request_path, moto_endpoint, boto, table, variable):
+def test_endpoint_from_environment_when_endpoint_url_is_none(request_path, moto_endpoint, boto, table, variable, mode):
     code = (
-        "import sys, pydynox\n"
+        "import asyncio, sys, pydynox\n"
         "client = pydynox.DynamoDBClient(region='us-east-1')\n"
-        "client.put_item(sys.argv[1], {'pk': 'from-env', 'sk': sys.argv[2]})\n"
+        "item = {'pk': 'from-env', 'sk': sys.argv[2]}\n"
+        "if sys.argv[3] == 'sync':\n"
+        "    client.put_item(sys.argv[1], item)\n"
+        "else:\n"
+        "    asyncio.run(client.async_put_item(sys.argv[1], item))\n"
     )
     env = {**os.environ, variable: moto_endpoint}
 
-    done = run_python(code, table, variable, env=env, timeout=60)
+    done = run_python(code, table, variable, mode, env=env, timeout=60)
 
     assert done.returncode == 0, done.stderr
     assert boto_get(boto, table, {"pk": "from-env", "sk": variable}) is not None
@@ -53,13 +58,14 @@ def test_region(moto_endpoint):
     assert pydynox.DynamoDBClient(endpoint_url=moto_endpoint).get_region() == "us-east-1"
 
 
-def test_explicit_credentials_are_used(request_path, moto_endpoint, boto, table):
-    client = pydynox.DynamoDBClient(
-        endpoint_url=moto_endpoint, region="us-east-1", access_key="AKIDEXAMPLE", secret_key=SECRET
-    )
+def test_explicit_credentials_are_used(fault_client, proxy, boto, table, mode):
+    # The environment has keys too (conftest), and moto accepts any: only the access key id
+    # the proxy saw in the signature tells which credentials signed the request.
+    client = fault_client(access_key="AKIDEXAMPLE", secret_key=SECRET)
 
-    client.put_item(table, {"pk": "creds", "sk": "x"})
+    call(client, mode, "put_item", table, {"pk": "creds", "sk": "x"})
 
+    assert proxy.access_keys == ["AKIDEXAMPLE"], "signed with the environment's key, not the client's"
     assert boto_get(boto, table, {"pk": "creds", "sk": "x"}) is not None
 
 
@@ -101,24 +107,33 @@ def test_unreachable_endpoint_raises_connection_exception(request_path, mode):
     assert time.monotonic() - started < 20
 
 
-def test_read_timeout_raises_connection_exception(request_path, mode):
-    with slow_dynamodb(delay=5.0) as endpoint:
-        client = pydynox.DynamoDBClient(endpoint_url=endpoint, region="us-east-1", read_timeout=0.5, max_retries=0)
-        started = time.monotonic()
+def test_read_timeout_raises_connection_exception(fault_client, proxy, mode):
+    # The proxy holds the request for a minute, then answers HTTP 500: only a client that hung
+    # up on its own read timeout raises ConnectionException and leaves the request abandoned.
+    proxy.hold_seconds = 60.0
+    proxy.inject("GetItem", Fault.HOLD)
+    client = fault_client(read_timeout=0.5, max_retries=0)
 
-        with pytest.raises(ConnectionException):
-            call(client, mode, "get_item", "t", {"pk": "a"})
+    with pytest.raises(ConnectionException):
+        call(client, mode, "get_item", "t", {"pk": "a"})
 
-        assert time.monotonic() - started < 4.5, "read_timeout must cut the call short"
+    assert proxy.injected == [("GetItem", 1, Fault.HOLD)]
+    if mode == "async":
+        # The async twin's request is dropped on the runtime's threads at once; a sync call's
+        # connection is closed only when that thread's runtime next runs (its next call).
+        assert wait_until(lambda: proxy.abandoned == 1), "the client did not hang up"
 
 
-def test_missing_credentials_raise_credentials_exception(request_path, moto_endpoint):
+def test_missing_credentials_raise_credentials_exception(request_path, moto_endpoint, mode):
     code = (
-        "import sys, pydynox\n"
+        "import asyncio, sys, pydynox\n"
         "from pydynox.exceptions import CredentialsException\n"
         "client = pydynox.DynamoDBClient(endpoint_url=sys.argv[1], region='us-east-1', max_retries=0)\n"
         "try:\n"
-        "    client.get_item('t', {'pk': 'a'})\n"
+        "    if sys.argv[2] == 'sync':\n"
+        "        client.get_item('t', {'pk': 'a'})\n"
+        "    else:\n"
+        "        asyncio.run(client.async_get_item('t', {'pk': 'a'}))\n"
         "except CredentialsException as e:\n"
         "    print('CredentialsException', e)\n"
         "    sys.exit(0)\n"
@@ -130,7 +145,7 @@ def test_missing_credentials_raise_credentials_exception(request_path, moto_endp
     )
     env = {k: v for k, v in os.environ.items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
 
-    done = run_python(code, moto_endpoint, env=env, timeout=90)
+    done = run_python(code, moto_endpoint, mode, env=env, timeout=90)
 
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -139,6 +154,7 @@ def test_missing_credentials_raise_credentials_exception(request_path, moto_endp
 
 
 def test_sync_calls_from_eight_threads_at_once(request_path, client, boto, table):
+    # Sync only: threads are how sync callers go concurrent (test_awaitables covers loops in threads).
     def worker(n):
         for i in range(10):
             item = {"pk": f"thread#{n}", "sk": f"{i:02d}", "n": n * 100 + i}

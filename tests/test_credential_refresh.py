@@ -33,7 +33,6 @@ PROCESS = FilePath(__file__).with_name("credential_process.py")
 FRESH = 3.0  # seconds the first key is certainly reused after it is issued
 BUFFER = 10.0  # the SDK identity cache's buffer before an expiration
 JITTER = 5.0  # the most that cache adds to an expiration (0.5 x the buffer)
-SLACK = 3.0  # for a loaded machine
 
 
 def runs_of(runs_file: FilePath) -> list[tuple[int, float]]:
@@ -108,18 +107,24 @@ def test_expiring_credentials_are_reused_then_refreshed(
     [(_, issued)] = runs_of(runs)
     check_outcomes(boto, results, read_table, first)
 
-    # Wait for the first key to expire: single reads until a request carries a new key.
-    deadline = issued + FRESH + JITTER + SLACK
+    # Wait for the first key to expire: single reads until a request carries a new key. The
+    # minute only bounds a failure (the key is certainly replaced FRESH + JITTER s after it
+    # was issued); a slow machine makes the wait longer, never the test fail.
+    deadline = time.monotonic() + 60
     while proxy.access_keys[-1] == "ASIARUN1":
-        assert time.time() < deadline, f"still signing with the first key {time.time() - issued:.1f} s after it was issued"
+        assert time.monotonic() < deadline, f"still signing with the first key {time.time() - issued:.1f} s after it was issued"
         time.sleep(0.2)
         assert PATHS[0].run(client, mode, read_table) == ITEMS[1]
     keys = proxy.access_keys
     switch = keys.index("ASIARUN2")
     assert keys[:switch] == ["ASIARUN1"] * switch, "requests before the refresh reuse the cached key"
     assert set(keys[switch:]) == {"ASIARUN2"}, "after the refresh, no request goes back to the old key"
-    assert proxy.seen[switch].at >= issued + FRESH, "the first key was replaced before its expiry was near"
-    assert switch > len(PATHS), "round 1 was signed with the first key"
+    # A request that arrived before the key's certain lifetime was over was signed before it
+    # too: the key was not replaced early. (A loaded machine may refresh it in the middle
+    # of round 1, so only arrival times tell which requests had to reuse it.)
+    early = [seen.access_key for seen in proxy.seen if seen.at < issued + FRESH]
+    assert set(early) <= {"ASIARUN1"}, "the first key was replaced before its expiry was near"
+    assert switch >= 2, "the cached key served more than one request"
 
     # Round 2: every path, with the second key; the process ran once more, not per request.
     second = {name: t for (r, name), t in write_tables.items() if r == 2}

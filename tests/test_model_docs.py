@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import asyncio
 import inspect
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,8 @@ def _guides() -> list[Path]:
 @pytest.mark.parametrize("guide", _guides(), ids=lambda path: path.stem)
 def test_guide_runs(guide: Path, moto_endpoint: str, boto: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     source = "\n\n".join(BLOCK.findall(guide.read_text())).replace(DOC_ENDPOINT, moto_endpoint)
+    # The guide's own asserts check what it shows; one without any would pass whatever it did.
+    assert re.search(r"^\s*assert ", source, re.M), f"{guide.name} checks nothing it shows: add an assert"
     monkeypatch.setenv("CURSOR_SECRET", "guides-cursor-secret-0123456789")
     before = set(boto.list_tables()["TableNames"])
     code = compile(source, str(guide), "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
@@ -49,4 +50,3 @@ def test_guide_runs(guide: Path, moto_endpoint: str, boto: Any, monkeypatch: pyt
         set_cursor_secret(None)
         for name in set(boto.list_tables()["TableNames"]) - before:
             boto.delete_table(TableName=name)
-    assert os.environ["CURSOR_SECRET"]

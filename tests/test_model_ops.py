@@ -4,6 +4,8 @@ checking what was stored."""
 from __future__ import annotations
 
 import asyncio
+import copy
+import time
 from datetime import datetime, timezone
 from enum import Enum
 from typing import Any
@@ -138,7 +140,7 @@ def test_stale_version_conflict_leaves_the_instance_unchanged(users: Any, mode: 
     assert theirs.version == 2
 
     mine.email = "mine"
-    before = dict(vars(mine))
+    before = copy.deepcopy(vars(mine))  # deep: an in-place change to a set or map shows too
     with pytest.raises(ConditionalCheckFailedException):
         call(mine, mode, "save")
     assert vars(mine) == before and mine.version == 1
@@ -343,6 +345,26 @@ def test_query_resumed_from_a_cursor_and_tampered_cursor(users: Any, mode: str, 
     tampered = cursor[:10] + ("x" if cursor[10] != "x" else "y") + cursor[11:]
     with pytest.raises(InvalidCursorError):
         collect(users, mode, "query", hash_key="p", cursor=tampered)
+
+
+def test_an_expired_cursor_is_refused_before_any_request(users: Any, mode: str, boto: Any, moto_endpoint: str) -> None:
+    seed(boto, users)
+    with FaultProxy(moto_endpoint) as proxy:
+        brief = make_user(users.model_config.table, DynamoDBClient(endpoint_url=proxy.endpoint, region="us-east-1"), cursor_max_age=1)
+        _, result = read_some(brief, mode, "query", 5, hash_key="p", page_size=4)
+        cursor, made = result.cursor, time.time()
+        # The cursor carries its time in whole seconds: 2 s later it is past a 1 s max age for
+        # sure (a slower machine only makes it older).
+        time.sleep(max(0.0, made + 2.1 - time.time()))
+        sent = proxy.calls["Query"]
+
+        with pytest.raises(InvalidCursorError, match="expired"):
+            collect(brief, mode, "query", hash_key="p", cursor=cursor)
+
+        assert proxy.calls["Query"] == sent, "nothing is sent with an expired cursor"
+    # The same cursor, under a model allowing an hour, still resumes: only its age was wrong.
+    rest, _ = collect(users, mode, "query", hash_key="p", cursor=cursor)
+    assert [u.sk for u in rest] == [f"s{i:02d}" for i in range(5, 10)]
 
 
 def test_gsi_query_resumed_from_last_evaluated_key(users: Any, mode: str, boto: Any) -> None:

@@ -121,10 +121,11 @@ def test_resume_key_is_the_page_being_read_not_the_one_fetched_ahead(proxied, pr
 
 def test_dropping_the_iterator_stops_requests(proxied, proxy, boto, table, mode, loop):
     boto_put_many(boto, table, ITEMS)
-    proxy.delay = 0.3
+    proxy.hold_seconds = 60.0  # page 2 is held until its client hangs up
+    proxy.inject("Query", Fault.HOLD, 2)
     result, step = open_query(proxied, mode, loop, table, page_size=1)
     assert step() == ITEMS[0]
-    assert wait_until(lambda: proxy.calls["Query"] == 2)  # page 2 in flight
+    assert wait_until(lambda: proxy.calls["Query"] == 2)  # page 2 in flight, held
 
     del result, step
     gc.collect()
@@ -140,8 +141,7 @@ def test_a_failed_prefetched_page_raises_where_it_is_needed(proxied, proxy, boto
     result, step = open_query(proxied, mode, loop, table, page_size=2)
 
     first = step()
-    assert wait_until(lambda: proxy.calls["Query"] == 2)  # page 2 has already failed
-    time.sleep(0.1)
+    assert wait_until(lambda: proxy.calls["Query"] == 2 and proxy.active == 0)  # page 2 has already failed
     second = step()  # still page 1: buffered items come first
     assert [first, second] == ITEMS[:2]
 
@@ -226,6 +226,7 @@ class Child:
 
 
 def test_cancelling_an_async_for_leaves_nothing_behind(proxy, boto, table):
+    # Async only: cancelling an awaiting task; a sync iteration is interrupted by Ctrl-C (test_timeouts.py).
     """Each step waits for an event (the proxy got the request, the child reached a line),
     never for a duration: the timeouts only turn a hang into a failure."""
     boto_put_many(boto, table, ITEMS)
@@ -307,7 +308,8 @@ os._exit(os.waitstatus_to_exitcode(status))
 
 def test_a_forked_child_fetches_the_page_its_parent_requested_ahead(proxy, boto, table):
     boto_put_many(boto, table, ITEMS)
-    proxy.delay = 0.5  # page 2 is still in flight when the process forks
+    proxy.hold_seconds = 60.0  # page 2 is still in flight when the process forks: held
+    proxy.inject("Query", Fault.HOLD, 2)
 
     done = run_python(FORK_MID_ITERATION, proxy.endpoint, table, timeout=60)
 

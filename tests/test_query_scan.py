@@ -196,6 +196,7 @@ def test_query_returns_the_pager_of_its_mode(client, items_table):
 
 
 def test_async_queries_run_concurrently_with_gather(client, items_table):
+    # Async only: gather is the async way to go concurrent (sync threads: test_client_config.py).
     async def one(pk):
         return [
             item

@@ -128,16 +128,16 @@ def test_items_written_by_boto3_read_the_same_through_every_path(client, exact_c
 
 
 @property_settings
-@given(bodies=item_bodies)
-def test_items_written_by_pydynox_read_the_same_by_boto3_and_back(client, boto, module_table, bodies):
+@given(bodies=item_bodies, mode=st.sampled_from(MODES))  # both twins, drawn per example
+def test_items_written_by_pydynox_read_the_same_by_boto3_and_back(client, boto, module_table, bodies, mode):
     pk = uuid.uuid4().hex
     items = [{"pk": pk, "sk": f"{i:03d}", **body} for i, body in enumerate(bodies)]
-    client.batch_write(module_table, put_items=items)
+    call(client, mode, "batch_write", module_table, put_items=items)
     want = by_sk([hostile.expected(i) for i in items])
     assert by_sk([from_boto(s) for s in boto_items(boto, module_table, pk, len(items))]) == want
     by_statement = by_sk([from_boto(s) for s in boto_statement(boto, module_table, pk)])
-    for path, got in read_everywhere(client, "sync", module_table, pk, len(items)).items():
-        assert by_sk(got) == (by_statement if path == "execute_statement" else want), path
+    for path, got in read_everywhere(client, mode, module_table, pk, len(items)).items():
+        assert by_sk(got) == (by_statement if path == "execute_statement" else want), f"{path} ({mode})"
 
 
 def test_missing_items_are_none_in_transact_get_and_left_out_of_batch_get(client, boto, module_table, mode):
@@ -164,11 +164,11 @@ def test_batch_get_projection_takes_document_paths(client, boto, module_table, m
     assert got == [{"sk": "a", "addr": {"city": "Oslo"}, "tags": ["t0", "t1"]}]
 
 
-def test_batch_get_rejects_a_bad_projection_naming_it(client, module_table):
+def test_batch_get_rejects_a_bad_projection_naming_it(client, module_table, mode):
     with pytest.raises((ValueError, TypeError), match="projection"):
-        client.batch_get(module_table, [{"pk": "a", "sk": "b"}], projection=["a..b"])
+        call(client, mode, "batch_get", module_table, [{"pk": "a", "sk": "b"}], projection=["a..b"])
     with pytest.raises(TypeError, match="consistent_read"):
-        client.batch_get(module_table, [{"pk": "a", "sk": "b"}], consistent_read="yes")
+        call(client, mode, "batch_get", module_table, [{"pk": "a", "sk": "b"}], consistent_read="yes")
 
 
 class PartialBatches(FaultProxy):
@@ -304,20 +304,20 @@ class Garbage(FaultProxy):
 @pytest.mark.parametrize(
     "operation, body, run",
     [
-        ("BatchGetItem", b'{"Responses":{"t":[{"a":{"N":"12x"}}]}}', lambda c, t: c.batch_get(t, [{"pk": "a", "sk": "b"}])),
-        ("BatchGetItem", b'{"UnprocessedKeys":{"t":{"Keys":[{"a":{"Q":"1"}}]}}}', lambda c, t: c.batch_get(t, [{"pk": "a", "sk": "b"}])),
-        ("TransactGetItems", b'{"Responses":[{"Item":{"a":{}}}]}', lambda c, t: c.transact_get([{"table": t, "key": {"pk": "a", "sk": "b"}}])),
-        ("ExecuteStatement", b'{"Items":[{"a":{"B":"!!"}}]}', lambda c, t: c.execute_statement(f'SELECT * FROM "{t}"')),
-        ("Scan", b'{"Count":"many"}', lambda c, t: c.count(t)),
-        ("Scan", b'{"Items":[{"a":{"S":"x","N":"1"}}],"Count":1}', lambda c, t: c.parallel_scan(t, 2)),
-        ("Scan", b'{"Items":[', lambda c, t: c.parallel_scan(t, 2)),
+        ("BatchGetItem", b'{"Responses":{"t":[{"a":{"N":"12x"}}]}}', lambda c, m, t: call(c, m, "batch_get", t, [{"pk": "a", "sk": "b"}])),
+        ("BatchGetItem", b'{"UnprocessedKeys":{"t":{"Keys":[{"a":{"Q":"1"}}]}}}', lambda c, m, t: call(c, m, "batch_get", t, [{"pk": "a", "sk": "b"}])),
+        ("TransactGetItems", b'{"Responses":[{"Item":{"a":{}}}]}', lambda c, m, t: call(c, m, "transact_get", [{"table": t, "key": {"pk": "a", "sk": "b"}}])),
+        ("ExecuteStatement", b'{"Items":[{"a":{"B":"!!"}}]}', lambda c, m, t: call(c, m, "execute_statement", f'SELECT * FROM "{t}"')),
+        ("Scan", b'{"Count":"many"}', lambda c, m, t: call(c, m, "count", t)),
+        ("Scan", b'{"Items":[{"a":{"S":"x","N":"1"}}],"Count":1}', lambda c, m, t: call(c, m, "parallel_scan", t, 2)),
+        ("Scan", b'{"Items":[', lambda c, m, t: call(c, m, "parallel_scan", t, 2)),
     ],
 )
-def test_an_unreadable_body_is_a_clear_error(moto_endpoint, module_table, operation, body, run):
+def test_an_unreadable_body_is_a_clear_error(moto_endpoint, module_table, operation, body, run, mode):
     import pydynox
     from pydynox.exceptions import PydynoxException
 
     with Garbage(moto_endpoint, {operation: body}) as proxy:
         client = pydynox.DynamoDBClient(endpoint_url=proxy.endpoint, region="us-east-1", max_retries=0)
         with pytest.raises(PydynoxException, match="unreadable response from DynamoDB"):
-            run(client, module_table)
+            run(client, mode, module_table)

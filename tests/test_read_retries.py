@@ -91,5 +91,7 @@ def test_a_failed_read_without_retries_raises(moto_endpoint, boto, table, mode, 
         client = pydynox.DynamoDBClient(endpoint_url=proxy.endpoint, region="us-east-1", max_retries=0)
         proxy.fail_on = {action: {1}}
 
-        with pytest.raises(PydynoxException):
+        with pytest.raises(PydynoxException) as raised:
             read(client, mode, table, operation)
+        # HTTP 500 is PydynoxException itself, not a subclass meaning something else.
+        assert type(raised.value) is PydynoxException, repr(raised.value)
