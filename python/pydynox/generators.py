@@ -8,7 +8,6 @@ maintained packages (`python-ulid`, `svix-ksuid`), never from hand-written encod
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable
 from datetime import datetime, timezone
 from enum import Enum
@@ -34,8 +33,14 @@ class AutoGenerate(Enum):
     """The current UTC time as text, e.g. 2024-05-01T12:30:00Z (second precision)."""
 
 
-# python-ulid and svix-ksuid are imported on first use: python-ulid pulls in
-# importlib.metadata, which would add milliseconds to every `import pydynox`.
+# The identifier modules are imported on first use, not with pydynox: python-ulid pulls in
+# importlib.metadata and uuid pulls in platform, milliseconds at every `import pydynox`.
+def _uuid4() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
+
+
 def _ulid() -> str:
     import ulid
 
@@ -54,7 +59,7 @@ def _iso8601_now() -> str:
 
 
 _GENERATORS: dict[AutoGenerate, Callable[[], Any]] = {
-    AutoGenerate.UUID4: lambda: str(uuid.uuid4()),
+    AutoGenerate.UUID4: _uuid4,
     AutoGenerate.ULID: _ulid,
     AutoGenerate.KSUID: _ksuid,
     AutoGenerate.EPOCH: lambda: int(time.time()),
