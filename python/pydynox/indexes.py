@@ -24,9 +24,7 @@ model. The query methods (and their `async_` twins) are generated; see
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING, Any, Generic, overload
-
-from typing_extensions import TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from pydynox._generated.model_ops import GlobalSecondaryIndexOperations, LocalSecondaryIndexOperations
 
@@ -39,7 +37,14 @@ __all__ = ["GlobalSecondaryIndex", "LocalSecondaryIndex"]
 
 # The model an index yields. A declaration (`by_email = GlobalSecondaryIndex(...)`) has no
 # way to name it, so it defaults to Any; reading it from a model (`User.by_email`) binds it.
-M = TypeVar("M", default=Any)
+# The default matters to type checkers only; typing.TypeVar takes one from Python 3.13 on,
+# and typing_extensions is not a runtime dependency (nor worth its import time).
+if TYPE_CHECKING:
+    from typing_extensions import TypeVar as DefaultingTypeVar
+
+    M = DefaultingTypeVar("M", default=Any)
+else:
+    M = TypeVar("M")
 O = TypeVar("O")
 
 _PROJECTIONS = ("ALL", "KEYS_ONLY")

@@ -5,7 +5,6 @@ their signed cursors. These have no finish: the generated result classes call
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +52,8 @@ def _scope(model: type[Model], kind: str, index: str | None = None, partition: A
         return scope
     if isinstance(partition, (int, float, Decimal)) and not isinstance(partition, bool):
         partition = format(Decimal(str(partition)).normalize(), "f")  # 5 == 5.0 == Decimal("5")
+    import hashlib  # here, not at the top: hashlib costs milliseconds at `import pydynox`
+
     return f"{scope}|{hashlib.sha256(repr(partition).encode()).hexdigest()[:16]}"
 
 
