@@ -75,7 +75,7 @@ class LocalDynamoDB:
     def admin(self) -> Any:
         """A boto3 DynamoDB client on this server (boto3 comes with moto), for listing
         and describing tables, which the pydynox client does not do."""
-        import boto3
+        import boto3  # type: ignore[import-untyped, unused-ignore]
 
         return boto3.client(
             "dynamodb",
