@@ -79,14 +79,77 @@ build_extension() {
     claim_target_dir
     echo "==> building pydynox (release, CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
     # Once the venv holds an editable install of this clone, only the extension needs
-    # rebuilding in place: no pip run, no dependency re-check.
-    local installed
+    # rebuilding in place: no pip run, no dependency re-check. Unless pyproject.toml changed
+    # since that install: its metadata (dependencies, entry points) must be installed again.
+    local installed stamp="$VENV/.pydynox-pyproject" metadata
     installed="$(cd / && python -c 'import pathlib, pydynox; print(pathlib.Path(pydynox.__file__).parent.parent)' 2>/dev/null || true)"
-    if [ "$installed" = "$ROOT/python" ]; then
+    metadata="$(cksum <"$ROOT/pyproject.toml")"
+    if [ "$installed" = "$ROOT/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$metadata" ]; then
         (cd "$ROOT" && maturin develop --release --skip-install)
     else
         # pip lists each requirement of the test extra it skips; those lines say nothing.
         (cd "$ROOT" && maturin develop --release 2>&1 | grep -v '^Ignoring ')
+        echo "$metadata" >"$stamp"
     fi
     python -c 'import pydynox; print("==> built pydynox", pydynox.__version__)'
+}
+
+# --- the wheel run of scripts/test.sh -------------------------------------------------------
+
+# CPython X.Y: $PYTHON_X_Y if set (e.g. PYTHON_3_12=/usr/bin/python3.12), else pyenv's
+# newest X.Y.*, else pythonX.Y on PATH.
+find_python() {
+    local version="$1" override="PYTHON_${1//./_}" candidate
+    if [ -n "${!override:-}" ]; then
+        echo "${!override}"
+        return 0
+    fi
+    for candidate in $(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$version".*/bin/python 2>/dev/null | sort -V -r) \
+        "$(command -v "python$version" || true)"; do
+        if [ -n "$candidate" ] && [ -x "$candidate" ]; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    echo "error: CPython $version not found (set $override=/path/to/python$version)" >&2
+    return 1
+}
+
+# Builds the sdist, then the one abi3 wheel from the unpacked sdist (so the sdist is proved
+# to build), into $ROOT/dist. Sets SDIST and WHEEL.
+build_wheel_from_sdist() {
+    local dist="$ROOT/dist" unpacked
+    rm -rf "$dist"
+    mkdir -p "$dist"
+    echo "==> maturin sdist"
+    (cd "$ROOT" && maturin sdist --out "$dist")
+    SDIST="$(ls "$dist"/pydynox-*.tar.gz)"
+    unpacked="$(mktemp -d)"
+    tar -xzf "$SDIST" -C "$unpacked"
+    local source_dir
+    source_dir="$(ls -d "$unpacked"/pydynox-*)"
+    echo "==> building the wheel from the sdist (release, CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
+    # The unpacked sdist is another clone to cargo: claim the target dir for it.
+    (ROOT="$source_dir" && claim_target_dir)
+    (cd "$source_dir" && maturin build --release --interpreter "$VENV/bin/python" --out "$dist")
+    rm -rf "$unpacked"
+    WHEEL="$(ls "$dist"/pydynox-*.whl)"
+    echo "==> built $(basename "$SDIST") and $(basename "$WHEEL")"
+}
+
+# A venv of CPython `version` at .venv-ci/<version> with `wheel`, the testing extra and the
+# test extra installed; prints its path. The test requirements come from pyproject.toml,
+# as in setup_venv.
+wheel_venv() {
+    local version="$1" python="$2" wheel="$3" venv="$ROOT/.venv-ci/$1"
+    if [ ! -x "$venv/bin/python" ]; then
+        echo "==> creating $venv with $python" >&2
+        "$python" -m venv "$venv" >&2
+    fi
+    echo "==> installing $(basename "$wheel") with the testing and test extras into $venv" >&2
+    local pip=("$venv/bin/python" -m pip install --quiet --disable-pip-version-check)
+    "${pip[@]}" -r "$VENV/test-requirements.txt" "$wheel[testing]" >&2
+    # The same version may be installed already, from an earlier wheel: replace it.
+    "${pip[@]}" --force-reinstall --no-deps "$wheel" >&2
+    echo "$venv"
 }

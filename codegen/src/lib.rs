@@ -6,6 +6,7 @@
 
 pub mod cores;
 pub mod lint;
+pub mod reference;
 pub mod render;
 pub mod spec;
 pub mod view;
@@ -13,6 +14,7 @@ pub mod view;
 use std::path::{Path, PathBuf};
 
 pub use cores::check_cores;
+pub use reference::render_api_reference;
 pub use render::{render_bindings, render_model_ops, render_op_modules, render_stubs};
 pub use view::Model;
 

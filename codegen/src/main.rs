@@ -9,9 +9,10 @@ use std::process::ExitCode;
 use codegen::{Error, Model};
 
 /// Every committed file the generator owns, with the function that renders it.
-const OUTPUTS: [(&str, fn(&Model) -> Result<String, Error>); 2] = [
+const OUTPUTS: [(&str, fn(&Model) -> Result<String, Error>); 3] = [
     ("python/pydynox/pydynox_core.pyi", codegen::render_stubs),
     ("python/pydynox/_generated/model_ops.py", codegen::render_model_ops),
+    ("docs/reference/api.md", codegen::render_api_reference),
 ];
 
 /// The project root. `cargo run` sets CARGO_MANIFEST_DIR at run time; prefer it to the

@@ -6,8 +6,7 @@ A model finds its client in this order: `ModelConfig(client=...)`, then the clie
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydynox._model.cursor import set_cursor_secret
 
@@ -42,7 +41,6 @@ def clear_default_client() -> None:
     _default_client = None
 
 
-@dataclass(slots=True)
 class ModelConfig:
     """How a model reaches its table.
 
@@ -63,22 +61,55 @@ class ModelConfig:
         hot_partition_reads: As `hot_partition_writes`.
     """
 
-    table: str
-    client: DynamoDBClient | None = None
-    skip_hooks: bool = False
-    max_size: int | None = None
-    consistent_read: bool = False
-    cursor_secret: str | bytes | None = None
-    cursor_max_age: int | None = None
-    hot_partition_writes: int | None = None
-    hot_partition_reads: int | None = None
+    # A plain class rather than a dataclass: `dataclasses` (and `inspect`, which it imports)
+    # would add milliseconds to every `import pydynox`.
+    __slots__ = (
+        "table",
+        "client",
+        "skip_hooks",
+        "max_size",
+        "consistent_read",
+        "cursor_secret",
+        "cursor_max_age",
+        "hot_partition_writes",
+        "hot_partition_reads",
+    )
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.table, str) or not self.table:
-            raise ValueError(f"ModelConfig: table must be a non-empty string, got {self.table!r}")
-        if self.max_size is not None and (not isinstance(self.max_size, int) or self.max_size <= 0):
-            raise ValueError(f"ModelConfig: max_size must be a positive int, got {self.max_size!r}")
-        if self.cursor_max_age is not None and (
-            not isinstance(self.cursor_max_age, int) or self.cursor_max_age <= 0
-        ):
-            raise ValueError(f"ModelConfig: cursor_max_age must be a positive int, got {self.cursor_max_age!r}")
+    def __init__(
+        self,
+        table: str,
+        client: DynamoDBClient | None = None,
+        skip_hooks: bool = False,
+        max_size: int | None = None,
+        consistent_read: bool = False,
+        cursor_secret: str | bytes | None = None,
+        cursor_max_age: int | None = None,
+        hot_partition_writes: int | None = None,
+        hot_partition_reads: int | None = None,
+    ) -> None:
+        if not isinstance(table, str) or not table:
+            raise ValueError(f"ModelConfig: table must be a non-empty string, got {table!r}")
+        if max_size is not None and (not isinstance(max_size, int) or max_size <= 0):
+            raise ValueError(f"ModelConfig: max_size must be a positive int, got {max_size!r}")
+        if cursor_max_age is not None and (not isinstance(cursor_max_age, int) or cursor_max_age <= 0):
+            raise ValueError(f"ModelConfig: cursor_max_age must be a positive int, got {cursor_max_age!r}")
+        self.table = table
+        self.client = client
+        self.skip_hooks = skip_hooks
+        self.max_size = max_size
+        self.consistent_read = consistent_read
+        self.cursor_secret = cursor_secret
+        self.cursor_max_age = cursor_max_age
+        self.hot_partition_writes = hot_partition_writes
+        self.hot_partition_reads = hot_partition_reads
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"ModelConfig({fields})"
+
+    def __eq__(self, other: Any) -> bool:
+        if type(other) is not ModelConfig:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable and compared by value, as the dataclass was

@@ -8,14 +8,10 @@ maintained packages (`python-ulid`, `svix-ksuid`), never from hand-written encod
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable
 from datetime import datetime, timezone
 from enum import Enum
 from typing import Any
-
-import ksuid
-import ulid
 
 __all__ = ["AutoGenerate", "generate_value", "is_auto_generate"]
 
@@ -37,15 +33,35 @@ class AutoGenerate(Enum):
     """The current UTC time as text, e.g. 2024-05-01T12:30:00Z (second precision)."""
 
 
+# The identifier modules are imported on first use, not with pydynox: python-ulid pulls in
+# importlib.metadata and uuid pulls in platform, milliseconds at every `import pydynox`.
+def _uuid4() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
+
+
+def _ulid() -> str:
+    import ulid
+
+    return str(ulid.ULID())
+
+
+def _ksuid() -> str:
+    import ksuid
+
+    return str(ksuid.Ksuid())
+
+
 def _iso8601_now() -> str:
     # Second precision and a "Z" suffix: fixed width, so these strings sort as times do.
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 _GENERATORS: dict[AutoGenerate, Callable[[], Any]] = {
-    AutoGenerate.UUID4: lambda: str(uuid.uuid4()),
-    AutoGenerate.ULID: lambda: str(ulid.ULID()),
-    AutoGenerate.KSUID: lambda: str(ksuid.Ksuid()),
+    AutoGenerate.UUID4: _uuid4,
+    AutoGenerate.ULID: _ulid,
+    AutoGenerate.KSUID: _ksuid,
     AutoGenerate.EPOCH: lambda: int(time.time()),
     AutoGenerate.EPOCH_MS: lambda: time.time_ns() // 1_000_000,
     AutoGenerate.ISO8601: _iso8601_now,

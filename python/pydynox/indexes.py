@@ -28,9 +28,7 @@ bound to the subclass), so a query builds that model. What an index declares liv
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING, Any, overload
-
-from typing_extensions import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from pydynox._generated.model_ops import GlobalSecondaryIndexOperations, LocalSecondaryIndexOperations
 from pydynox._model.index_schema import GlobalIndexDeclaration, LocalIndexDeclaration
@@ -41,7 +39,16 @@ if TYPE_CHECKING:
 
 __all__ = ["GlobalSecondaryIndex", "LocalSecondaryIndex"]
 
-M = TypeVar("M", default=Any)
+# The model an index yields. A declaration (`by_email = GlobalSecondaryIndex(...)`) has no
+# way to name it, so it defaults to Any; reading it from a model (`User.by_email`) binds it.
+# The default matters to type checkers only; typing.TypeVar takes one from Python 3.13 on,
+# and typing_extensions is not a runtime dependency (nor worth its import time).
+if TYPE_CHECKING:
+    from typing_extensions import TypeVar as DefaultingTypeVar
+
+    M = DefaultingTypeVar("M", default=Any)
+else:
+    M = TypeVar("M")
 O = TypeVar("O")
 
 

@@ -9,7 +9,6 @@ bytes plus one byte per element plus their elements (a map's keys count like nam
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -34,7 +33,6 @@ DYNAMODB_MAX_ITEM_SIZE = 400 * 1024
 """DynamoDB's hard limit for one item, in bytes."""
 
 
-@dataclass(frozen=True, slots=True)
 class ItemSize:
     """The size of one item.
 
@@ -42,8 +40,28 @@ class ItemSize:
     when asked for with `calculate_size(detailed=True)`, else it is empty.
     """
 
+    # Immutable, by hand rather than as a frozen dataclass: `dataclasses` (and `inspect`)
+    # would add milliseconds to every `import pydynox`.
+    __slots__ = ("bytes", "fields")
     bytes: int
-    fields: dict[str, int] = field(default_factory=dict)
+    fields: dict[str, int]
+
+    def __init__(self, bytes: int, fields: dict[str, int] | None = None) -> None:  # noqa: A002 - the field's name
+        object.__setattr__(self, "bytes", bytes)
+        object.__setattr__(self, "fields", {} if fields is None else fields)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"ItemSize is immutable: cannot assign to {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"ItemSize is immutable: cannot delete {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not ItemSize:
+            return NotImplemented
+        return self.bytes == other.bytes and self.fields == other.fields
+
+    __hash__ = None  # type: ignore[assignment]  # `fields` is a dict
 
     @property
     def kb(self) -> float:

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import base64
 from decimal import Decimal
-from typing import Any
-
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from typing import TYPE_CHECKING, Any
 
 from pydynox.exceptions import InvalidCursorError
+
+if TYPE_CHECKING:
+    from itsdangerous import URLSafeTimedSerializer
 
 __all__ = ["decode_cursor", "encode_cursor", "set_cursor_secret"]
 
@@ -42,6 +43,10 @@ def set_cursor_secret(secret: str | bytes | None) -> None:
 
 
 def _serializer(secret: str | bytes | None, model_name: str) -> URLSafeTimedSerializer:
+    # Imported here, when a cursor is first made or read: itsdangerous (with its hashlib,
+    # hmac and json) would otherwise load on every `import pydynox`.
+    from itsdangerous import URLSafeTimedSerializer
+
     secret = secret if secret is not None else _default_secret
     if secret is None:
         raise InvalidCursorError(
@@ -92,6 +97,8 @@ def decode_cursor(
     if not isinstance(cursor, str) or not cursor:
         raise InvalidCursorError(f"{model_name}: cursor must be a non-empty string, got {cursor!r}")
     serializer = _serializer(secret, model_name)
+    from itsdangerous import BadSignature, SignatureExpired
+
     try:
         payload = serializer.loads(cursor, max_age=max_age)
     except SignatureExpired as error:

@@ -10,9 +10,7 @@ to right.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Generic
-
-from typing_extensions import TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from pydynox._model.schema import ModelSchema
@@ -21,7 +19,14 @@ __all__ = ["GlobalIndexDeclaration", "IndexDeclaration", "LocalIndexDeclaration"
 
 # The model an index yields. A declaration (`by_email = GlobalSecondaryIndex(...)`) has no
 # way to name it, so it defaults to Any; reading it from a model (`User.by_email`) binds it.
-M = TypeVar("M", default=Any)
+# The default matters to type checkers only; typing.TypeVar takes one from Python 3.13 on,
+# and typing_extensions is not a runtime dependency (nor worth its import time).
+if TYPE_CHECKING:
+    from typing_extensions import TypeVar as DefaultingTypeVar
+
+    M = DefaultingTypeVar("M", default=Any)
+else:
+    M = TypeVar("M")
 
 MAX_KEY_ATTRIBUTES = 4
 """DynamoDB's limit on attributes per partition key and per sort key of one index."""

@@ -13,7 +13,6 @@ dropped. The item loop itself never pays for it.
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -32,21 +31,41 @@ _COUNTERS = {
 }
 
 
-@dataclass(slots=True)
 class ModelTotals:
     """Totals over one model's calls since it was defined or last reset (same fields as
     the client's `ModelMetrics`)."""
 
-    total_rcu: float = 0.0
-    total_wcu: float = 0.0
-    total_duration_ms: float = 0.0
-    operation_count: int = 0
-    get_count: int = 0
-    put_count: int = 0
-    delete_count: int = 0
-    update_count: int = 0
-    query_count: int = 0
-    scan_count: int = 0
+    # A plain class rather than a dataclass: `dataclasses` (and `inspect`) would add
+    # milliseconds to every `import pydynox`.
+    __slots__ = (
+        "total_rcu", "total_wcu", "total_duration_ms", "operation_count", "get_count",
+        "put_count", "delete_count", "update_count", "query_count", "scan_count",
+    )
+
+    def __init__(self) -> None:
+        self.zero()
+
+    def zero(self) -> None:
+        self.total_rcu = 0.0
+        self.total_wcu = 0.0
+        self.total_duration_ms = 0.0
+        self.operation_count = 0
+        self.get_count = 0
+        self.put_count = 0
+        self.delete_count = 0
+        self.update_count = 0
+        self.query_count = 0
+        self.scan_count = 0
+
+    def __repr__(self) -> str:
+        return "ModelTotals(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__) + ")"
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not ModelTotals:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 class _FollowedPages:
@@ -150,5 +169,4 @@ class ModelMetricsStore:
     def reset(self) -> None:
         self.settle()  # pages fetched so far belong to before the reset
         self.last = None
-        for f in fields(ModelTotals):
-            setattr(self.totals, f.name, f.default)
+        self.totals.zero()

@@ -5,7 +5,6 @@ call `load_item` per item, `resume_key` for `last_evaluated_key` and `encode_cur
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +55,8 @@ def _scope(schema: ModelSchema, kind: str, index: str | None = None, partition: 
     text = repr(tuple(_canonical(part) for part in parts))
     if len(parts) == 1:
         text = repr(_canonical(parts[0]))  # as cursors signed before multi-attribute keys
+    import hashlib  # here, not at the top: hashlib costs milliseconds at `import pydynox`
+
     return f"{scope}|{hashlib.sha256(text.encode()).hexdigest()[:16]}"
 
 
