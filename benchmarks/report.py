@@ -1,6 +1,10 @@
 """Turns the driver's raw results into docs/benchmarks.md and docs/benchmarks.png.
 
-    python benchmarks/report.py RESULTS.json [--md PATH] [--png PATH]
+    python benchmarks/report.py [RESULTS.json] [--md PATH] [--png PATH]
+
+RESULTS.json defaults to docs/benchmarks-results.json, the committed results of the run
+behind docs/benchmarks.md, so the page can be regenerated from the repository (the chart
+needs matplotlib: benchmarks/.venvs/harness has it).
 
 Every number in the tables is a median over rounds. Ratios are taken per round (the two
 contenders ran back to back in that round) and the median of those ratios is shown, so a
@@ -620,7 +624,7 @@ def markdown(res, png_rel, notes, results_rel=None):
         lines += [
             f"Every number on this page comes from the run's raw results, committed beside it "
             f"([{Path(results_rel).name}]({results_rel})): `python benchmarks/report.py {'docs/' + Path(results_rel).name}` "
-            "writes this page again from them. The hand-written notes at the end are dated and are not part of the run.",
+            "(with matplotlib) writes this page again from them. The hand-written notes at the end are dated and are not part of the run.",
             "",
         ]
     if m.get("quick"):
