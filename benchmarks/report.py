@@ -512,6 +512,7 @@ def chart(res, path):
         "pynamodb": "#2ca02c",
         "ours-client": "#8c564b",
         "floor": "#7f7f7f",
+        "floor-wire": "#4d4d4d",
         "json.loads": "#c7c7c7",
         "json.loads-wire": "#e5e5e5",
     }

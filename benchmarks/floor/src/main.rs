@@ -89,7 +89,7 @@ impl Intercept for CaptureRequest {
         _components: &RuntimeComponents,
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let request = context.request().ok_or("no request to capture")?;
+        let request = context.request();
         let rest = request.uri().split_once("://").map_or(request.uri(), |(_, rest)| rest);
         let (host, path) = rest.split_once('/').map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));
         let body = request.body().bytes().ok_or("the request body is not in memory")?;
