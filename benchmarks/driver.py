@@ -86,8 +86,14 @@ def plan(quick: bool) -> list[dict]:
         {
             "name": "get",
             "server": "dynalite",
-            "contenders": SYNC + ["floor"],
+            "contenders": SYNC + ["floor", "floor-wire"],
             "job": {"ops": 200 if q else 2000, "warmup": 20 if q else 200},
+        },
+        {
+            "name": "update",
+            "server": "dynalite",
+            "contenders": ["ours", "pydynox-0.21.0"],
+            "job": {"ops": 200 if q else 1500, "warmup": 20 if q else 100},
         },
         {
             "name": "put",
@@ -117,6 +123,18 @@ def plan(quick: bool) -> list[dict]:
                 "bursts": 1 if q else 3,
                 "warmup": 64 if q else 200,
                 "inflight": 64,
+            },
+        },
+        {
+            # A 1 ms ticker on the loop of an async app doing gets, then page reads (issue 14).
+            "name": "stalls",
+            "server": "dynalite",
+            "contenders": ["ours", "pydynox-0.21.0", "aioboto3"],
+            "job": {
+                "gets": 300 if q else 2000,
+                "inflight": 64,
+                "reads": 3,
+                "warmup": 64 if q else 200,
             },
         },
         {
@@ -304,6 +322,7 @@ def seed(endpoint: str, n_query: int, with_query: bool = True) -> None:
     from worker import decimals
 
     res.Table(items.TABLE_ITEMS).put_item(Item=decimals(items.get_item()))
+    res.Table(items.TABLE_ITEMS).put_item(Item=decimals(dict(items.get_item(), pk=items.UPDATE_KEY)))
     if with_query:
         with res.Table(items.TABLE_QUERY).batch_writer() as w:
             for i in range(n_query):
@@ -341,8 +360,8 @@ def run_job(
     contender: str, scenario: str, job: dict, endpoint: str, timeout: float = 900
 ) -> dict:
     job = dict(job, scenario=scenario, contender=contender, endpoint=endpoint)
-    if contender == "floor":
-        what = {"get": "get", "query": "query"}[scenario]
+    if contender.startswith("floor"):
+        what = "wire" if contender == "floor-wire" else {"get": "get", "query": "query"}[scenario]
         argv = [
             str(FLOOR_BIN),
             what,
@@ -376,7 +395,7 @@ def run_job(
             f"{contender}/{scenario} failed ({proc.returncode}):\n{proc.stderr[-3000:]}"
         )
     out = json.loads(proc.stdout.strip().splitlines()[-1])
-    if contender == "floor":
+    if contender.startswith("floor"):
         out["units"] = out["items"]
     return out
 

@@ -10,6 +10,7 @@ TABLE_QUERY = "bench_query"  # pk (S) + sk (N): one partition of ~1 KB items
 TABLE_BATCH = "bench_batch"  # pk (S): batch-write targets (the same keys every run)
 TABLE_SCAN = "bench_scan"  # pk (S): small items for scan-slow-consumer
 GET_KEY = "item-0"
+UPDATE_KEY = "item-update"  # UpdateItem's target: the get item's shape, under its own key
 QUERY_PARTITION = "q"
 PUT_KEYS = (
     200  # puts cycle over this many keys, so the table does not grow run after run

@@ -1,6 +1,10 @@
 """Turns the driver's raw results into docs/benchmarks.md and docs/benchmarks.png.
 
-    python benchmarks/report.py RESULTS.json [--md PATH] [--png PATH]
+    python benchmarks/report.py [RESULTS.json] [--md PATH] [--png PATH]
+
+RESULTS.json defaults to docs/benchmarks-results.json, the committed results of the run
+behind docs/benchmarks.md, so the page can be regenerated from the repository (the chart
+needs matplotlib: benchmarks/.venvs/harness has it).
 
 Every number in the tables is a median over rounds. Ratios are taken per round (the two
 contenders ran back to back in that round) and the median of those ratios is shown, so a
@@ -26,6 +30,7 @@ LABEL = {
     "ours-client": "pydynox client, no model (this checkout)",
     "ours-on-demand": "pydynox, prefetch off (this checkout, `PYDYNOX_PREFETCH=0`)",
     "floor": "floor: Rust aws-sdk-dynamodb",
+    "floor-wire": "wire floor: the signed request resent as bytes (Rust, one kept-alive socket)",
     "json.loads": "floor: `json.loads` of the page as plain JSON",
     "json.loads-wire": "`json.loads` of the page as DynamoDB JSON",
 }
@@ -34,6 +39,7 @@ TITLES = {
     "get": ("(a) GetItem, sequential, dynalite", "op"),
     "put": ("(a) PutItem, sequential, dynalite", "op"),
     "get-moto": ("(a') GetItem, sequential, moto server", "op"),
+    "update": ("(a) UpdateItem, sequential, dynalite", "op"),
     "query": (
         "(b) Query, ~1 MB pages of 1,000 items of ~1 KB, dynalite: per item",
         "item",
@@ -61,9 +67,14 @@ MODEL_SCENARIOS = ["model-get", "model-save", "model-query", "model-aquery"]
 NOTES = {
     "get": "One ~20-attribute item (strings, numbers, booleans, nested map and list, a string "
     "set) read by key. boto3 client returns DynamoDB's typed JSON without converting it to "
-    "Python values (less work than the others); PynamoDB builds a Model instance.",
+    "Python values (less work than the others); PynamoDB builds a Model instance. The wire floor "
+    "is the SDK's signed request for the same GetItem, captured once and resent as bytes over one "
+    "kept-alive socket, each response read to its end but not decoded: the kernel's and the "
+    "server's part of a call, which no client avoids.",
     "put": "The same item shape written under 200 rotating keys. boto3 client is handed "
     "items already in typed JSON (serialised outside the timed loop).",
+    "update": "`update_item(table, key, update_expression=\"SET visits = :v, city = :c\", "
+    "expression_attribute_values=...)` of one item, values changing per call; the same call for both pydynox versions.",
     "get-moto": "moto is far slower than dynalite, so wall time and ops/s here mostly measure moto; "
     "client CPU is still the client's own.",
     "query": "Client CPU of reading the whole partition with `page_size=1000`, divided by the items "
@@ -330,6 +341,69 @@ def slow_scan_lines(res):
     return lines
 
 
+STALL_P99_MS, STALL_MAX_MS, STALL_THROUGHPUT = 2.0, 5.0, 2.0
+
+
+def stalls_lines(res):
+    """The event-loop stall scenario: the ticker's lateness beside each phase's throughput."""
+    s = "stalls"
+    plan = next((sc for sc in res.meta["plan"] if sc["name"] == s), None)
+    job = plan["job"] if plan else {}
+    items = res.meta.get("query_items", 0)
+    lines = [
+        "### (c') Event-loop stalls: a 1 ms ticker beside async work, dynalite",
+        "",
+        f"One event loop runs a task that sleeps 1 ms in a loop while the same loop does {job.get('gets', 0):,} "
+        f"async GetItem calls made by {job.get('inflight', 0)} tasks, so {job.get('inflight', 0)} in flight (phase *gets*), then {job.get('reads', 0)} `async for` "
+        f"loops at once over the query partition ({items:,} items, `page_size=1000`; phase *pages*). Lateness is "
+        "how much later than asked each 1 ms sleep returned: how long any other task on that loop waited. "
+        "pydynox: `async_get_item` and `async for` over `async_query`; pydynox 0.21.0 the same calls; "
+        "aioboto3: `get_item` and `async for` over the query paginator's pages, then a plain `for` over "
+        "each page's items. Lateness is wall-clock time: on a shared machine other processes also delay "
+        "the ticker (the load averages above say how busy it was), so these columns are noisier than the CPU ratios. "
+        "*Loop CPU between ticks* is the loop thread's own CPU time from one tick to the next (`time.thread_time`): "
+        "what the loop ran in between, which other processes cannot inflate; a tick is late by its own loop's "
+        "work only when that exceeds the 1 ms it slept.",
+        "",
+        "| contender | gets/s | items/s | lateness p50 ms | p99 ms | max ms | p99 gets / pages ms | max gets / pages ms | loop CPU between ticks p99 / max ms | CPU ms | throughput ratio (us ÷ them) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+
+    def ph(name, key):
+        return lambda r: r[name][key]
+
+    def wall(r):
+        return r["wall_s"]
+
+    for c in res.contenders(s):
+        lines.append(
+            "| {} | {} | {} | {} | {} | {} | {} / {} | {} / {} | {} / {} | {} | {} |".format(
+                LABEL.get(c, c),
+                fmt(res.median(s, c, lambda r: r["gets"]["units"] / r["gets"]["wall_s"])),
+                fmt(res.median(s, c, lambda r: r["pages"]["units"] / r["pages"]["wall_s"])),
+                fmt(res.median(s, c, lambda r: statistics.median([r["gets"]["late_p50_ms"], r["pages"]["late_p50_ms"]])), 2),
+                fmt(res.median(s, c, lambda r: r["late_p99_ms"]), 2),
+                fmt(res.median(s, c, lambda r: r["late_max_ms"]), 2),
+                fmt(res.median(s, c, ph("gets", "late_p99_ms")), 2),
+                fmt(res.median(s, c, ph("pages", "late_p99_ms")), 2),
+                fmt(res.median(s, c, ph("gets", "late_max_ms")), 2),
+                fmt(res.median(s, c, ph("pages", "late_max_ms")), 2),
+                fmt(res.median(s, c, lambda r: r.get("busy_p99_ms")), 2),
+                fmt(res.median(s, c, lambda r: r.get("busy_max_ms")), 2),
+                fmt(res.median(s, c, lambda r: r["cpu_s"] * 1e3)),
+                "1.00" if c == "ours" else fmt(res.ratio(s, c, "ours", wall), 2),
+            )
+        )
+    worst = max((r["late_max_ms"] for r in res.by[(s, "ours")].values()), default=None)
+    lines += [
+        "",
+        "Medians over rounds of each round's p99 and max (both phases' ticks together, then each phase "
+        "alone). The throughput ratio is their wall time ÷ ours for the same work, per round. "
+        + (f"pydynox's worst max over all rounds: {worst:.2f} ms." if worst is not None else ""),
+    ]
+    return lines
+
+
 def target_rows(res):
     """(target, measured text, met?) for each target of issues 3 (client) and 8 (models)."""
     out = []
@@ -359,6 +433,8 @@ def target_rows(res):
     cmp("get", "boto3-resource", 0.2, "GetItem client CPU", "boto3 (resource)")
     cmp("get", "pydynox-0.21.0", 0.6, "GetItem client CPU")
     cmp("get", "floor", 1.2, "GetItem client CPU", "the Rust floor")
+    cmp("get", "floor-wire", 2, "GetItem client CPU", "the wire floor (issue 14)")
+    cmp("update", "pydynox-0.21.0", 0.5, "UpdateItem client CPU", "pydynox 0.21.0 (PyPI) (issue 14)")
     cmp("query", "boto3-client", 0.1, "Query CPU per item", "boto3 (client)")
     cmp("query", "boto3-resource", 0.1, "Query CPU per item", "boto3 (resource)")
     cmp("query", "pydynox-0.21.0", 0.5, "Query CPU per item")
@@ -381,6 +457,15 @@ def target_rows(res):
     if res.by.get(("fanout", "aioboto3")):
         r = res.ratio("fanout", "ours", "aioboto3", ops)
         out.append(("Async fan-out throughput ≥ 3× aioboto3", f"{r:.2f}×", r >= 3))
+    if res.by.get(("stalls", "ours")) and res.by.get(("stalls", "pydynox-0.21.0")):
+        p99 = res.median("stalls", "ours", lambda r: r["late_p99_ms"])
+        worst = res.median("stalls", "ours", lambda r: r["late_max_ms"])
+        speed = res.ratio("stalls", "pydynox-0.21.0", "ours", lambda r: r["wall_s"])
+        out.append(("Event-loop ticker lateness p99 ≤ 2 ms (issue 14; wall clock, shared machine)", f"{p99:.2f} ms", p99 <= STALL_P99_MS))
+        out.append(("Event-loop ticker lateness max ≤ 5 ms (issue 14; wall clock, shared machine)", f"{worst:.2f} ms", worst <= STALL_MAX_MS))
+        out.append(("… at throughput ≥ 2× pydynox 0.21.0's (issue 14)", f"{speed:.2f}×", speed >= STALL_THROUGHPUT))
+    elif not res.meta.get("only"):
+        out.append(("Event-loop ticker lateness p99 ≤ 2 ms, max ≤ 5 ms at ≥ 2× 0.21.0's throughput", "not measured", None))
     if res.by.get(("threads", "ours")):
         counts = thread_counts(res)
         top = max(counts)
@@ -427,6 +512,7 @@ def chart(res, path):
         "pynamodb": "#2ca02c",
         "ours-client": "#8c564b",
         "floor": "#7f7f7f",
+        "floor-wire": "#4d4d4d",
         "json.loads": "#c7c7c7",
         "json.loads-wire": "#e5e5e5",
     }
@@ -513,6 +599,8 @@ def sizes_line(meta):
             parts.append(f"{sc['name']} {j['ops']} reads of {meta['query_items']:,} items")
         elif sc["name"] == "fanout":
             parts.append(f"fanout {j['bursts']} × {j['ops']:,} calls")
+        elif sc["name"] == "stalls":
+            parts.append(f"stalls {j['gets']:,} gets ({j['inflight']} in flight) then {j['reads']} reads of {meta['query_items']:,} items")
         elif sc["name"] == "threads":
             parts.append(f"threads {j['ops']:,} calls per thread count")
         elif "ops" in j:
@@ -520,20 +608,12 @@ def sizes_line(meta):
                 f"{sc['name']} {j['ops']:,}"
                 + (f" (+{j['warmup']:,} warm-up)" if j.get("warmup") else "")
             )
-    return (
-        "- **Sizes per round**: "
-        + "; ".join(parts)
-        + (
-            ". Sequential get/put use 2,000/1,500 calls rather than more to keep the full run under 20 minutes "
-            "on this machine; the sizes named in issue 3 (1,000-item pages, 1,000-call fan-out, 10,000-item "
-            "batch, 100,000-call leak check) are kept."
-            if not meta.get("quick")
-            else ". (quick: smoke-test sizes)"
-        )
-    )
+    return "- **Sizes per round**: " + "; ".join(parts) + (". (quick: smoke-test sizes)" if meta.get("quick") else ".")
 
 
-def markdown(res, png_rel, profile_text, model_profile_text=""):
+def markdown(res, png_rel, notes, results_rel=None):
+    """The page. `notes`: (title, text) of the hand-written notes, shown after every table
+    and apart from them; `results_rel`: where the page's raw results are, if committed."""
     m = res.meta
     mach = m["machine"]
     v = m["versions"]
@@ -542,9 +622,24 @@ def markdown(res, png_rel, profile_text, model_profile_text=""):
         "",
         "<!-- Generated by benchmarks/report.py from a run of benchmarks/run.sh; edit those, not this file. -->",
         "",
-        f"Regenerate with `{m['command']}` (this run took {m['elapsed_s'] / 60:.0f} min; `--quick` is a smoke run). "
+        f"Measured with `{m['command']}` (the run took {m['elapsed_s'] / 60:.0f} min). "
         "What each scenario does and how to read the ratios: [benchmarks/README.md](../benchmarks/README.md).",
         "",
+    ]
+    if results_rel:
+        lines += [
+            f"Every number on this page comes from the run's raw results, committed beside it "
+            f"([{Path(results_rel).name}]({results_rel})): `python benchmarks/report.py {'docs/' + Path(results_rel).name}` "
+            "(with matplotlib) writes this page again from them. The hand-written notes at the end are dated and are not part of the run.",
+            "",
+        ]
+    if m.get("quick"):
+        lines += [
+            "**A quick run** (`--quick`: smoke-test sizes and 2 rounds, not the full benchmark): the ratios "
+            "are indicative only; a full `bash benchmarks/run.sh` replaces it.",
+            "",
+        ]
+    lines += [
         f"- **Date**: {m['date']}; {m['rounds']} rounds, each scenario run in a fresh process per contender, "
         "contenders alternating (the order rotates each round); medians over rounds.",
         f"- **Machine**: {mach['nproc']} CPUs ({mach['cpu']}), {mach['ram_gb']} GB RAM, Linux {mach['kernel']}; "
@@ -554,8 +649,9 @@ def markdown(res, png_rel, profile_text, model_profile_text=""):
             if "load_at_end" in mach
             else ". "
         )
-        + "The client, the server and other engineers' compilers shared these 2 cores, so absolute times "
-        "are noisy: read the ratios (measured in the same round) rather than the microseconds.",
+        + f"The client and the servers shared these {mach['nproc']} CPUs with whatever else the machine ran "
+        "(the load averages count it), so absolute times are noisy: read the ratios (measured in the same "
+        "round) rather than the microseconds.",
         sizes_line(m),
     ]
     if m.get("only"):
@@ -600,8 +696,8 @@ def markdown(res, png_rel, profile_text, model_profile_text=""):
         "",
         "## Targets",
         "",
-        "Targets of issue 3 (client) and issue 8 (models), each as measured in this run; a miss is "
-        "reported as it is (the benchmark was not adjusted to meet any of them).",
+        "Targets of issues 3 (client), 8 (models) and 14 (request path, event loop), each as measured in "
+        "this run; a miss is reported as it is (the benchmark was not adjusted to meet any of them).",
         "",
         "| target | pydynox ÷ other (or measured) | |",
         "|---|---:|---|",
@@ -622,9 +718,11 @@ def markdown(res, png_rel, profile_text, model_profile_text=""):
         "## Results",
         "",
     ]
-    for s in ["get", "put", "get-moto", "query", "fanout"]:
+    for s in ["get", "put", "update", "get-moto", "query", "fanout"]:
         if any(k[0] == s for k in res.by):
             lines += scenario_table(res, s) + [""]
+    if any(k[0] == "stalls" for k in res.by):
+        lines += stalls_lines(res) + [""]
     if any(k[0] == "threads" for k in res.by):
         lines += threads_table(res) + [""]
     if any(k[0] == "batch" for k in res.by):
@@ -636,10 +734,17 @@ def markdown(res, png_rel, profile_text, model_profile_text=""):
     if not m.get("only") or any(r["scenario"] == "leak" for r in res.rows):
         lines += leak_lines(res) + [""]
     lines += model_lines(res)
-    if profile_text:
-        lines += ["## Where pydynox's GetItem CPU goes", "", profile_text.strip(), ""]
-    if model_profile_text:
-        lines += ["## Where the model layer's CPU goes", "", model_profile_text.strip(), ""]
+    if notes:
+        lines += [
+            "## Notes written by hand (not from this run)",
+            "",
+            "Profiles and findings written by people, each saying when and on what it was measured; "
+            "they are kept as written and not updated by a run, so where a figure here differs from "
+            "the tables above, the tables are this run's.",
+            "",
+        ]
+        for title, text in notes:
+            lines += [f"### {title}", "", text.strip(), ""]
     return "\n".join(lines)
 
 
@@ -675,7 +780,7 @@ def model_lines(res):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("results")
+    ap.add_argument("results", nargs="?", default=str(ROOT / "docs" / "benchmarks-results.json"))
     ap.add_argument("--md", default=str(ROOT / "docs" / "benchmarks.md"))
     ap.add_argument("--png", default=str(ROOT / "docs" / "benchmarks.png"))
     ap.add_argument(
@@ -693,13 +798,21 @@ def main():
     md, png = Path(args.md), Path(args.png)
     md.parent.mkdir(parents=True, exist_ok=True)
     chart(res, png)
-    profile = Path(args.profile).read_text() if Path(args.profile).exists() else ""
-    mp = Path(args.model_profile)
-    model_profile = mp.read_text() if mp.exists() else ""
+    notes = [
+        (title, Path(path).read_text())
+        for title, path in [
+            ("Where pydynox's GetItem CPU goes", args.profile),
+            ("Where the model layer's CPU goes", args.model_profile),
+        ]
+        if Path(path).exists()
+    ]
     import os
 
     png_rel = os.path.relpath(png, md.parent)
-    md.write_text(markdown(res, png_rel, profile, model_profile))
+    results = Path(args.results).resolve()
+    # Linked only when the results sit in the repository beside the page (a full run).
+    results_rel = os.path.relpath(results, md.parent.resolve()) if results.parent == md.parent.resolve() else None
+    md.write_text(markdown(res, png_rel, notes, results_rel))
     print(f"wrote {md} and {png}")
 
 

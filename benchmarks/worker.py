@@ -25,6 +25,7 @@ from items import (  # the benchmark's own data: the same items for every conten
     TABLE_ITEMS,
     TABLE_QUERY,
     TABLE_SCAN,
+    UPDATE_KEY,
     batch_item,
     plain_page_json,
     put_item,
@@ -116,6 +117,28 @@ class Ours:
 
     async def aget(self):
         return await self.client.async_get_item(TABLE_ITEMS, {"pk": GET_KEY})
+
+    def update(self, i):
+        """One UpdateItem of the get item (two SET clauses, values changing per call): the
+        same call for both pydynox versions."""
+        self.client.update_item(
+            TABLE_ITEMS,
+            {"pk": UPDATE_KEY},
+            update_expression="SET visits = :v, city = :c",
+            expression_attribute_values={":v": i, ":c": f"city-{i % 7}"},
+        )
+
+    async def aquery_all(self):
+        """`async for` over the query partition, one item at a time."""
+        count = 0
+        async for _ in self.client.async_query(
+            TABLE_QUERY,
+            "pk = :p",
+            expression_attribute_values={":p": QUERY_PARTITION},
+            page_size=1000,
+        ):
+            count += 1
+        return count
 
     def scan_slow(self, page_size, limit, work):
         """Scans `limit` items in pages of `page_size`, calling work() on each (the same call
@@ -286,6 +309,20 @@ class Aioboto3:
                 TableName=TABLE_ITEMS, Key={"pk": {"S": GET_KEY}}
             )
         )["Item"]
+
+    async def aquery_all(self):
+        """`async for` over the pages of the query partition, then over each page's items."""
+        count = 0
+        pages = self.client.get_paginator("query").paginate(
+            TableName=TABLE_QUERY,
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues={":p": {"S": QUERY_PARTITION}},
+            PaginationConfig={"PageSize": 1000},
+        )
+        async for page in pages:
+            for _ in page["Items"]:
+                count += 1
+        return count
 
 
 def _pynamodb_models(endpoint: str):
@@ -783,6 +820,108 @@ def sc_fanout(job):
     return asyncio.run(main())
 
 
+def sc_update(job):
+    """Sequential UpdateItem (pydynox only: both versions take the same call)."""
+    c = CONTENDERS[job["contender"]](job["endpoint"])
+    w, n = job["warmup"], job["ops"]
+    for i in range(w):
+        c.update(i)
+
+    def loop():
+        update = c.update
+        for i in range(w, w + n):
+            update(i)
+
+    return timed(loop, n)
+
+
+def sc_stalls(job):
+    """How late a 1 ms ticker task runs while the same loop does the work of an async app:
+    `gets` GetItem calls with `inflight` at a time, then `reads` `async for` loops over the
+    query partition at once (1,000-item pages). Lateness is how much later than asked each
+    `asyncio.sleep(0.001)` of the ticker returned: what every other task on the loop waits."""
+    import asyncio
+
+    c = CONTENDERS[job["contender"]](job["endpoint"])
+    lateness = {"gets": [], "pages": []}
+    # The loop thread's own CPU time from one tick to the next: what the loop ran in between,
+    # which other processes on the machine cannot inflate (they only delay the thread).
+    busy = {"gets": [], "pages": []}
+
+    async def ticker(phase, stop):
+        late, used = lateness[phase], busy[phase]
+        clock, cpu, sleep = time.perf_counter, time.thread_time, asyncio.sleep
+        while not stop.is_set():
+            t0, c0 = clock(), cpu()
+            await sleep(0.001)
+            late.append(clock() - t0 - 0.001)
+            used.append(cpu() - c0)
+
+    async def gets(n):
+        # `inflight` tasks taking calls from one count, rather than n tasks behind a
+        # semaphore: starting 2,000 tasks at once is itself a long step of the loop, which
+        # would be measured here as every contender's stall.
+        left = [n]
+
+        async def caller():
+            while left[0] > 0:
+                left[0] -= 1
+                assert await c.aget() is not None
+
+        await asyncio.gather(*(caller() for _ in range(min(n, job["inflight"]))))
+
+    async def reads(n):
+        found = await asyncio.gather(*(c.aquery_all() for _ in range(n)))
+        return sum(found)
+
+    async def phase(name, work):
+        stop = asyncio.Event()
+        tick = asyncio.create_task(ticker(name, stop))
+        await asyncio.sleep(0.002)  # the ticker is running before the work starts
+        c0, t0 = cpu_s(), time.perf_counter()
+        units = await work
+        out = {"units": units, "cpu_s": cpu_s() - c0, "wall_s": time.perf_counter() - t0}
+        stop.set()
+        await tick
+        return out
+
+    async def main():
+        if isinstance(c, Aioboto3):
+            await c.open()
+        try:
+            await gets(job["warmup"])
+            await reads(1)
+            out = {"gets": await phase("gets", gets(job["gets"]))}
+            out["gets"]["units"] = job["gets"]
+            out["pages"] = await phase("pages", reads(job["reads"]))
+            return out
+        finally:
+            if isinstance(c, Aioboto3):
+                await c.close()
+
+    out = asyncio.run(main())
+    for name, used in busy.items():
+        used.sort()
+        out[name]["busy_p99_ms"] = used[min(len(used) - 1, int(len(used) * 0.99))] * 1e3 if used else None
+        out[name]["busy_max_ms"] = used[-1] * 1e3 if used else None
+    for name, late in lateness.items():
+        late.sort()
+        out[name]["ticks"] = len(late)
+        out[name]["late_p50_ms"] = late[len(late) // 2] * 1e3 if late else None
+        out[name]["late_p99_ms"] = late[min(len(late) - 1, int(len(late) * 0.99))] * 1e3 if late else None
+        out[name]["late_max_ms"] = late[-1] * 1e3 if late else None
+    every = sorted(lateness["gets"] + lateness["pages"])
+    out["late_p99_ms"] = every[min(len(every) - 1, int(len(every) * 0.99))] * 1e3
+    out["late_max_ms"] = every[-1] * 1e3
+    used = sorted(busy["gets"] + busy["pages"])
+    out["busy_p99_ms"] = used[min(len(used) - 1, int(len(used) * 0.99))] * 1e3
+    out["busy_max_ms"] = used[-1] * 1e3
+    out["cpu_s"] = out["gets"]["cpu_s"] + out["pages"]["cpu_s"]
+    out["wall_s"] = out["gets"]["wall_s"] + out["pages"]["wall_s"]
+    out["units"] = 1
+    return out
+
+
 def sc_threads(job):
     """The same total of GetItem calls split over 1, 2, 4 and 8 threads sharing one client."""
     c = CONTENDERS[job["contender"]](job["endpoint"])
@@ -878,6 +1017,8 @@ SCENARIOS = {
     "jsonloads": sc_jsonloads,
     "fanout": sc_fanout,
     "threads": sc_threads,
+    "update": sc_update,
+    "stalls": sc_stalls,
     "batch": sc_batch,
     "leak": sc_leak,
     "scan-slow-consumer": sc_scan_slow_consumer,

@@ -9,6 +9,7 @@
 //! - `key.rs`: keys that go back to DynamoDB, decoded to `AttributeValue`.
 //! - `names.rs`: one `str` per distinct attribute name of a response.
 //! - `meta.rs`: what steers the next request (keys, counts, capacity), without the GIL.
+//! - `page.rs`: a Query/Scan page indexed without the GIL, then decoded a slice at a time.
 //!
 //! Results are the same as `wire::item_to_py` of the SDK's decoding (same number rules,
 //! through the same classifier), which the tests check on random items. The body is
@@ -20,6 +21,7 @@ mod envelope;
 mod key;
 mod meta;
 mod names;
+mod page;
 mod value;
 
 
@@ -32,6 +34,7 @@ use serde::de::{self, DeserializeSeed};
 
 pub use envelope::Response;
 pub use meta::{meta, Meta};
+pub use page::Page;
 // The direct request path (src/transport/direct) reads the item of a failed condition with it.
 pub(crate) use key::WireItem;
 
@@ -57,7 +60,16 @@ pub(crate) struct Ctx<'py> {
 
 impl<'py> Ctx<'py> {
     fn new(py: Python<'py>, opts: ReadOptions) -> Self {
-        Ctx { py, opts, names: RefCell::default(), failure: RefCell::new(None) }
+        Self::with_names(py, opts, names::Names::default())
+    }
+
+    /// A context that starts from the names an earlier walk of the same response built.
+    fn with_names(py: Python<'py>, opts: ReadOptions, names: names::Names) -> Self {
+        Ctx { py, opts, names: RefCell::new(names), failure: RefCell::new(None) }
+    }
+
+    fn into_names(self) -> names::Names {
+        self.names.into_inner()
     }
 
     /// Parks `err` and returns the serde error that stops the walk.
