@@ -452,7 +452,19 @@ fn measure() {
         let meta_only = || {
             assert_eq!(super::meta(&body).unwrap().count, Some(1000));
         };
-        let cases: [(&str, &dyn Fn()); 7] = [
+        // The pager's two passes (ADR 13): the index on tokio, then slices of 64 with the GIL.
+        let page_index_only = || {
+            assert_eq!(super::Page::index(body.clone()).unwrap().remaining(), 1000);
+        };
+        let page_sliced = || {
+            let mut page = super::Page::index(body.clone()).unwrap();
+            let mut n = 0;
+            while page.remaining() > 0 {
+                n += page.decode(py, 64, opts).unwrap().len();
+            }
+            assert_eq!(n, 1000);
+        };
+        let cases: [(&str, &dyn Fn()); 9] = [
             ("today: SDK pipeline + SDK decode + item_to_py", &old),
             ("today, SDK part only (pipeline + decode + drop)", &old_sdk_only),
             ("direct, read::response only", &new_decode_only),
@@ -460,6 +472,8 @@ fn measure() {
             ("json.loads of the same items as plain JSON", &json_loads),
             ("SDK pipeline alone, empty response (per page / 1000)", &pipeline_only),
             ("read::meta alone (items skipped, no GIL)", &meta_only),
+            ("read::Page::index alone (item ranges, no GIL)", &page_index_only),
+            ("read::Page::index + decode in slices of 64", &page_sliced),
         ];
         let rounds = 40;
         let mut times: Vec<Vec<f64>> = vec![Vec::new(); cases.len()];
