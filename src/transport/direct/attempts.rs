@@ -22,7 +22,7 @@ pub struct Success {
     pub request_id: Option<String>,
 }
 
-/// The SDK's error type for errors built here, so they map through `errors.rs` exactly as
+/// The SDK's error type for errors built here, so they map through `crate::errors` exactly as
 /// the SDK path's do (same kinds, same wording).
 type Sdk = SdkError<aws_sdk_dynamodb::Error, HttpResponse>;
 
