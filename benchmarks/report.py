@@ -71,7 +71,9 @@ NOTES = {
     "Python values (less work than the others); PynamoDB builds a Model instance. The wire floor "
     "is the SDK's signed request for the same GetItem, captured once and resent as bytes over one "
     "kept-alive socket, each response read to its end but not decoded: the kernel's and the "
-    "server's part of a call, which no client avoids.",
+    "server's part of a call, which no client avoids; the Python row, when the run has it, resends the same bytes from a Python "
+    "loop. Their CPU per call is a few microseconds of `getrusage` time, which the kernel accounts in "
+    "scheduler ticks: read those rows as an order of magnitude.",
     "put": "The same item shape written under 200 rotating keys. boto3 client is handed "
     "items already in typed JSON (serialised outside the timed loop).",
     "update": "`update_item(table, key, update_expression=\"SET visits = :v, city = :c\", "
