@@ -86,7 +86,7 @@ def plan(quick: bool) -> list[dict]:
         {
             "name": "get",
             "server": "dynalite",
-            "contenders": SYNC + ["floor", "floor-wire"],
+            "contenders": SYNC + ["floor", "floor-wire", "wire-python"],
             "job": {"ops": 200 if q else 2000, "warmup": 20 if q else 200},
         },
         {
@@ -369,6 +369,14 @@ def run_job(
             str(job["ops"]),
             str(job.get("warmup", 1)),
         ]
+    elif contender == "wire-python":
+        # The Rust floor captures the signed request; a Python worker resends it.
+        captured = subprocess.run(
+            [str(FLOOR_BIN), "capture", endpoint, "1", "0"],
+            capture_output=True, text=True, check=True, env=worker_env(), timeout=120,
+        )
+        job.update(scenario="wire-floor", **json.loads(captured.stdout.strip().splitlines()[-1]))
+        argv = [venv_python("ours"), str(BENCH / "worker.py"), json.dumps(job)]
     elif contender.startswith("json.loads"):
         # No server: parse the page's JSON text, 5 times as often as the clients read it.
         job.update(

@@ -31,6 +31,7 @@ LABEL = {
     "ours-on-demand": "pydynox, prefetch off (this checkout, `PYDYNOX_PREFETCH=0`)",
     "floor": "floor: Rust aws-sdk-dynamodb",
     "floor-wire": "wire floor: the signed request resent as bytes (Rust, one kept-alive socket)",
+    "wire-python": "wire floor in Python: the same bytes resent from a Python loop (stdlib `socket`)",
     "json.loads": "floor: `json.loads` of the page as plain JSON",
     "json.loads-wire": "`json.loads` of the page as DynamoDB JSON",
 }
@@ -70,7 +71,9 @@ NOTES = {
     "Python values (less work than the others); PynamoDB builds a Model instance. The wire floor "
     "is the SDK's signed request for the same GetItem, captured once and resent as bytes over one "
     "kept-alive socket, each response read to its end but not decoded: the kernel's and the "
-    "server's part of a call, which no client avoids.",
+    "server's part of a call, which no client avoids; the Python row, when the run has it, resends the same bytes from a Python "
+    "loop. Their CPU per call is a few microseconds of `getrusage` time, which the kernel accounts in "
+    "scheduler ticks: read those rows as an order of magnitude.",
     "put": "The same item shape written under 200 rotating keys. boto3 client is handed "
     "items already in typed JSON (serialised outside the timed loop).",
     "update": "`update_item(table, key, update_expression=\"SET visits = :v, city = :c\", "
@@ -434,6 +437,7 @@ def target_rows(res):
     cmp("get", "pydynox-0.21.0", 0.6, "GetItem client CPU")
     cmp("get", "floor", 1.2, "GetItem client CPU", "the Rust floor")
     cmp("get", "floor-wire", 2, "GetItem client CPU", "the wire floor (issue 14)")
+    cmp("get", "wire-python", 2, "GetItem client CPU", "the wire floor in Python (issue 14)")
     cmp("update", "pydynox-0.21.0", 0.5, "UpdateItem client CPU", "pydynox 0.21.0 (PyPI) (issue 14)")
     cmp("query", "boto3-client", 0.1, "Query CPU per item", "boto3 (client)")
     cmp("query", "boto3-resource", 0.1, "Query CPU per item", "boto3 (resource)")
@@ -513,6 +517,7 @@ def chart(res, path):
         "ours-client": "#8c564b",
         "floor": "#7f7f7f",
         "floor-wire": "#4d4d4d",
+        "wire-python": "#999999",
         "json.loads": "#c7c7c7",
         "json.loads-wire": "#e5e5e5",
     }

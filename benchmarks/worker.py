@@ -820,6 +820,42 @@ def sc_fanout(job):
     return asyncio.run(main())
 
 
+def sc_wire_floor(job):
+    """GetItem's wire floor in Python: the SDK's signed request (captured by the Rust floor,
+    `job["request_hex"]`) resent as bytes over one kept-alive socket, each response read to
+    its end (Content-Length) but not decoded: the least any Python client does per call."""
+    import socket
+
+    host, port = job["host"].rsplit(":", 1)
+    request = bytes.fromhex(job["request_hex"])
+    sock = socket.create_connection((host, int(port)))
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    pending = b""
+
+    def call():
+        nonlocal pending
+        sock.sendall(request)
+        data = pending
+        while b"\r\n\r\n" not in data:
+            data += sock.recv(65536)
+        head, _, body = data.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 200"), head[:100]
+        length = int(head.lower().split(b"content-length:", 1)[1].split(b"\r\n", 1)[0])
+        while len(body) < length:
+            body += sock.recv(65536)
+        pending = body[length:]
+
+    for _ in range(job["warmup"]):
+        call()
+    n = job["ops"]
+
+    def loop():
+        for _ in range(n):
+            call()
+
+    return timed(loop, n)
+
+
 def sc_update(job):
     """Sequential UpdateItem (pydynox only: both versions take the same call)."""
     c = CONTENDERS[job["contender"]](job["endpoint"])
@@ -1018,6 +1054,7 @@ SCENARIOS = {
     "fanout": sc_fanout,
     "threads": sc_threads,
     "update": sc_update,
+    "wire-floor": sc_wire_floor,
     "stalls": sc_stalls,
     "batch": sc_batch,
     "leak": sc_leak,

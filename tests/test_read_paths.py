@@ -311,6 +311,10 @@ class Garbage(FaultProxy):
         ("Scan", b'{"Count":"many"}', lambda c, m, t: call(c, m, "count", t)),
         ("Scan", b'{"Items":[{"a":{"S":"x","N":"1"}}],"Count":1}', lambda c, m, t: call(c, m, "parallel_scan", t, 2)),
         ("Scan", b'{"Items":[', lambda c, m, t: call(c, m, "parallel_scan", t, 2)),
+        # The pager indexes a page before decoding it a slice at a time (ADR 14): a broken
+        # page and a broken item inside a good page are both the same clear error.
+        ("Query", b'{"Items":[', lambda c, m, t: collect(c, m, "query", t, "pk = :p", expression_attribute_values={":p": "a"})),
+        ("Query", b'{"Items":[{"a":{"N":"12x"}}],"Count":1}', lambda c, m, t: collect(c, m, "query", t, "pk = :p", expression_attribute_values={":p": "a"})),
     ],
 )
 def test_an_unreadable_body_is_a_clear_error(moto_endpoint, module_table, operation, body, run, mode):

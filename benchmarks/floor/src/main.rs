@@ -8,6 +8,8 @@
 //!   wire:  the wire floor of GetItem: the SDK's signed request for that same GetItem,
 //!          captured once, then resent as bytes <ops> times over one kept-alive socket,
 //!          each response read to its end but not decoded (no client can do less per call)
+//!   capture: prints that captured request as JSON (host and hex bytes), for the Python
+//!          wire floor (benchmarks/worker.py) to resend
 //! Prints one JSON object on stdout.
 
 use std::io::{Read, Write};
@@ -149,7 +151,8 @@ fn read_response(stream: &mut TcpStream, buf: &mut Vec<u8>) -> usize {
     end - head_end
 }
 
-fn wire(endpoint: &str, ops: usize, warmup: usize) {
+/// The SDK's signed GetItem request for the benchmark item: (host:port, raw HTTP bytes).
+fn captured_request(endpoint: &str) -> (String, Vec<u8>) {
     let capture = CaptureRequest::default();
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
@@ -162,7 +165,12 @@ fn wire(endpoint: &str, ops: usize, warmup: usize) {
         let conf = aws_sdk_dynamodb::config::Builder::from(&conf).interceptor(capture.clone()).build();
         get_once(&Client::from_conf(conf)).await;
     });
-    let (host, request) = capture.0.lock().unwrap().take().expect("no request was captured");
+    let captured = capture.0.lock().unwrap().take();
+    captured.expect("no request was captured")
+}
+
+fn wire(endpoint: &str, ops: usize, warmup: usize) {
+    let (host, request) = captured_request(endpoint);
     let mut stream = TcpStream::connect(&host).expect("cannot connect to the endpoint");
     stream.set_nodelay(true).unwrap();
     let mut buf = Vec::new();
@@ -196,6 +204,12 @@ fn main() {
     let warmup: usize = args[4].parse().expect("warmup must be a number");
     if what == "wire" {
         return wire(&endpoint, ops, warmup);
+    }
+    if what == "capture" {
+        let (host, request) = captured_request(&endpoint);
+        let hex: String = request.iter().map(|b| format!("{b:02x}")).collect();
+        println!("{{\"host\": \"{host}\", \"request_hex\": \"{hex}\"}}");
+        return;
     }
 
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
