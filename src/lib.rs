@@ -3,14 +3,18 @@
 //! The Python-facing methods are generated from `spec/` by build.rs (see `bindings`);
 //! everything here is the hand-written part they call.
 
+pub mod attrs;
 pub mod awaitable;
 pub mod client;
 pub mod errors;
+pub mod kms;
 pub mod ops;
 pub mod pager;
 pub mod ready;
 pub mod repr;
 pub mod runtime;
+pub mod s3;
+pub mod services;
 pub mod transport;
 pub mod wire;
 
@@ -30,5 +34,6 @@ fn pydynox_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // Set, not added: a private diagnostic for tests, kept out of `__all__` and the stubs.
     m.setattr("_async_tasks_in_flight", wrap_pyfunction!(runtime::tasks_in_flight, m)?)?;
     m.setattr("_encode_item_json", wrap_pyfunction!(wire::write::encode_item_json, m)?)?;
+    attrs::register(m)?;
     Ok(())
 }

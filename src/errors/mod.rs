@@ -51,6 +51,10 @@ pub enum ErrorKind {
     /// A client-side argument problem found only while executing
     /// (`ParamValidationException`: a `ValidationException` and a `ValueError`).
     Value,
+    /// KMS envelope encryption failed (`EncryptionException`; src/kms).
+    Encryption,
+    /// An S3 call of an S3Attribute failed (`S3AttributeException`; src/s3).
+    S3,
 }
 
 #[derive(Debug)]
@@ -154,6 +158,8 @@ impl Error {
             ErrorKind::Service => exc::PydynoxException::new_err(msg),
             ErrorKind::Timeout => PyTimeoutError::new_err(msg),
             ErrorKind::Value => invalid_in(py, msg),
+            ErrorKind::Encryption => exc::EncryptionException::new_err(msg),
+            ErrorKind::S3 => exc::S3AttributeException::new_err(msg),
         };
         // Attributes the spec declares for these classes are always present (None or []).
         let read = self.read;
