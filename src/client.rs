@@ -116,7 +116,7 @@ struct MetricsState {
 /// State shared by the client and every request in flight (requests outlive the call
 /// that started them, so this lives behind an `Arc`).
 pub struct ClientShared {
-    options: ClientOptions,
+    pub(crate) options: ClientOptions,
     region: String,
     /// Where requests go, credentials stripped: named by connection errors.
     pub endpoint: String,
@@ -213,11 +213,10 @@ pub struct DynamoDBClient {
     pub shared: Arc<ClientShared>,
 }
 
-/// Runs the AWS configuration chain once: region, profile, endpoint, credentials (an
-/// assumed role included), timeouts and retries. Returns the DynamoDB configuration every
-/// SDK client of one `DynamoDBClient` is built from with the direct path it allows, and
-/// the shared config they came from.
-async fn resolve_config(o: &ClientOptions) -> (Resolved, SdkConfig) {
+/// The shared AWS configuration of these options: region, profile, endpoint, explicit
+/// credentials, timeouts and retries, on top of the standard chain. The S3 and KMS
+/// clients of the attributes start from it too (`crate::services`).
+pub async fn load_sdk_config(o: &ClientOptions) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest());
     if let Some(region) = &o.region {
         loader = loader.region(Region::new(region.clone()));
@@ -250,24 +249,38 @@ async fn resolve_config(o: &ClientOptions) -> (Resolved, SdkConfig) {
         // 0..=100, checked by `new`.
         loader = loader.retry_config(RetryConfig::standard().with_max_attempts(n as u32 + 1));
     }
-    let sdk_config = loader.load().await;
+    loader.load().await
+}
+
+/// The credentials provider of these options: an assumed role when `role_arn` is set,
+/// else the chain's.
+pub async fn credentials_provider(o: &ClientOptions, sdk_config: &SdkConfig, region: &str) -> Option<SharedCredentialsProvider> {
+    match &o.role_arn {
+        Some(role) => {
+            let mut assume = aws_config::sts::AssumeRoleProvider::builder(role)
+                .session_name(o.role_session_name.clone().unwrap_or_else(|| "pydynox".to_string()))
+                .region(Region::new(region.to_string()));
+            if let Some(id) = &o.external_id {
+                assume = assume.external_id(id);
+            }
+            Some(SharedCredentialsProvider::new(assume.configure(sdk_config).build().await))
+        }
+        None => sdk_config.credentials_provider(),
+    }
+}
+
+/// Runs the AWS configuration chain once: region, profile, endpoint, credentials (an
+/// assumed role included), timeouts and retries. Returns the DynamoDB configuration every
+/// SDK client of one `DynamoDBClient` is built from with the direct path it allows, and
+/// the shared config they came from.
+async fn resolve_config(o: &ClientOptions) -> (Resolved, SdkConfig) {
+    let sdk_config = load_sdk_config(o).await;
     let region = sdk_config.region().map(|r| r.to_string()).unwrap_or_else(|| DEFAULT_REGION.to_string());
     // Read operations that decode the body themselves take it through this (ADR 6).
     let mut conf = aws_sdk_dynamodb::config::Builder::from(&sdk_config)
         .region(Region::new(region.clone()))
         .interceptor(crate::transport::sdk_body::RawBodyInterceptor);
-    let provider = match &o.role_arn {
-        Some(role) => {
-            let mut assume = aws_config::sts::AssumeRoleProvider::builder(role)
-                .session_name(o.role_session_name.clone().unwrap_or_else(|| "pydynox".to_string()))
-                .region(Region::new(region.clone()));
-            if let Some(id) = &o.external_id {
-                assume = assume.external_id(id);
-            }
-            Some(SharedCredentialsProvider::new(assume.configure(&sdk_config).build().await))
-        }
-        None => sdk_config.credentials_provider(),
-    };
+    let provider = credentials_provider(o, &sdk_config, &region).await;
     // One credentials cache for both request paths: the SDK's own identity cache is off
     // and the SDK reads ours (ADR 12).
     let load_timeout = crate::transport::direct::credentials::load_timeout(sdk_config.retry_config(), sdk_config.timeout_config());
@@ -296,6 +309,61 @@ fn timeout(name: &str, value: Option<f64>) -> PyResult<Option<Duration>> {
     }
 }
 
+/// The constructor's connection settings, checked (the S3 and KMS classes take the same).
+#[allow(clippy::too_many_arguments)]
+pub fn checked_options(
+    region: Option<String>,
+    access_key: Option<String>,
+    secret_key: Option<String>,
+    session_token: Option<String>,
+    profile: Option<String>,
+    endpoint_url: Option<String>,
+    role_arn: Option<String>,
+    role_session_name: Option<String>,
+    external_id: Option<String>,
+    connect_timeout: Option<f64>,
+    read_timeout: Option<f64>,
+    operation_timeout: Option<f64>,
+    max_retries: Option<i64>,
+    proxy_url: Option<String>,
+) -> PyResult<ClientOptions> {
+    if access_key.is_some() != secret_key.is_some() {
+        return Err(crate::errors::invalid("access_key and secret_key must be given together"));
+    }
+    if session_token.is_some() && access_key.is_none() {
+        return Err(crate::errors::invalid("session_token needs access_key and secret_key"));
+    }
+    if proxy_url.is_some() {
+        return Err(crate::errors::invalid(
+            "proxy_url is not supported yet; set HTTPS_PROXY for the process instead",
+        ));
+    }
+    let connect_timeout = timeout("connect_timeout", connect_timeout)?;
+    let read_timeout = timeout("read_timeout", read_timeout)?;
+    let operation_timeout = timeout("operation_timeout", operation_timeout)?;
+    if let Some(n) = max_retries {
+        if !(0..=100).contains(&n) {
+            return Err(crate::errors::invalid(format!("max_retries must be between 0 and 100, got {n}")));
+        }
+    }
+    Ok(ClientOptions {
+        region,
+        access_key,
+        secret_key,
+        session_token,
+        profile,
+        endpoint_url,
+        role_arn,
+        role_session_name,
+        external_id,
+        connect_timeout,
+        read_timeout,
+        operation_timeout,
+        max_retries,
+        sdk_only: !crate::transport::direct::allowed_by_env(),
+    })
+}
+
 /// The generated `__new__`.
 #[allow(clippy::too_many_arguments)]
 pub fn new(
@@ -316,26 +384,7 @@ pub fn new(
     proxy_url: Option<String>,
     exact_numbers: bool,
 ) -> PyResult<DynamoDBClient> {
-    if access_key.is_some() != secret_key.is_some() {
-        return Err(crate::errors::invalid("access_key and secret_key must be given together"));
-    }
-    if session_token.is_some() && access_key.is_none() {
-        return Err(crate::errors::invalid("session_token needs access_key and secret_key"));
-    }
-    if proxy_url.is_some() {
-        return Err(crate::errors::invalid(
-            "proxy_url is not supported yet; set HTTPS_PROXY for the process instead",
-        ));
-    }
-    let connect_timeout = timeout("connect_timeout", connect_timeout)?;
-    let read_timeout = timeout("read_timeout", read_timeout)?;
-    let operation_timeout = timeout("operation_timeout", operation_timeout)?;
-    if let Some(n) = max_retries {
-        if !(0..=100).contains(&n) {
-            return Err(crate::errors::invalid(format!("max_retries must be between 0 and 100, got {n}")));
-        }
-    }
-    let options = ClientOptions {
+    let options = checked_options(
         region,
         access_key,
         secret_key,
@@ -349,8 +398,8 @@ pub fn new(
         read_timeout,
         operation_timeout,
         max_retries,
-        sdk_only: !crate::transport::direct::allowed_by_env(),
-    };
+        proxy_url,
+    )?;
     // Loading the config may read profile files: do it without the GIL, and on the shared
     // runtime, which is where this (async) client's connections will live.
     let (config, sdk_config) = py.detach(|| runtime::runtime().block_on(resolve_config(&options)));

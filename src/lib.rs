@@ -3,14 +3,18 @@
 //! The Python-facing methods are generated from `spec/` by build.rs (see `bindings`);
 //! everything here is the hand-written part they call.
 
+pub mod attrs;
 pub mod awaitable;
 pub mod client;
 pub mod errors;
+pub mod kms;
 pub mod ops;
 pub mod pager;
 pub mod ready;
 pub mod repr;
 pub mod runtime;
+pub mod s3;
+pub mod services;
 pub mod transport;
 pub mod wire;
 
@@ -32,5 +36,6 @@ fn pydynox_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.setattr("_count_requests", wrap_pyfunction!(ops::send::count_requests, m)?)?;
     m.setattr("_requests_sent", wrap_pyfunction!(ops::send::requests_sent, m)?)?;
     m.setattr("_encode_item_json", wrap_pyfunction!(wire::write::encode_item_json, m)?)?;
+    attrs::register(m)?;
     Ok(())
 }

@@ -124,6 +124,9 @@ class Attribute(_PathOps, Generic[T]):
     """Exact types whose values `serialize` returns unchanged; None: every type (the
     identity). Trusted only from the class that also defines `serialize`."""
 
+    secret: ClassVar[bool] = False
+    """True when values must not appear in reprs (a model's repr shows `<redacted>`)."""
+
     _fast_valid: frozenset[type] = frozenset()
     """`_trusted_types()`, kept per instance by `__init__` (empty for an attribute of a
     subclass that bypasses `Attribute.__init__`: every value is then checked)."""
@@ -685,3 +688,36 @@ class VersionAttribute(Attribute[int]):
     def _check(self, value: Any, where: str) -> None:
         if not isinstance(value, int) or isinstance(value, bool):
             raise self._wrong_type(value, where)
+
+
+# --- attributes defined in pydynox._attrs ----------------------------------------------------------
+
+# Loaded on first use: they subclass `Attribute` (so import this module) and pull in
+# the extension's codecs and service clients, which plain models never need.
+_ELSEWHERE = {
+    "CompressedAttribute": "pydynox._attrs.compressed",
+    "CompressionAlgorithm": "pydynox._attrs.compressed",
+    "EncryptedAttribute": "pydynox._attrs.encrypted",
+    "EncryptionMode": "pydynox._attrs.encrypted",
+    "S3Attribute": "pydynox._attrs.s3",
+    "S3File": "pydynox._attrs.s3",
+    "S3Value": "pydynox._attrs.s3",
+}
+__all__ += ["CompressedAttribute", "CompressionAlgorithm", "EncryptedAttribute", "EncryptionMode"]
+__all__ += ["S3Attribute", "S3File", "S3Value"]
+
+if TYPE_CHECKING:
+    from pydynox._attrs.compressed import CompressedAttribute, CompressionAlgorithm
+    from pydynox._attrs.encrypted import EncryptedAttribute, EncryptionMode
+    from pydynox._attrs.s3 import S3Attribute, S3File, S3Value
+
+
+def __getattr__(name: str) -> Any:
+    module = _ELSEWHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -72,3 +72,9 @@ class InvalidCursorError(PydynoxException, ValueError):
 
 
 __all__ += ["InvalidCursorError", "ItemTooLargeException"]
+
+# --- raised by the attributes that use KMS and S3 (pydynox._attrs) --------------------------
+
+from pydynox.pydynox_core import EncryptionException, S3AttributeException  # noqa: E402
+
+__all__ += ["EncryptionException", "S3AttributeException"]

@@ -126,7 +126,11 @@ class Model(ModelOperations):
 
     def __repr__(self) -> str:
         state = self.__dict__
-        shown = ", ".join(f"{name}={state.get(name)!r}" for name in self._schema.attributes)
+        # An attribute holding secrets (EncryptedAttribute) says so; its value is not shown.
+        shown = ", ".join(
+            f"{name}={'<redacted>' if attr.secret and state.get(name) is not None else repr(state.get(name))}"
+            for name, attr in self._schema.attributes.items()
+        )
         return f"{type(self).__name__}({shown})"
 
     def __eq__(self, other: object) -> bool:

@@ -1,4 +1,4 @@
-# Generated from spec/client.yaml, spec/errors.yaml, spec/model.yaml, spec/results.yaml, spec/types.yaml by `scripts/generate.sh`. Do not edit:
+# Generated from spec/client.yaml, spec/errors.yaml, spec/model.yaml, spec/results.yaml, spec/services.yaml, spec/types.yaml by `scripts/generate.sh`. Do not edit:
 # change the spec or codegen/templates/pydynox_core.pyi.j2 and regenerate.
 
 from typing import Any, final
@@ -20,14 +20,20 @@ __all__ = [
     "CredentialsException",
     "ConnectionException",
     "SerializationException",
+    "EncryptionException",
+    "S3AttributeException",
     "OperationMetrics",
     "ModelMetrics",
     "TimeToLiveDescription",
+    "S3Metadata",
+    "S3Metrics",
     "QueryResult",
     "AsyncQueryResult",
     "ScanResult",
     "AsyncScanResult",
     "DynamoDBClient",
+    "S3Operations",
+    "KmsEncryptor",
 ]
 
 class PydynoxException(Exception):
@@ -68,6 +74,12 @@ class ConnectionException(PydynoxException):
 
 class SerializationException(PydynoxException):
     """A response could not be read (a value DynamoDB sent that pydynox cannot represent)."""
+
+class EncryptionException(PydynoxException):
+    """KMS envelope encryption failed: KMS refused or could not be reached, the stored value was encrypted under another key or context or was altered, or the attribute's mode forbids the operation. Never carries the plaintext."""
+
+class S3AttributeException(PydynoxException):
+    """An S3 call of an S3Attribute failed (upload, download, delete, head or presign)."""
 
 @final
 class OperationMetrics:
@@ -156,6 +168,62 @@ class TimeToLiveDescription:
     @property
     def attribute_name(self) -> str | None:
         """The attribute holding each item's expiry (epoch seconds), when one is set."""
+
+@final
+class S3Metadata:
+    """Where an S3 object is and what S3 reported about it."""
+
+    @property
+    def bucket(self) -> str:
+        """Bucket name."""
+
+    @property
+    def key(self) -> str:
+        """Object key."""
+
+    @property
+    def size(self) -> int:
+        """Size in bytes."""
+
+    @property
+    def etag(self) -> str:
+        """S3's ETag, quotes removed."""
+
+    @property
+    def content_type(self) -> str | None:
+        """MIME type, when one was set."""
+
+    @property
+    def last_modified(self) -> str | None:
+        """Last modification time (ISO 8601, UTC), when S3 reported it."""
+
+    @property
+    def version_id(self) -> str | None:
+        """Version id, when the bucket is versioned."""
+
+    @property
+    def metadata(self) -> dict[str, str] | None:
+        """User-defined metadata (x-amz-meta-*), when any."""
+
+@final
+class S3Metrics:
+    """What one S3 call cost."""
+
+    @property
+    def duration_ms(self) -> float:
+        """Wall time in milliseconds, retries included."""
+
+    @property
+    def calls(self) -> int:
+        """Requests sent (a multipart upload sends several)."""
+
+    @property
+    def bytes_uploaded(self) -> int:
+        """Bytes of object data sent."""
+
+    @property
+    def bytes_downloaded(self) -> int:
+        """Bytes of object data received."""
 
 @final
 class QueryResult:
@@ -831,6 +899,248 @@ class DynamoDBClient:
 
     async def async_ping(self) -> bool:
         """Whether DynamoDB answers with these settings and credentials (a ListTables call); never raises.
+        """
+
+
+
+@disjoint_base
+class S3Operations:
+    """An S3 connection for S3Attribute. Every I/O method has an `async_` twin taking the same parameters. Configuration falls back to the standard AWS chain (AWS_REGION, AWS_ENDPOINT_URL_S3, AWS_PROFILE, environment credentials, ...)."""
+
+    def __new__(cls, region: str | None = None, access_key: str | None = None, secret_key: str | None = None, session_token: str | None = None, profile: str | None = None, role_arn: str | None = None, role_session_name: str | None = None, external_id: str | None = None, endpoint_url: str | None = None, connect_timeout: float | None = None, read_timeout: float | None = None, max_retries: int | None = None, proxy_url: str | None = None) -> S3Operations:
+        """Configures the connection. Nothing is sent until the first call.
+
+        Args:
+            region: AWS region; else AWS_REGION or the profile's region, else us-east-1.
+            access_key: Access key id; used together with secret_key.
+            secret_key: Secret access key; never shown in repr or errors.
+            session_token: Session token of temporary credentials.
+            profile: Named profile from ~/.aws/config and ~/.aws/credentials.
+            role_arn: Role to assume with STS first.
+            role_session_name: Session name for the assumed role.
+            external_id: External id for the assumed role.
+            endpoint_url: Endpoint to call instead of AWS (e.g. http://127.0.0.1:5000).
+            connect_timeout: Seconds to wait for a connection; None for the SDK's default.
+            read_timeout: Seconds to wait for each response to start arriving; None for the SDK's default.
+            max_retries: Attempts after the first for retryable errors.
+            proxy_url: Not supported yet: passing a value raises ValueError rather than being silently ignored.
+        """
+
+
+    def upload_bytes(self, bucket: str, key: str, data: bytes, content_type: str | None = None, metadata: dict[str, str] | None = None) -> tuple[S3Metadata, S3Metrics]:
+        """Stores bytes as one object (a multipart upload above 8 MiB).
+
+        Args:
+            bucket: Bucket name.
+            key: Object key.
+            data: The object's content.
+            content_type: MIME type to store with the object.
+            metadata: User-defined metadata (x-amz-meta-*).
+        """
+
+
+
+    async def async_upload_bytes(self, bucket: str, key: str, data: bytes, content_type: str | None = None, metadata: dict[str, str] | None = None) -> tuple[S3Metadata, S3Metrics]:
+        """Stores bytes as one object (a multipart upload above 8 MiB).
+
+        Args:
+            bucket: Bucket name.
+            key: Object key.
+            data: The object's content.
+            content_type: MIME type to store with the object.
+            metadata: User-defined metadata (x-amz-meta-*).
+        """
+
+
+
+    def upload_file(self, bucket: str, key: str, path: str, content_type: str | None = None, metadata: dict[str, str] | None = None) -> tuple[S3Metadata, S3Metrics]:
+        """Stores a file as one object, reading it from disk part by part (a multipart upload above 8 MiB), so memory use does not grow with the file. A failed multipart upload is aborted: no object and no stored parts are left.
+
+        Args:
+            bucket: Bucket name.
+            key: Object key.
+            path: File to upload.
+            content_type: MIME type to store with the object.
+            metadata: User-defined metadata (x-amz-meta-*).
+        """
+
+
+
+    async def async_upload_file(self, bucket: str, key: str, path: str, content_type: str | None = None, metadata: dict[str, str] | None = None) -> tuple[S3Metadata, S3Metrics]:
+        """Stores a file as one object, reading it from disk part by part (a multipart upload above 8 MiB), so memory use does not grow with the file. A failed multipart upload is aborted: no object and no stored parts are left.
+
+        Args:
+            bucket: Bucket name.
+            key: Object key.
+            path: File to upload.
+            content_type: MIME type to store with the object.
+            metadata: User-defined metadata (x-amz-meta-*).
+        """
+
+
+
+    def download_bytes(self, bucket: str, key: str) -> tuple[bytes, S3Metrics]:
+        """The whole object in memory.
+
+        Args:
+            bucket: Bucket name.
+            key: Object key.
+        """
+
+
+
+    async def async_download_bytes(self, bucket: str, key: str) -> tuple[bytes, S3Metrics]:
+        """The whole object in memory.
+
+        Args:
+            bucket: Bucket name.
+            key: Object key.
+        """
+
+
+
+    def save_to_file(self, bucket: str, key: str, path: str) -> tuple[int, S3Metrics]:
+        """Writes the object to a file as it arrives (memory use does not grow with the object); returns the bytes written. A failed download leaves no partial file.
+
+        Args:
+            bucket: Bucket name.
+            key: Object key.
+            path: File to write (replaced if it exists).
+        """
+
+
+
+    async def async_save_to_file(self, bucket: str, key: str, path: str) -> tuple[int, S3Metrics]:
+        """Writes the object to a file as it arrives (memory use does not grow with the object); returns the bytes written. A failed download leaves no partial file.
+
+        Args:
+            bucket: Bucket name.
+            key: Object key.
+            path: File to write (replaced if it exists).
+        """
+
+
+
+    def presigned_url(self, bucket: str, key: str, expires_secs: int = 3600) -> tuple[str, S3Metrics]:
+        """A URL that downloads the object without credentials until it expires.
+
+        Args:
+            bucket: Bucket name.
+            key: Object key.
+            expires_secs: Seconds the URL stays valid (1 to 604800).
+        """
+
+
+
+    async def async_presigned_url(self, bucket: str, key: str, expires_secs: int = 3600) -> tuple[str, S3Metrics]:
+        """A URL that downloads the object without credentials until it expires.
+
+        Args:
+            bucket: Bucket name.
+            key: Object key.
+            expires_secs: Seconds the URL stays valid (1 to 604800).
+        """
+
+
+
+    def delete_object(self, bucket: str, key: str) -> S3Metrics:
+        """Deletes the object. Deleting a missing object is not an error.
+
+        Args:
+            bucket: Bucket name.
+            key: Object key.
+        """
+
+
+
+    async def async_delete_object(self, bucket: str, key: str) -> S3Metrics:
+        """Deletes the object. Deleting a missing object is not an error.
+
+        Args:
+            bucket: Bucket name.
+            key: Object key.
+        """
+
+
+
+    def head_object(self, bucket: str, key: str) -> tuple[S3Metadata, S3Metrics]:
+        """What S3 knows about the object, without its content.
+
+        Args:
+            bucket: Bucket name.
+            key: Object key.
+        """
+
+
+
+    async def async_head_object(self, bucket: str, key: str) -> tuple[S3Metadata, S3Metrics]:
+        """What S3 knows about the object, without its content.
+
+        Args:
+            bucket: Bucket name.
+            key: Object key.
+        """
+
+
+
+@disjoint_base
+class KmsEncryptor:
+    """Envelope encryption with one KMS key: each value gets a fresh data key from KMS GenerateDataKey and is sealed locally with AES-256-GCM; the stored form (`ENC:` + base64) carries the KMS-encrypted data key. The encryption context is bound into both KMS calls, so a value only decrypts under the same context. Every I/O method has an `async_` twin taking the same parameters."""
+
+    def __new__(cls, key_id: str, region: str | None = None, context: dict[str, str] | None = None, access_key: str | None = None, secret_key: str | None = None, session_token: str | None = None, profile: str | None = None, role_arn: str | None = None, role_session_name: str | None = None, external_id: str | None = None, endpoint_url: str | None = None, connect_timeout: float | None = None, read_timeout: float | None = None, max_retries: int | None = None, proxy_url: str | None = None) -> KmsEncryptor:
+        """Configures the key and connection. Nothing is sent until the first call.
+
+        Args:
+            key_id: KMS key id, ARN, alias name (alias/...) or alias ARN.
+            region: AWS region; else AWS_REGION or the profile's region, else us-east-1.
+            context: Encryption context bound to every value (not secret; logged by CloudTrail).
+            access_key: Access key id; used together with secret_key.
+            secret_key: Secret access key; never shown in repr or errors.
+            session_token: Session token of temporary credentials.
+            profile: Named profile from ~/.aws/config and ~/.aws/credentials.
+            role_arn: Role to assume with STS first.
+            role_session_name: Session name for the assumed role.
+            external_id: External id for the assumed role.
+            endpoint_url: Endpoint to call instead of AWS (e.g. http://127.0.0.1:5000).
+            connect_timeout: Seconds to wait for a connection; None for the SDK's default.
+            read_timeout: Seconds to wait for each response to start arriving; None for the SDK's default.
+            max_retries: Attempts after the first for retryable errors.
+            proxy_url: Not supported yet: passing a value raises ValueError rather than being silently ignored.
+        """
+
+
+    def encrypt(self, plaintext: str) -> str:
+        """The stored form of `plaintext` (`ENC:` + base64), under a fresh data key.
+
+        Args:
+            plaintext: Text to encrypt; never logged or shown in errors.
+        """
+
+
+
+    async def async_encrypt(self, plaintext: str) -> str:
+        """The stored form of `plaintext` (`ENC:` + base64), under a fresh data key.
+
+        Args:
+            plaintext: Text to encrypt; never logged or shown in errors.
+        """
+
+
+
+    def decrypt(self, ciphertext: str) -> str:
+        """The text a stored form holds. Raises EncryptionException when it was encrypted under another key or context, was altered, or is not a stored form.
+
+        Args:
+            ciphertext: The stored form (`ENC:` + base64).
+        """
+
+
+
+    async def async_decrypt(self, ciphertext: str) -> str:
+        """The text a stored form holds. Raises EncryptionException when it was encrypted under another key or context, was altered, or is not a stored form.
+
+        Args:
+            ciphertext: The stored form (`ENC:` + base64).
         """
 
 

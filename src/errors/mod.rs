@@ -54,6 +54,10 @@ pub enum ErrorKind {
     /// A client-side argument problem found only while executing
     /// (`ParamValidationException`: a `ValidationException` and a `ValueError`).
     Value,
+    /// KMS envelope encryption failed (`EncryptionException`; src/kms).
+    Encryption,
+    /// An S3 call of an S3Attribute failed (`S3AttributeException`; src/s3).
+    S3,
 }
 
 #[derive(Debug)]

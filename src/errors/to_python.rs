@@ -30,6 +30,8 @@ impl Error {
             ErrorKind::Service => exc::PydynoxException::new_err(msg),
             ErrorKind::Timeout => PyTimeoutError::new_err(msg),
             ErrorKind::Value => invalid_in(py, msg),
+            ErrorKind::Encryption => exc::EncryptionException::new_err(msg),
+            ErrorKind::S3 => exc::S3AttributeException::new_err(msg),
         };
         // Attributes the spec declares for these classes are always present (None or []).
         let read = self.read;

@@ -1,4 +1,4 @@
-# Generated from spec/client.yaml, spec/errors.yaml, spec/model.yaml, spec/results.yaml, spec/types.yaml by `scripts/generate.sh`. Do not edit:
+# Generated from spec/client.yaml, spec/errors.yaml, spec/model.yaml, spec/results.yaml, spec/services.yaml, spec/types.yaml by `scripts/generate.sh`. Do not edit:
 # change the spec or codegen/templates/model_ops.py.j2 and regenerate.
 
 from __future__ import annotations

@@ -1,0 +1,343 @@
+"""`S3Attribute`: a file kept in S3, with its metadata (bucket, key, size, etag, content
+type, version id, user metadata) stored in the item as a map, in 0.21.0's layout.
+
+`S3File` is what you assign (bytes, or a path streamed from disk); `S3Value` is what an
+item holds once uploaded, with `get_bytes`, `save_to` and `presigned_url` and their
+`async_` twins. The S3 client takes the credentials chain and endpoint of the model's
+DynamoDB client.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydynox._attrs._core import s3_for_client
+from pydynox._attrs._service import client_of_owner
+from pydynox.attributes import Attribute
+from pydynox.pydynox_core import S3AttributeException, S3Metadata, S3Metrics, S3Operations
+
+__all__ = ["S3Attribute", "S3File", "S3Value"]
+
+
+class S3File:
+    """A file to upload through an `S3Attribute`.
+
+    Args:
+        data: The content as bytes, or a `Path` to a file (streamed from disk at upload,
+            never read whole into memory).
+        name: The file name, last part of the object key (default: the path's name;
+            required for bytes).
+        content_type: MIME type stored with the object.
+        metadata: User-defined metadata (str -> str) stored with the object.
+    """
+
+    def __init__(
+        self,
+        data: bytes | Path,
+        name: str | None = None,
+        content_type: str | None = None,
+        metadata: dict[str, str] | None = None,
+    ) -> None:
+        if isinstance(data, Path):
+            if not data.is_file():
+                raise ValueError(f"S3File: {str(data)!r} is not a file")
+            self._path: Path | None = data
+            self._data: bytes | None = None
+            name = name or data.name
+        elif isinstance(data, (bytes, bytearray, memoryview)):
+            if name is None:
+                raise ValueError("S3File: name is required when data is bytes")
+            self._path = None
+            self._data = bytes(data)
+        else:
+            raise TypeError(f"S3File: data must be bytes or a pathlib.Path, got {type(data).__name__}")
+        if not name or "/" in name:
+            raise ValueError(f"S3File: name must be a non-empty file name without '/', got {name!r}")
+        if metadata is not None and not all(isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()):
+            raise TypeError("S3File: metadata must be a dict of str to str")
+        self._name = name
+        self._content_type = content_type
+        self._metadata = metadata
+
+    @property
+    def data(self) -> bytes:
+        """The content (read from disk on each access for a path)."""
+        return self._data if self._data is not None else self._path.read_bytes()  # type: ignore[union-attr]
+
+    @property
+    def path(self) -> Path | None:
+        """The file, when the content comes from disk."""
+        return self._path
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def content_type(self) -> str | None:
+        return self._content_type
+
+    @property
+    def metadata(self) -> dict[str, str] | None:
+        return self._metadata
+
+    @property
+    def size(self) -> int:
+        return len(self._data) if self._data is not None else self._path.stat().st_size  # type: ignore[union-attr]
+
+    def __repr__(self) -> str:
+        return f"S3File(name={self._name!r}, size={self.size})"
+
+
+class S3Value:
+    """A file stored in S3, as an item holds it."""
+
+    def __init__(
+        self,
+        bucket: str,
+        key: str,
+        size: int,
+        etag: str,
+        content_type: str | None,
+        s3_ops: S3Operations | None,
+        last_modified: str | None = None,
+        version_id: str | None = None,
+        metadata: dict[str, str] | None = None,
+    ) -> None:
+        self._bucket = bucket
+        self._key = key
+        self._size = int(size)
+        self._etag = etag
+        self._content_type = content_type
+        self._s3_ops = s3_ops
+        self._last_modified = last_modified
+        self._version_id = version_id
+        self._metadata = metadata
+
+    @classmethod
+    def _from_metadata(cls, m: S3Metadata, s3_ops: S3Operations) -> S3Value:
+        return cls(m.bucket, m.key, m.size, m.etag, m.content_type, s3_ops, m.last_modified, m.version_id, m.metadata)
+
+    @property
+    def bucket(self) -> str:
+        """Bucket name."""
+        return self._bucket
+
+    @property
+    def key(self) -> str:
+        """Object key."""
+        return self._key
+
+    @property
+    def size(self) -> int:
+        """Size in bytes."""
+        return self._size
+
+    @property
+    def etag(self) -> str:
+        """S3's ETag."""
+        return self._etag
+
+    @property
+    def content_type(self) -> str | None:
+        """MIME type, when set."""
+        return self._content_type
+
+    @property
+    def last_modified(self) -> str | None:
+        """Last modification (ISO 8601), when known."""
+        return self._last_modified
+
+    @property
+    def version_id(self) -> str | None:
+        """Version id, when the bucket is versioned."""
+        return self._version_id
+
+    @property
+    def metadata(self) -> dict[str, str] | None:
+        """User-defined metadata, when any."""
+        return self._metadata
+
+    def _ops(self) -> S3Operations:
+        if self._s3_ops is None:
+            self._s3_ops = S3Operations()
+        return self._s3_ops
+
+    def get_bytes(self) -> bytes:
+        """The whole file in memory (use `save_to` for large files)."""
+        data, _ = self._ops().download_bytes(self._bucket, self._key)
+        return data
+
+    async def async_get_bytes(self) -> bytes:
+        data, _ = await self._ops().async_download_bytes(self._bucket, self._key)
+        return data
+
+    def save_to(self, path: str | Path) -> None:
+        """Streams the file to `path` (replaced; no partial file on failure)."""
+        self._ops().save_to_file(self._bucket, self._key, str(path))
+
+    async def async_save_to(self, path: str | Path) -> None:
+        await self._ops().async_save_to_file(self._bucket, self._key, str(path))
+
+    def presigned_url(self, expires: int = 3600) -> str:
+        """A URL that downloads the file without credentials for `expires` seconds."""
+        url, _ = self._ops().presigned_url(self._bucket, self._key, expires)
+        return url
+
+    async def async_presigned_url(self, expires: int = 3600) -> str:
+        url, _ = await self._ops().async_presigned_url(self._bucket, self._key, expires)
+        return url
+
+    def _to_item(self) -> dict[str, Any]:
+        stored: dict[str, Any] = {"bucket": self._bucket, "key": self._key, "size": self._size, "etag": self._etag}
+        for name in ("content_type", "last_modified", "version_id", "metadata"):
+            value = getattr(self, f"_{name}")
+            if value:
+                stored[name] = value
+        return stored
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, S3Value):
+            return NotImplemented
+        return self._to_item() == other._to_item()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"S3Value(bucket={self._bucket!r}, key={self._key!r}, size={self._size})"
+
+
+class S3Attribute(Attribute["S3Value | None"]):
+    """A file in S3 (stored in the item as a map of its metadata, M).
+
+    Args:
+        bucket: Bucket name.
+        prefix: Key prefix; the object key is `<prefix><hash key>[/<range key>]/<file name>`,
+            with `#` in key values turned into `/`.
+        region: S3 region when it differs from the model's client.
+        default, null: as for every attribute. An S3Attribute is never a key.
+    """
+
+    attr_type = "M"
+    converts = True
+    _expected = "an S3File or S3Value"
+
+    def __init__(
+        self,
+        bucket: str,
+        prefix: str = "",
+        region: str | None = None,
+        hash_key: bool = False,
+        range_key: bool = False,
+        default: S3Value | None = None,
+        null: bool = True,
+    ) -> None:
+        if hash_key or range_key:
+            raise ValueError("S3Attribute cannot be a hash_key or range_key")
+        if not isinstance(bucket, str) or not bucket:
+            raise ValueError(f"S3Attribute: bucket must be a non-empty string, got {bucket!r}")
+        super().__init__(default=default, null=null)
+        self.bucket = bucket
+        self.prefix = prefix.rstrip("/") + "/" if prefix else ""
+        self.region = region
+        self._owner: type | None = None
+        self._s3_ops: S3Operations | None = None
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        super().__set_name__(owner, name)
+        if self._owner is None:
+            self._owner = owner
+
+    def _get_s3_ops(self, client: Any = None) -> S3Operations:
+        if self._s3_ops is None:
+            client = client if client is not None else client_of_owner(self._owner)
+            if client is not None:
+                self._s3_ops = s3_for_client(client, self.region)
+            else:
+                self._s3_ops = S3Operations(region=self.region)
+        return self._s3_ops
+
+    def _check(self, value: Any, where: str) -> None:
+        if not isinstance(value, (S3File, S3Value)):
+            raise self._wrong_type(value, where)
+
+    def _generate_key(self, model_instance: Any) -> str:
+        schema = getattr(type(model_instance), "_schema", None)
+        parts = []
+        for name in (getattr(schema, "hash_key", None), getattr(schema, "range_key", None)):
+            if name:
+                parts.append(str(getattr(model_instance, name, "")))
+        return self.prefix + "/".join(parts).replace("#", "/").strip("/")
+
+    def object_key(self, value: S3File, model_instance: Any) -> str:
+        """Where `value` goes for this item."""
+        return f"{self._generate_key(model_instance)}/{value.name}"
+
+    def _upload_args(self, value: S3File, model_instance: Any) -> tuple[str, tuple[Any, ...]]:
+        key = self.object_key(value, model_instance)
+        if value.path is not None:
+            return "upload_file", (self.bucket, key, str(value.path), value.content_type, value.metadata)
+        return "upload_bytes", (self.bucket, key, value.data, value.content_type, value.metadata)
+
+    def upload_to_s3(self, value: S3File, model_instance: Any, client: Any = None) -> tuple[S3Value, S3Metrics]:
+        """Uploads `value` for this item; returns what the item stores and the metrics."""
+        ops = self._get_s3_ops(client)
+        method, args = self._upload_args(value, model_instance)
+        try:
+            meta, metrics = getattr(ops, method)(*args)
+        except S3AttributeException as error:
+            raise S3AttributeException(f"{self.qualified_name}: {error}") from None
+        return S3Value._from_metadata(meta, ops), metrics
+
+    async def async_upload_to_s3(self, value: S3File, model_instance: Any, client: Any = None) -> tuple[S3Value, S3Metrics]:
+        ops = self._get_s3_ops(client)
+        method, args = self._upload_args(value, model_instance)
+        try:
+            meta, metrics = await getattr(ops, f"async_{method}")(*args)
+        except S3AttributeException as error:
+            raise S3AttributeException(f"{self.qualified_name}: {error}") from None
+        return S3Value._from_metadata(meta, ops), metrics
+
+    def delete_from_s3(self, value: S3Value, client: Any = None) -> S3Metrics:
+        """Deletes the object of `value` (a missing object is not an error)."""
+        try:
+            return self._get_s3_ops(client).delete_object(value.bucket, value.key)
+        except S3AttributeException as error:
+            raise S3AttributeException(f"{self.qualified_name}: {error}") from None
+
+    async def async_delete_from_s3(self, value: S3Value, client: Any = None) -> S3Metrics:
+        try:
+            return await self._get_s3_ops(client).async_delete_object(value.bucket, value.key)
+        except S3AttributeException as error:
+            raise S3AttributeException(f"{self.qualified_name}: {error}") from None
+
+    def serialize(self, value: Any) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        if isinstance(value, S3Value):
+            return value._to_item()
+        if isinstance(value, S3File):
+            raise S3AttributeException(
+                f"{self.qualified_name}: an S3File must be uploaded before the item is written "
+                "(Model.save uploads it; elsewhere call upload_to_s3 first)"
+            )
+        raise self._wrong_type(value, self.qualified_name)
+
+    def deserialize(self, value: Any) -> S3Value | None:
+        if value is None:
+            return None
+        try:
+            return S3Value(
+                bucket=value["bucket"],
+                key=value["key"],
+                size=int(value["size"]),
+                etag=value["etag"],
+                content_type=value.get("content_type"),
+                s3_ops=self._get_s3_ops(),
+                last_modified=value.get("last_modified"),
+                version_id=value.get("version_id"),
+                metadata=value.get("metadata"),
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise S3AttributeException(f"{self.qualified_name}: stored value is not an S3 file's metadata: {error!r}") from None
