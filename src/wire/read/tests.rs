@@ -452,7 +452,7 @@ fn measure() {
         let meta_only = || {
             assert_eq!(super::meta(&body).unwrap().count, Some(1000));
         };
-        // The pager's two passes (ADR 13): the index on tokio, then slices of 64 with the GIL.
+        // The pager's two passes (ADR 14): the index on tokio, then slices of 64 with the GIL.
         let page_index_only = || {
             assert_eq!(super::Page::index(body.clone()).unwrap().remaining(), 1000);
         };
