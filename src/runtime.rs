@@ -130,7 +130,7 @@ where
     }
     py.detach(|| {
         block_on(async move {
-            let interrupted = async move {
+            let outcome = async move {
                 let mut fut = std::pin::pin!(fut);
                 loop {
                     tokio::select! {
@@ -141,7 +141,7 @@ where
                 }
             }
             .await;
-            if interrupted.is_err() {
+            if outcome.is_err() {
                 // The request was dropped with `fut` above, which wakes its connection's task;
                 // this runtime runs only inside a call, so let that task run now and close the
                 // connection, rather than leave the server waiting until this thread's next call.
@@ -149,7 +149,7 @@ where
                     tokio::task::yield_now().await;
                 }
             }
-            interrupted
+            outcome
         })
     })
 }
