@@ -410,6 +410,7 @@ class FaultProxy:
             self.requests.append((operation, body))
             self.active += 1
             self.max_active = max(self.max_active, self.active)
+            handler.in_progress = True  # type: ignore[attr-defined]
             fault = self.faults.get(operation, {}).get(number)
             if fault is None and self.fail_next > 0:
                 self.fail_next -= 1
@@ -502,11 +503,20 @@ class FaultProxy:
             dropped = ("content-length", "connection", "transfer-encoding", "date")
             relayed = {k: v for k, v in response.getheaders() if k.lower() not in dropped}
             connection.close()
+            # No longer in progress once answered: the client may send its next request as
+            # soon as it reads this one, before this thread gets back to `finally`.
+            self._done(handler)
             self._answer(handler, response.status, relayed, payload)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up on this request (a cancelled call)
         finally:
-            with self.lock:
+            self._done(handler)
+
+    def _done(self, handler: BaseHTTPRequestHandler) -> None:
+        """Counts the handler's request out of `active`, once."""
+        with self.lock:
+            if getattr(handler, "in_progress", False):
+                handler.in_progress = False  # type: ignore[attr-defined]
                 self.active -= 1
 
     def _learn_secrets(self, payload: bytes) -> None:
