@@ -62,6 +62,9 @@ def test_explicit_credentials_are_used(fault_client, proxy, boto, table, mode):
     # The environment has keys too (conftest), and moto accepts any: only the access key id
     # the proxy saw in the signature tells which credentials signed the request.
     client = fault_client(access_key="AKIDEXAMPLE", secret_key=SECRET)
+    # The proxy's signature check must know this key's secret: the request is then also
+    # proved to be signed with the secret given here, not the environment's.
+    proxy.signature_check.secrets["AKIDEXAMPLE"] = SECRET
 
     call(client, mode, "put_item", table, {"pk": "creds", "sk": "x"})
 
