@@ -18,11 +18,18 @@ import pytest
 import yaml
 
 from pydynox._generated import model_ops
+from pydynox.attributes import S3Attribute, S3Value
 from pydynox.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
 from pydynox.model import Model
 
 SPEC = yaml.safe_load((Path(__file__).resolve().parent.parent / "spec" / "model.yaml").read_text())
-RUNTIME = {"Model": Model, "GlobalSecondaryIndex": GlobalSecondaryIndex, "LocalSecondaryIndex": LocalSecondaryIndex}
+RUNTIME = {
+    "Model": Model,
+    "GlobalSecondaryIndex": GlobalSecondaryIndex,
+    "LocalSecondaryIndex": LocalSecondaryIndex,
+    "S3Value": S3Value,
+    "S3Attribute": S3Attribute,
+}
 OPERATIONS = [(cls, op) for cls in SPEC["model_classes"] for op in cls["operations"]]
 RESULTS = {r["name"]: r for r in SPEC["model_results"]}
 

@@ -210,8 +210,10 @@ pub struct ModelOperationSpec {
     /// Spelled `receiver`, not `on`: YAML 1.1 readers (PyYAML) take a bare `on` key for `true`.
     pub receiver: Receiver,
     pub core: String,
-    /// The client operation the shells call (`put_item` / `async_put_item`).
-    pub call: String,
+    /// The client operation the shells call (`put_item` / `async_put_item`); or a list of
+    /// them, of which the plan names one in `plan.call` (e.g. an upload from a file or
+    /// from bytes). Every choice must return the same type.
+    pub call: Calls,
     pub doc: String,
     #[serde(default)]
     pub params: Vec<ParamSpec>,
@@ -232,6 +234,28 @@ pub struct ModelOperationSpec {
     /// `plan.args` at the next one; `finish_<core>` gets the last page.
     #[serde(default)]
     pub repeat: bool,
+    /// The client call's exceptions pass through `fail_<core>(plan, error)`, which may raise
+    /// the one the caller sees instead (e.g. naming the attribute); if it returns, the
+    /// original exception propagates unchanged.
+    #[serde(default)]
+    pub fails: bool,
+}
+
+/// One client operation, or a choice the plan makes between several.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Calls {
+    One(String),
+    Choice(Vec<String>),
+}
+
+impl Calls {
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            Calls::One(c) => vec![c.as_str()],
+            Calls::Choice(cs) => cs.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

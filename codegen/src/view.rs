@@ -10,6 +10,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::spec::{
+    Calls,
     ClassSpec, ErrorSpec, FieldSpec, ModelClassSpec, ModelOperationSpec, ModelResultSpec, OperationSpec,
     PagerSpec, ParamSpec, PythonTypeSpec, Receiver, RecordSpec, SpecFile,
 };
@@ -471,6 +472,10 @@ pub struct ModelOpView {
     /// Client methods the sync and the async shell call.
     pub call: String,
     pub async_call: String,
+    /// With several calls to choose from, each as (sync, async) name; `plan.call` picks one.
+    pub choices: Vec<(String, String)>,
+    /// Exceptions of the call go through `fail_<core>(plan, error)` first.
+    pub fails: bool,
     /// The client call returns None: the shell passes None on rather than an `answer`
     /// (type checkers reject assigning a None-returning call).
     pub call_returns_none: bool,
@@ -552,17 +557,32 @@ fn model_operation(
     }
     // The shells call the client: the operation must exist there, paginated exactly when
     // the model operation is.
-    let Some(target) = client.iter().flat_map(|c| &c.operations).find(|op| op.name == o.call) else {
-        return err(format!("{at}: `call: {}` is not an operation of the client spec", o.call));
-    };
+    let names = o.call.names();
+    if matches!(&o.call, Calls::Choice(cs) if cs.len() < 2) {
+        return err(format!("{at}: a `call:` list names at least two client operations"));
+    }
+    let first = names[0];
+    let mut target = None;
+    for name in &names {
+        let Some(t) = client.iter().flat_map(|c| &c.operations).find(|op| op.name == *name) else {
+            return err(format!("{at}: `call: {name}` is not an operation of the client spec"));
+        };
+        if target.is_some_and(|first: &OperationView| first.returns != t.returns || t.pager.is_some()) {
+            return err(format!("{at}: the calls `{}` must all return the same, unpaginated, type", names.join("`, `")));
+        }
+        target.get_or_insert(t);
+    }
+    let target = target.expect("at least one call");
     if target.pager.is_some() != o.result.is_some() {
         return err(format!(
-            "{at}: `result:` must be set exactly when the client operation `{}` is paginated",
-            o.call
+            "{at}: `result:` must be set exactly when the client operation `{first}` is paginated"
         ));
     }
     if o.repeat && (o.result.is_some() || target.returns == "None") {
         return err(format!("{at}: `repeat` needs a client call that returns one page of a result"));
+    }
+    if (o.fails || names.len() > 1) && (o.repeat || o.result.is_some()) {
+        return err(format!("{at}: `fails` and a `call:` list go with a single, unrepeated, unpaginated call"));
     }
     let generic_arg = if o.receiver == Receiver::Index { "M" } else { "Self" };
     let (returns, async_returns, result) = match (&o.returns, &o.result) {
@@ -640,8 +660,10 @@ fn model_operation(
         name: o.name.clone(),
         async_name: format!("{ASYNC_PREFIX}{}", o.name),
         core: o.core.clone(),
-        call: o.call.clone(),
-        async_call: format!("{ASYNC_PREFIX}{}", o.call),
+        call: first.to_string(),
+        async_call: format!("{ASYNC_PREFIX}{first}"),
+        choices: if names.len() > 1 { names.iter().map(|n| (n.to_string(), format!("{ASYNC_PREFIX}{n}"))).collect() } else { Vec::new() },
+        fails: o.fails,
         call_returns_none: target.returns == "None",
         repeats: o.repeat,
         doc: o.doc.trim().to_string(),

@@ -3,7 +3,8 @@ type, version id, user metadata) stored in the item as a map, in 0.21.0's layout
 
 `S3File` is what you assign (bytes, or a path streamed from disk); `S3Value` is what an
 item holds once uploaded, with `get_bytes`, `save_to` and `presigned_url` and their
-`async_` twins. The S3 client takes the credentials chain and endpoint of the model's
+`async_` twins, like `S3Attribute.upload_to_s3` and `delete_from_s3`: generated from
+spec/model.yaml around the cores in `pydynox._attrs.s3_io`. The S3 client takes the credentials chain and endpoint of the model's
 DynamoDB client.
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 
 from pydynox._attrs._core import s3_for_client
 from pydynox._attrs._service import client_of_owner
+from pydynox._generated.model_ops import S3AttributeOperations, S3ValueOperations
 from pydynox.attributes import Attribute
 from pydynox.pydynox_core import S3AttributeException, S3Metadata, S3Metrics, S3Operations
 
@@ -90,7 +92,7 @@ class S3File:
         return f"S3File(name={self._name!r}, size={self.size})"
 
 
-class S3Value:
+class S3Value(S3ValueOperations):
     """A file stored in S3, as an item holds it."""
 
     def __init__(
@@ -164,31 +166,6 @@ class S3Value:
             self._s3_ops = S3Operations()
         return self._s3_ops
 
-    def get_bytes(self) -> bytes:
-        """The whole file in memory (use `save_to` for large files)."""
-        data, _ = self._ops().download_bytes(self._bucket, self._key)
-        return data
-
-    async def async_get_bytes(self) -> bytes:
-        data, _ = await self._ops().async_download_bytes(self._bucket, self._key)
-        return data
-
-    def save_to(self, path: str | Path) -> None:
-        """Streams the file to `path` (replaced; no partial file on failure)."""
-        self._ops().save_to_file(self._bucket, self._key, str(path))
-
-    async def async_save_to(self, path: str | Path) -> None:
-        await self._ops().async_save_to_file(self._bucket, self._key, str(path))
-
-    def presigned_url(self, expires: int = 3600) -> str:
-        """A URL that downloads the file without credentials for `expires` seconds."""
-        url, _ = self._ops().presigned_url(self._bucket, self._key, expires)
-        return url
-
-    async def async_presigned_url(self, expires: int = 3600) -> str:
-        url, _ = await self._ops().async_presigned_url(self._bucket, self._key, expires)
-        return url
-
     def _to_item(self) -> dict[str, Any]:
         stored: dict[str, Any] = {"bucket": self._bucket, "key": self._key, "size": self._size, "etag": self._etag}
         for name in ("content_type", "last_modified", "version_id", "metadata"):
@@ -208,7 +185,7 @@ class S3Value:
         return f"S3Value(bucket={self._bucket!r}, key={self._key!r}, size={self._size})"
 
 
-class S3Attribute(Attribute["S3Value | None"]):
+class S3Attribute(Attribute["S3Value | None"], S3AttributeOperations):
     """A file in S3 (stored in the item as a map of its metadata, M).
 
     Args:
@@ -274,43 +251,9 @@ class S3Attribute(Attribute["S3Value | None"]):
         """Where `value` goes for this item."""
         return f"{self._generate_key(model_instance)}/{value.name}"
 
-    def _upload_args(self, value: S3File, model_instance: Any) -> tuple[str, tuple[Any, ...]]:
-        key = self.object_key(value, model_instance)
-        if value.path is not None:
-            return "upload_file", (self.bucket, key, str(value.path), value.content_type, value.metadata)
-        return "upload_bytes", (self.bucket, key, value.data, value.content_type, value.metadata)
-
-    def upload_to_s3(self, value: S3File, model_instance: Any, client: Any = None) -> tuple[S3Value, S3Metrics]:
-        """Uploads `value` for this item; returns what the item stores and the metrics."""
-        ops = self._get_s3_ops(client)
-        method, args = self._upload_args(value, model_instance)
-        try:
-            meta, metrics = getattr(ops, method)(*args)
-        except S3AttributeException as error:
-            raise S3AttributeException(f"{self.qualified_name}: {error}") from None
-        return S3Value._from_metadata(meta, ops), metrics
-
-    async def async_upload_to_s3(self, value: S3File, model_instance: Any, client: Any = None) -> tuple[S3Value, S3Metrics]:
-        ops = self._get_s3_ops(client)
-        method, args = self._upload_args(value, model_instance)
-        try:
-            meta, metrics = await getattr(ops, f"async_{method}")(*args)
-        except S3AttributeException as error:
-            raise S3AttributeException(f"{self.qualified_name}: {error}") from None
-        return S3Value._from_metadata(meta, ops), metrics
-
-    def delete_from_s3(self, value: S3Value, client: Any = None) -> S3Metrics:
-        """Deletes the object of `value` (a missing object is not an error)."""
-        try:
-            return self._get_s3_ops(client).delete_object(value.bucket, value.key)
-        except S3AttributeException as error:
-            raise S3AttributeException(f"{self.qualified_name}: {error}") from None
-
-    async def async_delete_from_s3(self, value: S3Value, client: Any = None) -> S3Metrics:
-        try:
-            return await self._get_s3_ops(client).async_delete_object(value.bucket, value.key)
-        except S3AttributeException as error:
-            raise S3AttributeException(f"{self.qualified_name}: {error}") from None
+    def _stored_value(self, meta: S3Metadata, ops: S3Operations) -> S3Value:
+        """What the item stores once `meta`'s object is uploaded."""
+        return S3Value._from_metadata(meta, ops)
 
     def serialize(self, value: Any) -> dict[str, Any] | None:
         if value is None:

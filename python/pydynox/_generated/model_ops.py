@@ -13,8 +13,10 @@ if TYPE_CHECKING:
 
     from pydynox.pydynox_core import OperationMetrics
 
+    from pathlib import Path
     from pydynox.atomic import UpdateAction
     from pydynox.conditions import Condition
+    from pydynox.pydynox_core import S3Metrics
 
 __all__ = [
     "ModelQueryResult",
@@ -28,6 +30,8 @@ __all__ = [
     "ModelOperations",
     "GlobalSecondaryIndexOperations",
     "LocalSecondaryIndexOperations",
+    "S3ValueOperations",
+    "S3AttributeOperations",
 ]
 
 # What a result yields: a model class, or `dict[str, Any]` with as_dict=True.
@@ -549,7 +553,7 @@ class ModelOperations:
     def table_exists(cls) -> bool:
         """Whether the model's table exists.
         """
-        plan = _core.plan_table_exists(cls, )
+        plan = _core.plan_table_exists(cls)
         if plan.skip:
             return _core.finish_table_exists(plan, None)  # type: ignore[no-any-return]
         answer = plan.client.table_exists(**plan.args)
@@ -559,7 +563,7 @@ class ModelOperations:
     async def async_table_exists(cls) -> bool:
         """Whether the model's table exists.
         """
-        plan = _core.plan_table_exists(cls, )
+        plan = _core.plan_table_exists(cls)
         if plan.skip:
             return _core.finish_table_exists(plan, None)  # type: ignore[no-any-return]
         answer = await plan.client.async_table_exists(**plan.args)
@@ -569,7 +573,7 @@ class ModelOperations:
     def delete_table(cls) -> None:
         """Deletes the model's table and every item in it.
         """
-        plan = _core.plan_delete_table(cls, )
+        plan = _core.plan_delete_table(cls)
         if plan.skip:
             return _core.finish_delete_table(plan, None)  # type: ignore[no-any-return]
         plan.client.delete_table(**plan.args)
@@ -579,7 +583,7 @@ class ModelOperations:
     async def async_delete_table(cls) -> None:
         """Deletes the model's table and every item in it.
         """
-        plan = _core.plan_delete_table(cls, )
+        plan = _core.plan_delete_table(cls)
         if plan.skip:
             return _core.finish_delete_table(plan, None)  # type: ignore[no-any-return]
         await plan.client.async_delete_table(**plan.args)
@@ -670,3 +674,157 @@ class LocalSecondaryIndexOperations(Generic[M]):
         """
         plan = _core.plan_index_query(self, range_key_condition=range_key_condition, filter_condition=filter_condition, limit=limit, page_size=page_size, scan_index_forward=scan_index_forward, consistent_read=consistent_read, last_evaluated_key=last_evaluated_key, as_dict=as_dict, fields=fields, cursor=cursor, **key_values)
         return AsyncLSIQueryResult(plan, plan.client.async_query(**plan.args))
+
+
+class S3ValueOperations:
+    """Reads of a file stored in S3, each with its `async_` twin."""
+
+    __slots__ = ()
+
+    def get_bytes(self) -> bytes:
+        """The whole file in memory (use `save_to` for large files).
+        """
+        plan = _core.plan_s3_get_bytes(self)
+        if plan.skip:
+            return _core.finish_s3_get_bytes(plan, None)  # type: ignore[no-any-return]
+        answer = plan.client.download_bytes(**plan.args)
+        return _core.finish_s3_get_bytes(plan, answer)  # type: ignore[no-any-return]
+
+    async def async_get_bytes(self) -> bytes:
+        """The whole file in memory (use `save_to` for large files).
+        """
+        plan = _core.plan_s3_get_bytes(self)
+        if plan.skip:
+            return _core.finish_s3_get_bytes(plan, None)  # type: ignore[no-any-return]
+        answer = await plan.client.async_download_bytes(**plan.args)
+        return _core.finish_s3_get_bytes(plan, answer)  # type: ignore[no-any-return]
+
+    def save_to(self, path: str | Path) -> None:
+        """Streams the file to `path` (replaced; no partial file on failure).
+
+        Args:
+            path: File to write.
+        """
+        plan = _core.plan_s3_save_to(self, path=path)
+        if plan.skip:
+            return _core.finish_s3_save_to(plan, None)  # type: ignore[no-any-return]
+        answer = plan.client.save_to_file(**plan.args)
+        return _core.finish_s3_save_to(plan, answer)  # type: ignore[no-any-return]
+
+    async def async_save_to(self, path: str | Path) -> None:
+        """Streams the file to `path` (replaced; no partial file on failure).
+
+        Args:
+            path: File to write.
+        """
+        plan = _core.plan_s3_save_to(self, path=path)
+        if plan.skip:
+            return _core.finish_s3_save_to(plan, None)  # type: ignore[no-any-return]
+        answer = await plan.client.async_save_to_file(**plan.args)
+        return _core.finish_s3_save_to(plan, answer)  # type: ignore[no-any-return]
+
+    def presigned_url(self, expires: int = 3600) -> str:
+        """A URL that downloads the file without credentials for `expires` seconds.
+
+        Args:
+            expires: Seconds the URL stays valid (1 to 604800).
+        """
+        plan = _core.plan_s3_presigned_url(self, expires=expires)
+        if plan.skip:
+            return _core.finish_s3_presigned_url(plan, None)  # type: ignore[no-any-return]
+        answer = plan.client.presigned_url(**plan.args)
+        return _core.finish_s3_presigned_url(plan, answer)  # type: ignore[no-any-return]
+
+    async def async_presigned_url(self, expires: int = 3600) -> str:
+        """A URL that downloads the file without credentials for `expires` seconds.
+
+        Args:
+            expires: Seconds the URL stays valid (1 to 604800).
+        """
+        plan = _core.plan_s3_presigned_url(self, expires=expires)
+        if plan.skip:
+            return _core.finish_s3_presigned_url(plan, None)  # type: ignore[no-any-return]
+        answer = await plan.client.async_presigned_url(**plan.args)
+        return _core.finish_s3_presigned_url(plan, answer)  # type: ignore[no-any-return]
+
+
+class S3AttributeOperations:
+    """Uploads and deletes of an S3 file attribute, each with its `async_` twin."""
+
+    __slots__ = ()
+
+    def upload_to_s3(self, value: Any, model_instance: Any, client: Any = None) -> tuple[Any, S3Metrics]:
+        """Uploads `value` for this item; returns what the item stores (an S3Value) and the metrics.
+
+        Args:
+            value: The S3File to upload.
+            model_instance: The item the file belongs to (its keys make the object key).
+            client: DynamoDB client whose settings the S3 client takes; default: the model's.
+        """
+        plan = _core.plan_s3_upload(self, value=value, model_instance=model_instance, client=client)
+        if plan.skip:
+            return _core.finish_s3_upload(plan, None)  # type: ignore[no-any-return]
+        try:
+            if plan.call == "upload_file":
+                answer = plan.client.upload_file(**plan.args)
+            else:
+                answer = plan.client.upload_bytes(**plan.args)
+        except Exception as error:
+            _core.fail_s3_upload(plan, error)
+            raise
+        return _core.finish_s3_upload(plan, answer)  # type: ignore[no-any-return]
+
+    async def async_upload_to_s3(self, value: Any, model_instance: Any, client: Any = None) -> tuple[Any, S3Metrics]:
+        """Uploads `value` for this item; returns what the item stores (an S3Value) and the metrics.
+
+        Args:
+            value: The S3File to upload.
+            model_instance: The item the file belongs to (its keys make the object key).
+            client: DynamoDB client whose settings the S3 client takes; default: the model's.
+        """
+        plan = _core.plan_s3_upload(self, value=value, model_instance=model_instance, client=client)
+        if plan.skip:
+            return _core.finish_s3_upload(plan, None)  # type: ignore[no-any-return]
+        try:
+            if plan.call == "upload_file":
+                answer = await plan.client.async_upload_file(**plan.args)
+            else:
+                answer = await plan.client.async_upload_bytes(**plan.args)
+        except Exception as error:
+            _core.fail_s3_upload(plan, error)
+            raise
+        return _core.finish_s3_upload(plan, answer)  # type: ignore[no-any-return]
+
+    def delete_from_s3(self, value: Any, client: Any = None) -> S3Metrics:
+        """Deletes the object of `value` (a missing object is not an error).
+
+        Args:
+            value: The S3Value whose object goes.
+            client: DynamoDB client whose settings the S3 client takes; default: the model's.
+        """
+        plan = _core.plan_s3_delete(self, value=value, client=client)
+        if plan.skip:
+            return _core.finish_s3_delete(plan, None)  # type: ignore[no-any-return]
+        try:
+            answer = plan.client.delete_object(**plan.args)
+        except Exception as error:
+            _core.fail_s3_delete(plan, error)
+            raise
+        return _core.finish_s3_delete(plan, answer)  # type: ignore[no-any-return]
+
+    async def async_delete_from_s3(self, value: Any, client: Any = None) -> S3Metrics:
+        """Deletes the object of `value` (a missing object is not an error).
+
+        Args:
+            value: The S3Value whose object goes.
+            client: DynamoDB client whose settings the S3 client takes; default: the model's.
+        """
+        plan = _core.plan_s3_delete(self, value=value, client=client)
+        if plan.skip:
+            return _core.finish_s3_delete(plan, None)  # type: ignore[no-any-return]
+        try:
+            answer = await plan.client.async_delete_object(**plan.args)
+        except Exception as error:
+            _core.fail_s3_delete(plan, error)
+            raise
+        return _core.finish_s3_delete(plan, answer)  # type: ignore[no-any-return]

@@ -18,10 +18,27 @@ never imports the Model class, the index classes or the generated shells. Each k
 operation has its plan class: `ReadPlan`, `WritePlan`, `PagePlan`, `TablePlan`.
 
 The cores live by kind in `plan` (the plans and shared steps), `writes`, `reads`, `pages`,
-`loading` and `tables`; this module gathers them under the names the shells use.
+`loading` and `tables`, and the S3 attribute's in `pydynox._attrs.s3_io`; this module
+gathers them under the names the shells use.
 """
 
 from __future__ import annotations
+
+from pydynox._attrs.s3_io import (
+    S3Plan,
+    fail_s3_delete,
+    fail_s3_upload,
+    finish_s3_delete,
+    finish_s3_get_bytes,
+    finish_s3_presigned_url,
+    finish_s3_save_to,
+    finish_s3_upload,
+    plan_s3_delete,
+    plan_s3_get_bytes,
+    plan_s3_presigned_url,
+    plan_s3_save_to,
+    plan_s3_upload,
+)
 
 from pydynox._model.loading import load_item
 from pydynox._model.pages import (
@@ -72,9 +89,12 @@ __all__ = [
     "PagePlan",
     "Plan",
     "ReadPlan",
+    "S3Plan",
     "TablePlan",
     "WritePlan",
     "encode_cursor",
+    "fail_s3_delete",
+    "fail_s3_upload",
     "finish_batch_get",
     "finish_count",
     "finish_create_table",
@@ -84,6 +104,11 @@ __all__ = [
     "finish_execute_statement",
     "finish_get",
     "finish_parallel_scan",
+    "finish_s3_delete",
+    "finish_s3_get_bytes",
+    "finish_s3_presigned_url",
+    "finish_s3_save_to",
+    "finish_s3_upload",
     "finish_save",
     "finish_table_exists",
     "finish_update",
@@ -103,6 +128,11 @@ __all__ = [
     "plan_index_query",
     "plan_parallel_scan",
     "plan_query",
+    "plan_s3_delete",
+    "plan_s3_get_bytes",
+    "plan_s3_presigned_url",
+    "plan_s3_save_to",
+    "plan_s3_upload",
     "plan_save",
     "plan_scan",
     "plan_table_exists",
