@@ -17,15 +17,20 @@ pub fn prepare(client: &C, py: Python<'_>, table: String, item: Bound<'py, PyDic
 pub async fn execute(p: P) -> Result<O, Error> { todo!() }
 pub fn convert(py: Python<'_>, out: O) -> PyResult<Py<PyAny>> { todo!() }
 "#;
+const DELETE_ITEM: &str = r#"
+pub fn prepare(client: &C, py: Python<'_>, table: String, key: Bound<'py, PyDict>) -> PyResult<P> { todo!() }
+pub async fn execute(p: P) -> Result<O, Error> { todo!() }
+pub fn convert(py: Python<'_>, out: O) -> PyResult<Py<PyAny>> { todo!() }
+"#;
 const QUERY: &str = "pub fn prepare(client: &C, py: Python<'_>, table: String, limit: Option<i64>) -> PyResult<Pager> { todo!() }";
 
-/// Writes the fixture's three core modules (with `edit` applied to one) and checks them.
+/// Writes the fixture's four core modules (with `edit` applied to one) and checks them.
 fn check(edit: impl Fn(&str, &str) -> Option<String>) -> Result<(), String> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!("codegen-cores-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
     std::fs::create_dir_all(&dir).unwrap();
-    for (name, text) in [("get_item", GET_ITEM), ("put_item", PUT_ITEM), ("query", QUERY)] {
+    for (name, text) in [("get_item", GET_ITEM), ("put_item", PUT_ITEM), ("delete_item", DELETE_ITEM), ("query", QUERY)] {
         if let Some(text) = edit(name, text) {
             std::fs::write(dir.join(format!("{name}.rs")), text).unwrap();
         }

@@ -92,6 +92,14 @@ fn model_twins_differ_only_in_the_io_line() {
     let sync = body("    def save(self, condition: Condition | None = None) -> None:");
     let twin = body("    async def async_save(self, condition: Condition | None = None) -> None:");
     assert_eq!(sync.replace("plan.client.put_item(", "await plan.client.async_put_item("), twin);
+    // A choice of calls (the plan names one) inside the `fail_<core>` guard.
+    let sync = body("    def discard(self) -> None:");
+    let twin = body("    async def async_discard(self) -> None:");
+    assert!(sync.contains("if plan.call == \"delete_item\":") && sync.contains("_core.fail_discard(plan, error)"), "{sync}");
+    let awaited = sync
+        .replace("plan.client.delete_item(", "await plan.client.async_delete_item(")
+        .replace("plan.client.put_item(", "await plan.client.async_put_item(");
+    assert_eq!(awaited, twin);
     // Paginated operations return the result class without awaiting; overloads narrow `as_dict`.
     assert!(py.contains("return AsyncMiniModelQueryResult(plan, plan.client.async_query(**plan.args))"));
     assert!(py.contains("def async_query(cls, hash_key: Any, limit: int | None = None) -> AsyncMiniModelQueryResult[Self]:"));

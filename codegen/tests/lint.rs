@@ -159,6 +159,18 @@ fn paginated_model_operations_name_a_result_pair() {
 }
 
 #[test]
+fn a_call_list_names_existing_operations_of_one_return_type() {
+    fails_with(&with_model(&MODEL.replace("call: ping", "call: [ping, pong]")), "`call: pong` is not an operation of the client spec");
+    fails_with(&with_model(&MODEL.replace("call: ping", "call: [ping]")), "a `call:` list names at least two client operations");
+    let other = VALID.replace(
+        "    operations:\n",
+        "    operations:\n      - {name: pong, core: pong, doc: Pongs., returns: \"str\", params: []}\n",
+    );
+    let both = format!("{other}{}", MODEL.replace("call: ping", "call: [ping, pong]"));
+    fails_with(&both, "the calls `ping`, `pong` must all return the same, unpaginated, type");
+}
+
+#[test]
 fn overloads_narrow_existing_parameters() {
     let bad = MODEL.replace("doc: Checks.", "doc: Checks.\n        overloads:\n          - {when: {as_dict: \"Literal[True]\"}, returns: \"None\"}");
     fails_with(&with_model(&bad), "overload narrows `as_dict`, which is not a parameter");
