@@ -10,10 +10,15 @@ import: they subclass the generated shells, which sit below them.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydynox.pydynox_core import S3AttributeException, S3Metadata, S3Metrics, S3Operations
+from pydynox.pydynox_core import S3AttributeException
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from pydynox.pydynox_core import S3Metadata, S3Metrics, S3Operations
 
 __all__ = [
     "S3Plan",
