@@ -268,6 +268,32 @@ def test_attribute_upload_store_load_and_delete(
     assert s3.list_objects_v2(Bucket=bucket).get("KeyCount") == 0
 
 
+def test_attribute_streams_a_path_and_its_errors_name_the_attribute(
+    make_table: Any, client: Any, bucket: str, s3: Any, tmp_path: Path, mode: str
+) -> None:
+    docs = make_doc(make_table(), client, bucket)
+    source = tmp_path / "notes.md"
+    source.write_bytes(b"# notes")
+    file = S3File(source, content_type="text/markdown", metadata={"by": "me"})
+    value, metrics = call(docs.content, mode, "upload_to_s3", file, docs(pk="DOC#2", sk="v1"))
+    assert value.key == "docs/DOC/2/v1/notes.md" and metrics.bytes_uploaded == 7
+    head = s3.head_object(Bucket=bucket, Key=value.key)
+    assert (head["ContentType"], head["Metadata"]) == ("text/markdown", {"by": "me"})
+    assert s3.get_object(Bucket=bucket, Key=value.key)["Body"].read() == b"# notes"
+
+    class Lost(Model):
+        model_config = ModelConfig(table=docs.model_config.table, client=client)
+        pk = StringAttribute(hash_key=True)
+        content = S3Attribute(bucket="no-such-bucket-x")
+
+    with pytest.raises(S3AttributeException, match=r"^Lost\.content: upload to s3://no-such-bucket-x/a/x") as raised:
+        call(Lost.content, mode, "upload_to_s3", S3File(b"x", name="x"), Lost(pk="a"))
+    assert raised.value.__suppress_context__
+    gone = S3Value("no-such-bucket-x", "a/x", 1, "etag", None, None)
+    with pytest.raises(S3AttributeException, match=r"^Lost\.content: delete of s3://no-such-bucket-x/a/x"):
+        call(Lost.content, mode, "delete_from_s3", gone)
+
+
 def test_a_file_not_uploaded_is_never_written(make_table: Any, client: Any, bucket: str, boto: Any, mode: str) -> None:
     docs = make_doc(make_table(), client, bucket)
     with pytest.raises(S3AttributeException, match="Doc.content: an S3File must be uploaded"):
