@@ -567,7 +567,7 @@ fn model_operation(
         let Some(t) = client.iter().flat_map(|c| &c.operations).find(|op| op.name == *name) else {
             return err(format!("{at}: `call: {name}` is not an operation of the client spec"));
         };
-        if target.is_some_and(|first: &OperationView| first.returns != t.returns || t.pager.is_some()) {
+        if target.is_some_and(|chosen: &OperationView| chosen.returns != t.returns || t.pager.is_some()) {
             return err(format!("{at}: the calls `{}` must all return the same, unpaginated, type", names.join("`, `")));
         }
         target.get_or_insert(t);

@@ -2,10 +2,10 @@
 type, version id, user metadata) stored in the item as a map, in 0.21.0's layout.
 
 `S3File` is what you assign (bytes, or a path streamed from disk); `S3Value` is what an
-item holds once uploaded, with `get_bytes`, `save_to` and `presigned_url` and their
-`async_` twins, like `S3Attribute.upload_to_s3` and `delete_from_s3`: generated from
-spec/model.yaml around the cores in `pydynox._attrs.s3_io`. The S3 client takes the credentials chain and endpoint of the model's
-DynamoDB client.
+item holds once uploaded, with `get_bytes`, `save_to` and `presigned_url`. These and
+`S3Attribute.upload_to_s3` / `delete_from_s3`, with their `async_` twins, are generated from
+spec/model.yaml around the cores in `pydynox._attrs.s3_io`. The S3 client takes the
+credentials chain and endpoint of the model's DynamoDB client.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pydynox._attrs._core import s3_for_client
 from pydynox._attrs._service import client_of_owner
 from pydynox._generated.model_ops import S3AttributeOperations, S3ValueOperations
 from pydynox.attributes import Attribute
-from pydynox.pydynox_core import S3AttributeException, S3Metadata, S3Metrics, S3Operations
+from pydynox.pydynox_core import S3AttributeException, S3Metadata, S3Operations
 
 __all__ = ["S3Attribute", "S3File", "S3Value"]
 
