@@ -798,6 +798,11 @@ def main():
         default=str(BENCH / "profile-model-notes.md"),
         help="hand-written notes on the model layer's profile (profile-model.sh), appended likewise",
     )
+    ap.add_argument(
+        "--ctrl-c",
+        default=str(BENCH / "ctrl-c-notes.md"),
+        help="hand-written notes on Ctrl-C latency (ctrl_c_latency.py), appended likewise",
+    )
     args = ap.parse_args()
     res = Results(json.loads(Path(args.results).read_text()))
     md, png = Path(args.md), Path(args.png)
@@ -808,6 +813,7 @@ def main():
         for title, path in [
             ("Where pydynox's GetItem CPU goes", args.profile),
             ("Where the model layer's CPU goes", args.model_profile),
+            ("How soon Ctrl-C ends a sync call", args.ctrl_c),
         ]
         if Path(path).exists()
     ]
