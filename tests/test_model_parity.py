@@ -20,6 +20,7 @@ import yaml
 from pydynox._generated import model_ops
 from pydynox.attributes import S3Attribute, S3Value
 from pydynox.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
+from pydynox.integrations import IntegrationModel
 from pydynox.model import Model
 
 SPEC = yaml.safe_load((Path(__file__).resolve().parent.parent / "spec" / "model.yaml").read_text())
@@ -29,6 +30,7 @@ RUNTIME = {
     "LocalSecondaryIndex": LocalSecondaryIndex,
     "S3Value": S3Value,
     "S3Attribute": S3Attribute,
+    "IntegrationModel": IntegrationModel,
 }
 OPERATIONS = [(cls, op) for cls in SPEC["model_classes"] for op in cls["operations"]]
 RESULTS = {r["name"]: r for r in SPEC["model_results"]}

@@ -27,6 +27,7 @@ from pydynox.config import (
 )
 from pydynox.generators import AutoGenerate
 from pydynox.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
+from pydynox.integrations.functions import dynamodb_model
 from pydynox.model import Model, TypedModel
 from pydynox.pydynox_core import (
     AsyncQueryResult,
@@ -72,6 +73,7 @@ __all__ = [
     "TypedModel",
     "VERSION",
     "clear_default_client",
+    "dynamodb_model",
     "exceptions",
     "get_default_client",
     "set_cursor_secret",

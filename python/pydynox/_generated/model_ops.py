@@ -30,6 +30,7 @@ __all__ = [
     "ModelOperations",
     "GlobalSecondaryIndexOperations",
     "LocalSecondaryIndexOperations",
+    "IntegrationOperations",
     "S3ValueOperations",
     "S3AttributeOperations",
 ]
@@ -674,6 +675,288 @@ class LocalSecondaryIndexOperations(Generic[M]):
         """
         plan = _core.plan_index_query(self, range_key_condition=range_key_condition, filter_condition=filter_condition, limit=limit, page_size=page_size, scan_index_forward=scan_index_forward, consistent_read=consistent_read, last_evaluated_key=last_evaluated_key, as_dict=as_dict, fields=fields, cursor=cursor, **key_values)
         return AsyncLSIQueryResult(plan, plan.client.async_query(**plan.args))
+
+
+class IntegrationOperations:
+    """I/O methods of a pydantic model or dataclass made a DynamoDB model by `dynamodb_model`, each with its `async_` twin."""
+
+    __slots__ = ()
+
+    @overload
+    @classmethod
+    def get(cls, consistent_read: bool | None = None, as_dict: Literal[False] = False, fields: list[str] | None = None, **keys: Any) -> Self | None: ...
+
+    @overload
+    @classmethod
+    def get(cls, consistent_read: bool | None = None, *, as_dict: Literal[True], fields: list[str] | None = None, **keys: Any) -> dict[str, Any] | None: ...
+
+    @classmethod
+    def get(cls, consistent_read: bool | None = None, as_dict: bool = False, fields: list[str] | None = None, **keys: Any) -> Self | dict[str, Any] | None:
+        """The item with this key, validated into the class, or None.
+
+        Args:
+            consistent_read: Strongly consistent read; None follows the model's config.
+            as_dict: Return stored dicts instead of models.
+            fields: Attributes (or document paths like 'address.city') to read; all when None.
+            **keys: The key attributes.
+        """
+        plan = _core.plan_get(cls, consistent_read=consistent_read, as_dict=as_dict, fields=fields, **keys)
+        if plan.skip:
+            return _core.finish_get(plan, None)  # type: ignore[no-any-return]
+        answer = plan.client.get_item_with_metrics(**plan.args)
+        return _core.finish_get(plan, answer)  # type: ignore[no-any-return]
+
+    @overload
+    @classmethod
+    async def async_get(cls, consistent_read: bool | None = None, as_dict: Literal[False] = False, fields: list[str] | None = None, **keys: Any) -> Self | None: ...
+
+    @overload
+    @classmethod
+    async def async_get(cls, consistent_read: bool | None = None, *, as_dict: Literal[True], fields: list[str] | None = None, **keys: Any) -> dict[str, Any] | None: ...
+
+    @classmethod
+    async def async_get(cls, consistent_read: bool | None = None, as_dict: bool = False, fields: list[str] | None = None, **keys: Any) -> Self | dict[str, Any] | None:
+        """The item with this key, validated into the class, or None.
+
+        Args:
+            consistent_read: Strongly consistent read; None follows the model's config.
+            as_dict: Return stored dicts instead of models.
+            fields: Attributes (or document paths like 'address.city') to read; all when None.
+            **keys: The key attributes.
+        """
+        plan = _core.plan_get(cls, consistent_read=consistent_read, as_dict=as_dict, fields=fields, **keys)
+        if plan.skip:
+            return _core.finish_get(plan, None)  # type: ignore[no-any-return]
+        answer = await plan.client.async_get_item_with_metrics(**plan.args)
+        return _core.finish_get(plan, answer)  # type: ignore[no-any-return]
+
+    def save(self, condition: Condition | None = None, skip_hooks: bool | None = None) -> None:
+        """Writes the whole item, its values checked against the field types.
+
+        Args:
+            condition: Write only if this condition holds.
+            skip_hooks: Skip hooks for this call; None follows the model's config.
+        """
+        plan = _core.plan_save(self, condition=condition, skip_hooks=skip_hooks)
+        if plan.skip:
+            return _core.finish_save(plan, None)  # type: ignore[no-any-return]
+        answer = plan.client.put_item(**plan.args)
+        return _core.finish_save(plan, answer)  # type: ignore[no-any-return]
+
+    async def async_save(self, condition: Condition | None = None, skip_hooks: bool | None = None) -> None:
+        """Writes the whole item, its values checked against the field types.
+
+        Args:
+            condition: Write only if this condition holds.
+            skip_hooks: Skip hooks for this call; None follows the model's config.
+        """
+        plan = _core.plan_save(self, condition=condition, skip_hooks=skip_hooks)
+        if plan.skip:
+            return _core.finish_save(plan, None)  # type: ignore[no-any-return]
+        answer = await plan.client.async_put_item(**plan.args)
+        return _core.finish_save(plan, answer)  # type: ignore[no-any-return]
+
+    def delete(self, condition: Condition | None = None, skip_hooks: bool | None = None) -> None:
+        """Deletes this item by its key.
+
+        Args:
+            condition: Write only if this condition holds.
+            skip_hooks: Skip hooks for this call; None follows the model's config.
+        """
+        plan = _core.plan_delete(self, condition=condition, skip_hooks=skip_hooks)
+        if plan.skip:
+            return _core.finish_delete(plan, None)  # type: ignore[no-any-return]
+        answer = plan.client.delete_item(**plan.args)
+        return _core.finish_delete(plan, answer)  # type: ignore[no-any-return]
+
+    async def async_delete(self, condition: Condition | None = None, skip_hooks: bool | None = None) -> None:
+        """Deletes this item by its key.
+
+        Args:
+            condition: Write only if this condition holds.
+            skip_hooks: Skip hooks for this call; None follows the model's config.
+        """
+        plan = _core.plan_delete(self, condition=condition, skip_hooks=skip_hooks)
+        if plan.skip:
+            return _core.finish_delete(plan, None)  # type: ignore[no-any-return]
+        answer = await plan.client.async_delete_item(**plan.args)
+        return _core.finish_delete(plan, answer)  # type: ignore[no-any-return]
+
+    def update(self, atomic: list[UpdateAction] | None = None, condition: Condition | None = None, skip_hooks: bool | None = None, **kwargs: Any) -> None:
+        """Changes attributes in place without reading the item: keyword arguments set values (validated by the class first), `atomic` applies actions. The instance becomes the item as stored afterwards, validated, only when DynamoDB accepted the write.
+
+        Args:
+            atomic: Atomic actions, e.g. [attr(User, 'visits').add(1)].
+            condition: Write only if this condition holds.
+            skip_hooks: Skip hooks for this call; None follows the model's config.
+            **kwargs: Attribute values to set.
+        """
+        plan = _core.plan_integration_update(self, atomic=atomic, condition=condition, skip_hooks=skip_hooks, **kwargs)
+        if plan.skip:
+            return _core.finish_integration_update(plan, None)  # type: ignore[no-any-return]
+        answer = plan.client.update_item(**plan.args)
+        return _core.finish_integration_update(plan, answer)  # type: ignore[no-any-return]
+
+    async def async_update(self, atomic: list[UpdateAction] | None = None, condition: Condition | None = None, skip_hooks: bool | None = None, **kwargs: Any) -> None:
+        """Changes attributes in place without reading the item: keyword arguments set values (validated by the class first), `atomic` applies actions. The instance becomes the item as stored afterwards, validated, only when DynamoDB accepted the write.
+
+        Args:
+            atomic: Atomic actions, e.g. [attr(User, 'visits').add(1)].
+            condition: Write only if this condition holds.
+            skip_hooks: Skip hooks for this call; None follows the model's config.
+            **kwargs: Attribute values to set.
+        """
+        plan = _core.plan_integration_update(self, atomic=atomic, condition=condition, skip_hooks=skip_hooks, **kwargs)
+        if plan.skip:
+            return _core.finish_integration_update(plan, None)  # type: ignore[no-any-return]
+        answer = await plan.client.async_update_item(**plan.args)
+        return _core.finish_integration_update(plan, answer)  # type: ignore[no-any-return]
+
+    @classmethod
+    def query(cls, hash_key: Any, range_key_condition: Condition | None = None, filter_condition: Condition | None = None, limit: int | None = None, page_size: int | None = None, scan_index_forward: bool = True, consistent_read: bool | None = None, last_evaluated_key: dict[str, Any] | None = None, as_dict: bool = False, fields: list[str] | None = None, cursor: str | None = None) -> ModelQueryResult[Self]:
+        """Items with this partition key, in sort-key order, read lazily.
+
+        Args:
+            hash_key: The partition key value.
+            range_key_condition: Condition on the sort key.
+            filter_condition: Condition applied after reading.
+            limit: Stop after this many items.
+            page_size: Items read per request.
+            scan_index_forward: False for descending sort-key order.
+            consistent_read: Strongly consistent read; None follows the model's config.
+            last_evaluated_key: Resume after this key (a previous result's last_evaluated_key).
+            as_dict: Return stored dicts instead of models.
+            fields: Attributes (or document paths like 'address.city') to read; all when None.
+            cursor: Resume from a signed cursor (a previous result's cursor).
+        """
+        plan = _core.plan_query(cls, hash_key=hash_key, range_key_condition=range_key_condition, filter_condition=filter_condition, limit=limit, page_size=page_size, scan_index_forward=scan_index_forward, consistent_read=consistent_read, last_evaluated_key=last_evaluated_key, as_dict=as_dict, fields=fields, cursor=cursor)
+        return ModelQueryResult(plan, plan.client.query(**plan.args))
+
+    @classmethod
+    def async_query(cls, hash_key: Any, range_key_condition: Condition | None = None, filter_condition: Condition | None = None, limit: int | None = None, page_size: int | None = None, scan_index_forward: bool = True, consistent_read: bool | None = None, last_evaluated_key: dict[str, Any] | None = None, as_dict: bool = False, fields: list[str] | None = None, cursor: str | None = None) -> AsyncModelQueryResult[Self]:
+        """Items with this partition key, in sort-key order, read lazily.
+
+        Args:
+            hash_key: The partition key value.
+            range_key_condition: Condition on the sort key.
+            filter_condition: Condition applied after reading.
+            limit: Stop after this many items.
+            page_size: Items read per request.
+            scan_index_forward: False for descending sort-key order.
+            consistent_read: Strongly consistent read; None follows the model's config.
+            last_evaluated_key: Resume after this key (a previous result's last_evaluated_key).
+            as_dict: Return stored dicts instead of models.
+            fields: Attributes (or document paths like 'address.city') to read; all when None.
+            cursor: Resume from a signed cursor (a previous result's cursor).
+        """
+        plan = _core.plan_query(cls, hash_key=hash_key, range_key_condition=range_key_condition, filter_condition=filter_condition, limit=limit, page_size=page_size, scan_index_forward=scan_index_forward, consistent_read=consistent_read, last_evaluated_key=last_evaluated_key, as_dict=as_dict, fields=fields, cursor=cursor)
+        return AsyncModelQueryResult(plan, plan.client.async_query(**plan.args))
+
+    @classmethod
+    def scan(cls, filter_condition: Condition | None = None, limit: int | None = None, page_size: int | None = None, consistent_read: bool | None = None, last_evaluated_key: dict[str, Any] | None = None, segment: int | None = None, total_segments: int | None = None, as_dict: bool = False, fields: list[str] | None = None, cursor: str | None = None) -> ModelScanResult[Self]:
+        """Every item of the table (or one segment of it), read lazily.
+
+        Args:
+            filter_condition: Condition applied after reading.
+            limit: Stop after this many items.
+            page_size: Items read per request.
+            consistent_read: Strongly consistent read; None follows the model's config.
+            last_evaluated_key: Resume after this key (a previous result's last_evaluated_key).
+            segment: This worker's segment, with total_segments.
+            total_segments: Number of segments of a parallel scan.
+            as_dict: Return stored dicts instead of models.
+            fields: Attributes (or document paths like 'address.city') to read; all when None.
+            cursor: Resume from a signed cursor (a previous result's cursor).
+        """
+        plan = _core.plan_scan(cls, filter_condition=filter_condition, limit=limit, page_size=page_size, consistent_read=consistent_read, last_evaluated_key=last_evaluated_key, segment=segment, total_segments=total_segments, as_dict=as_dict, fields=fields, cursor=cursor)
+        return ModelScanResult(plan, plan.client.scan(**plan.args))
+
+    @classmethod
+    def async_scan(cls, filter_condition: Condition | None = None, limit: int | None = None, page_size: int | None = None, consistent_read: bool | None = None, last_evaluated_key: dict[str, Any] | None = None, segment: int | None = None, total_segments: int | None = None, as_dict: bool = False, fields: list[str] | None = None, cursor: str | None = None) -> AsyncModelScanResult[Self]:
+        """Every item of the table (or one segment of it), read lazily.
+
+        Args:
+            filter_condition: Condition applied after reading.
+            limit: Stop after this many items.
+            page_size: Items read per request.
+            consistent_read: Strongly consistent read; None follows the model's config.
+            last_evaluated_key: Resume after this key (a previous result's last_evaluated_key).
+            segment: This worker's segment, with total_segments.
+            total_segments: Number of segments of a parallel scan.
+            as_dict: Return stored dicts instead of models.
+            fields: Attributes (or document paths like 'address.city') to read; all when None.
+            cursor: Resume from a signed cursor (a previous result's cursor).
+        """
+        plan = _core.plan_scan(cls, filter_condition=filter_condition, limit=limit, page_size=page_size, consistent_read=consistent_read, last_evaluated_key=last_evaluated_key, segment=segment, total_segments=total_segments, as_dict=as_dict, fields=fields, cursor=cursor)
+        return AsyncModelScanResult(plan, plan.client.async_scan(**plan.args))
+
+    @classmethod
+    def batch_get(cls, keys: list[dict[str, Any]], consistent_read: bool | None = None, as_dict: bool = False) -> list[Self]:
+        """Reads many items by key (100 per request); missing items are left out.
+
+        Args:
+            keys: Key attribute dicts, e.g. [{'pk': 'a'}, ...].
+            consistent_read: Strongly consistent read; None follows the model's config.
+            as_dict: Return stored dicts instead of models.
+        """
+        plan = _core.plan_batch_get(cls, keys=keys, consistent_read=consistent_read, as_dict=as_dict)
+        if plan.skip:
+            return _core.finish_batch_get(plan, None)  # type: ignore[no-any-return]
+        answer = plan.client.batch_get(**plan.args)
+        return _core.finish_batch_get(plan, answer)  # type: ignore[no-any-return]
+
+    @classmethod
+    async def async_batch_get(cls, keys: list[dict[str, Any]], consistent_read: bool | None = None, as_dict: bool = False) -> list[Self]:
+        """Reads many items by key (100 per request); missing items are left out.
+
+        Args:
+            keys: Key attribute dicts, e.g. [{'pk': 'a'}, ...].
+            consistent_read: Strongly consistent read; None follows the model's config.
+            as_dict: Return stored dicts instead of models.
+        """
+        plan = _core.plan_batch_get(cls, keys=keys, consistent_read=consistent_read, as_dict=as_dict)
+        if plan.skip:
+            return _core.finish_batch_get(plan, None)  # type: ignore[no-any-return]
+        answer = await plan.client.async_batch_get(**plan.args)
+        return _core.finish_batch_get(plan, answer)  # type: ignore[no-any-return]
+
+    @classmethod
+    def create_table(cls, billing_mode: str = 'PAY_PER_REQUEST', read_capacity: int | None = None, write_capacity: int | None = None, table_class: str | None = None, encryption: str | None = None, kms_key_id: str | None = None, wait: bool = False) -> None:
+        """Creates the model's table, with its keys and every index declared on it.
+
+        Args:
+            billing_mode: PAY_PER_REQUEST or PROVISIONED.
+            read_capacity: Read capacity units (PROVISIONED).
+            write_capacity: Write capacity units (PROVISIONED).
+            table_class: STANDARD or STANDARD_INFREQUENT_ACCESS.
+            encryption: AWS_OWNED, AWS_MANAGED or CUSTOMER_MANAGED.
+            kms_key_id: KMS key for CUSTOMER_MANAGED encryption.
+            wait: Return only once the table is ACTIVE.
+        """
+        plan = _core.plan_create_table(cls, billing_mode=billing_mode, read_capacity=read_capacity, write_capacity=write_capacity, table_class=table_class, encryption=encryption, kms_key_id=kms_key_id, wait=wait)
+        if plan.skip:
+            return _core.finish_create_table(plan, None)  # type: ignore[no-any-return]
+        plan.client.create_table(**plan.args)
+        return _core.finish_create_table(plan, None)  # type: ignore[no-any-return]
+
+    @classmethod
+    async def async_create_table(cls, billing_mode: str = 'PAY_PER_REQUEST', read_capacity: int | None = None, write_capacity: int | None = None, table_class: str | None = None, encryption: str | None = None, kms_key_id: str | None = None, wait: bool = False) -> None:
+        """Creates the model's table, with its keys and every index declared on it.
+
+        Args:
+            billing_mode: PAY_PER_REQUEST or PROVISIONED.
+            read_capacity: Read capacity units (PROVISIONED).
+            write_capacity: Write capacity units (PROVISIONED).
+            table_class: STANDARD or STANDARD_INFREQUENT_ACCESS.
+            encryption: AWS_OWNED, AWS_MANAGED or CUSTOMER_MANAGED.
+            kms_key_id: KMS key for CUSTOMER_MANAGED encryption.
+            wait: Return only once the table is ACTIVE.
+        """
+        plan = _core.plan_create_table(cls, billing_mode=billing_mode, read_capacity=read_capacity, write_capacity=write_capacity, table_class=table_class, encryption=encryption, kms_key_id=kms_key_id, wait=wait)
+        if plan.skip:
+            return _core.finish_create_table(plan, None)  # type: ignore[no-any-return]
+        await plan.client.async_create_table(**plan.args)
+        return _core.finish_create_table(plan, None)  # type: ignore[no-any-return]
 
 
 class S3ValueOperations:

@@ -9,7 +9,7 @@ class carries it as `__pydynox_schema__` (see `schema_of_class`), and plans carr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from pydynox._model.index_schema import GlobalIndexDeclaration, LocalIndexDeclaration
@@ -21,7 +21,7 @@ from pydynox.hooks import HOOK_MARK, HookType
 if TYPE_CHECKING:
     from pydynox.config import ModelConfig
 
-__all__ = ["ModelSchema", "SCHEMA_ATTRIBUTE", "build_schema", "schema_of_class"]
+__all__ = ["ModelSchema", "SCHEMA_ATTRIBUTE", "build_schema", "finish_schema", "schema_of_class"]
 
 SCHEMA_ATTRIBUTE = "__pydynox_schema__"
 """The class attribute under which a model class carries its `ModelSchema`: the whole
@@ -135,6 +135,12 @@ class ModelSchema:
         return self._paths[python_name]
 
     # --- values --------------------------------------------------------------------------
+
+    def check_update(self, instance: Any, values: dict[str, Any]) -> dict[str, Any]:
+        """The values an update of `instance` sets, after the class's own validation: none
+        for a Model (its attributes check each value in plan_update); pydantic's for an
+        integration model (`plan_integration_update`)."""
+        return values
 
     def default_for(self, name: str) -> Any:
         return self.attributes[name].make_default()
@@ -332,7 +338,14 @@ def build_schema(model: type) -> ModelSchema:
                 schema.local_indexes[name] = value
             elif name in schema.attributes and not name.startswith("__"):
                 del schema.attributes[name]
+    return finish_schema(schema, hook_functions.values())
 
+
+def finish_schema(schema: ModelSchema, hook_functions: Iterable[Callable[[Any], Any]] = ()) -> ModelSchema:
+    """Completes a schema whose attributes and indexes are collected: keys, version, TTL,
+    generated values, hooks, index checks and the load/dump tables. `build_schema` calls it
+    for a Model; `pydynox.integrations` for a pydantic model or dataclass, whose attributes
+    it derives from the field types."""
     stored_seen: dict[str, str] = {}
     for name, attr in schema.attributes.items():
         stored = attr.name or name
@@ -362,7 +375,7 @@ def build_schema(model: type) -> ModelSchema:
         raise TypeError(f"{schema.name}: a range key ({schema.range_key!r}) needs a hash key")
 
     hooks: dict[HookType, list[Callable[[Any], Any]]] = {}
-    for function in hook_functions.values():
+    for function in hook_functions:
         hooks.setdefault(getattr(function, HOOK_MARK), []).append(function)
     schema.hooks = {kind: tuple(functions) for kind, functions in hooks.items()}
 

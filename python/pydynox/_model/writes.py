@@ -37,11 +37,13 @@ if TYPE_CHECKING:
 __all__ = [
     "finish_delete",
     "finish_delete_by_key",
+    "finish_integration_update",
     "finish_save",
     "finish_update",
     "finish_update_by_key",
     "plan_delete",
     "plan_delete_by_key",
+    "plan_integration_update",
     "plan_save",
     "plan_update",
     "plan_update_by_key",
@@ -246,6 +248,24 @@ def finish_update(plan: WritePlan, answer: OperationMetrics | None) -> None:
     if stored is not None:
         plan.changes = plan.schema.load(stored).__dict__
     _apply_written(plan, answer)
+
+
+def plan_integration_update(
+    instance: Any,
+    atomic: list[AtomicOp] | None = None,
+    condition: Condition | None = None,
+    skip_hooks: bool | None = None,
+    **kwargs: Any,
+) -> WritePlan:
+    """`update` of a pydantic model or dataclass (pydynox.integrations): the class's own
+    validation of the new values first (pydantic may also coerce them), then Model's update."""
+    if kwargs:
+        kwargs = schema_of(instance).check_update(instance, kwargs)
+    return plan_update(instance, atomic=atomic, condition=condition, skip_hooks=skip_hooks, **kwargs)
+
+
+# Its answer is Model's: the instance becomes the item as stored (loaded, so validated).
+finish_integration_update = finish_update
 
 
 def plan_update_by_key(model: Any, condition: Condition | None = None, **kwargs: Any) -> WritePlan:
