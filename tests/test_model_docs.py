@@ -56,7 +56,8 @@ def test_guide_runs(guide: Path, moto_endpoint: str, boto: Any, monkeypatch: pyt
     assert re.search(r"^\s*assert ", source, re.M), f"{guide.name} checks nothing it shows: add an assert"
     monkeypatch.setenv("CURSOR_SECRET", "guides-cursor-secret-0123456789")
     before = set(boto.list_tables()["TableNames"])
-    code = compile(source, str(guide), "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    # dont_inherit: the page runs as users run it, without this module's `from __future__` imports.
+    code = compile(source, str(guide), "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
     namespace: dict[str, Any] = {"__name__": f"guide_{guide.stem.replace('-', '_')}"}
     try:
         result = eval(code, namespace)  # noqa: S307 - our own documentation
