@@ -61,7 +61,7 @@ class _Bindable:
         bound: Self | None = self._bound.get(owner)
         # Also rebind a copy made before the owner had a schema: @dataclass reads every
         # class attribute (ClassVars too) before dynamodb_model gives the class its schema.
-        if bound is None or (bound.schema is None and getattr(owner, SCHEMA_ATTRIBUTE, None) is not None):
+        if bound is None or (getattr(bound, "schema", None) is None and getattr(owner, SCHEMA_ATTRIBUTE, None) is not None):
             copy: Any = object.__new__(type(self))
             copy.__dict__.update(self.__dict__)
             copy.model = owner
