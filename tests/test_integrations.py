@@ -167,6 +167,9 @@ def test_key_errors_are_typed_and_name_the_attribute(users: Any, mode: str) -> N
         call(users, mode, "get", sk="a")
     with pytest.raises(ValueError, match=r"User\.sk"):
         call(users(pk="p", sk=""), mode, "save")
+    # An instance made without pydantic's validation (model_construct) may lack its key.
+    with pytest.raises(ValueError, match=r"User\.pk: is a required key attribute"):
+        call(users.model_construct(sk="a"), mode, "save")
 
 
 # --- dataclasses -----------------------------------------------------------------------------
@@ -275,3 +278,49 @@ def test_import_pydynox_does_not_import_pydantic_or_dataclasses() -> None:
     code = "import sys, pydynox; print('pydantic' in sys.modules, 'dataclasses' in sys.modules, pydynox.dynamodb_model.__module__)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False", "pydynox.integrations.functions"]
+
+
+def test_cursors_resume_exactly(users: Any, mode: str) -> None:
+    from pydynox import set_cursor_secret
+
+    for n in range(5):
+        users(pk="c", sk=f"s{n}").save()
+    set_cursor_secret("integration-tests-secret-0123456789")
+    try:
+        first, result = to_list(users, mode, "query", hash_key="c", limit=2)
+        assert [u.sk for u in first] == ["s0", "s1"] and isinstance(result.cursor, str)
+        rest, _ = collect(users, mode, "query", hash_key="c", cursor=result.cursor)
+        assert [u.sk for u in rest] == ["s2", "s3", "s4"]
+        with pytest.raises(ValueError):
+            collect(users, mode, "query", hash_key="other", cursor=result.cursor)  # another partition's cursor
+    finally:
+        set_cursor_secret(None)
+
+
+def test_dataclass_index_declared_as_classvar(make_table: Any, client: Any, mode: str) -> None:
+    table = make_table(gsis=GSIS)
+
+    @dynamodb_model(table=table, hash_key="pk", range_key="sk", client=client)
+    @dataclass
+    class Member:
+        pk: str
+        sk: str
+        email: str
+        age: int = 0
+        # @dataclass reads this before the class has its schema: the index rebinds after.
+        by_email: ClassVar[GlobalSecondaryIndex[Any]] = GlobalSecondaryIndex(index_name="by-email", hash_key="email", range_key="age")
+
+    for n in range(3):
+        Member(pk=f"m{n}", sk="x", email="club@x", age=n).save()
+    found, _ = collect(Member.by_email, mode, "query", email="club@x", range_key_condition=attr(Member, "age") >= 1)
+    assert [(m.pk, m.age) for m in found] == [("m1", 1), ("m2", 2)]
+    assert all(type(m) is Member for m in found)
+
+
+def test_failed_write_leaves_the_instance_as_it_was(users: Any, boto: Any, mode: str) -> None:
+    table = users.__pydynox_schema__.config.table
+    user = users(pk="f", sk="a", age=1)
+    call(user, mode, "save")
+    with pytest.raises(ConditionalCheckFailedException):
+        call(user, mode, "update", age=2, condition=users.age == 99)
+    assert user.age == 1 and from_boto(boto_get(boto, table, {"pk": "f", "sk": "a"}))["age"] == 1
