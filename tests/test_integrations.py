@@ -129,12 +129,11 @@ def test_pydantic_atomic_update_and_conditions(users: Any, boto: Any, mode: str)
     call(user, mode, "save")
     call(user, mode, "update", atomic=[attr(users, "age").add(5)])
     assert user.age == 15 and from_boto(boto_get(boto, table, {"pk": "u1", "sk": "a"}))["age"] == 15
-    # `User.age` is the attribute too, on the class (the value on an instance).
     with pytest.raises(ConditionalCheckFailedException):
-        call(user, mode, "save", condition=users.age > 100)
+        call(user, mode, "save", condition=attr(users, "age") > 100)
     with pytest.raises(ConditionalCheckFailedException):
-        call(user, mode, "delete", condition=users.email == "someone-else")
-    call(user, mode, "delete", condition=users.age == 15)
+        call(user, mode, "delete", condition=attr(users, "email") == "someone-else")
+    call(user, mode, "delete", condition=attr(users, "age") == 15)
     assert boto_get(boto, table, {"pk": "u1", "sk": "a"}) is None
 
 
@@ -143,16 +142,16 @@ def test_pydantic_query_scan_index_cursor_and_batch_get(users: Any, mode: str) -
         users(pk="p", sk=f"s{n}", email="team@x", age=n).save()
     users(pk="other", sk="s0", email="solo@x", age=9).save()
 
-    items, _ = collect(users, mode, "query", hash_key="p", range_key_condition=users.sk >= "s2")
+    items, _ = collect(users, mode, "query", hash_key="p", range_key_condition=attr(users, "sk") >= "s2")
     assert [u.sk for u in items] == ["s2", "s3", "s4"] and all(type(u) is users for u in items)
     first, result = to_list(users, mode, "query", hash_key="p", limit=2)
     assert [u.sk for u in first] == ["s0", "s1"]
     rest, _ = collect(users, mode, "query", hash_key="p", last_evaluated_key=result.last_evaluated_key)
     assert [u.sk for u in rest] == ["s2", "s3", "s4"]
 
-    scanned, _ = collect(users, mode, "scan", filter_condition=users.age >= 3)
+    scanned, _ = collect(users, mode, "scan", filter_condition=attr(users, "age") >= 3)
     assert sorted(u.age for u in scanned) == [3, 4, 9]
-    by_email, _ = collect(users.by_email, mode, "query", email="team@x", range_key_condition=users.age < 2)
+    by_email, _ = collect(users.by_email, mode, "query", email="team@x", range_key_condition=attr(users, "age") < 2)
     assert sorted(u.sk for u in by_email) == ["s0", "s1"]
 
     got = call(users, mode, "batch_get", keys=[{"pk": "p", "sk": "s1"}, {"pk": "other", "sk": "s0"}, {"pk": "p", "sk": "zz"}])
@@ -322,5 +321,32 @@ def test_failed_write_leaves_the_instance_as_it_was(users: Any, boto: Any, mode:
     user = users(pk="f", sk="a", age=1)
     call(user, mode, "save")
     with pytest.raises(ConditionalCheckFailedException):
-        call(user, mode, "update", age=2, condition=users.age == 99)
+        call(user, mode, "update", age=2, condition=attr(users, "age") == 99)
     assert user.age == 1 and from_boto(boto_get(boto, table, {"pk": "f", "sk": "a"}))["age"] == 1
+
+
+def test_fields_stay_fields_on_the_class() -> None:
+    """The decorator leaves class attributes alone: pydantic subclasses and `model_rebuild`
+    still see the field defaults, as does a dataclass."""
+
+    @dynamodb_model(table="t", hash_key="pk")
+    class Base(BaseModel):
+        pk: str
+        age: int = 3
+
+    class Child(Base):
+        extra: str = "x"
+
+    assert Child(pk="p").age == 3
+    Base.model_rebuild(force=True)
+    assert Base(pk="p").age == 3 and attr(Base, "age").attr_name == "age"
+
+    @dynamodb_model(table="t", hash_key="pk")
+    @dataclass
+    class Row:
+        pk: str
+        age: int = 3
+
+    assert Row.age == 3
+    with pytest.raises(AttributeError, match="no field 'nope'"):
+        attr(Row, "nope")

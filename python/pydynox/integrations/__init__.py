@@ -17,7 +17,20 @@ user = User.get(pk="a")
 `pydynox.integrations.dataclass` (`from_dataclass`) are the per-library forms.
 """
 
-from pydynox.integrations.base import IntegrationModel, attr
+from typing import TYPE_CHECKING, Any
+
 from pydynox.integrations.functions import dynamodb_model
 
+if TYPE_CHECKING:
+    from pydynox.integrations.base import IntegrationModel, attr
+
 __all__ = ["IntegrationModel", "attr", "dynamodb_model"]
+
+
+def __getattr__(name: str) -> Any:
+    # `import pydynox` imports this package (for `dynamodb_model`): the rest loads when used.
+    if name in ("IntegrationModel", "attr"):
+        from pydynox.integrations import base
+
+        return getattr(base, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

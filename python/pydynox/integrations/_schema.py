@@ -230,8 +230,9 @@ def integrate(
     kind: str,
 ) -> None:
     """Makes `cls` a DynamoDB model: its schema (`fields`: Python name -> attribute, in
-    field order), the generated I/O methods (unless it already inherits them from
-    `IntegrationModel`), and each attribute on the class, for conditions (`User.age > 3`).
+    field order) and the generated I/O methods (unless it already inherits them from
+    `IntegrationModel`). The attributes are not set on the class: pydantic would take them
+    for field defaults (in subclasses, on `model_rebuild`); `attr(User, "age")` gives them.
     """
     from pydynox.integrations.base import IntegrationModel
 
@@ -268,5 +269,3 @@ def integrate(
             for name, member in vars(klass).items():
                 if not name.startswith("_") and name not in fields:
                     setattr(cls, name, member)
-    for name, attr in schema.attributes.items():
-        setattr(cls, name, attr)

@@ -56,8 +56,8 @@ class IntegrationModel(IntegrationOperations):
 
 def attr(model: type, name: str) -> Attribute[Any]:
     """The attribute of field `name` of a decorated class, to build conditions and atomic
-    updates: `attr(User, "age") > 3`, `attr(User, "visits").add(1)`. (`User.age` is the same
-    object at run time; type checkers see the field's own type there.)"""
+    updates: `attr(User, "age") > 3`, `attr(User, "visits").add(1)`. (`User.age` stays
+    the field: its default, for pydantic and dataclasses.)"""
     schema = schema_of_class(model)
     found = schema.attributes.get(name)
     if found is None:
