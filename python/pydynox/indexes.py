@@ -59,9 +59,11 @@ class _Bindable:
 
     def _bind(self, owner: type) -> Self:
         bound: Self | None = self._bound.get(owner)
-        # Also rebind a copy made before the owner had a schema: @dataclass reads every
-        # class attribute (ClassVars too) before dynamodb_model gives the class its schema.
-        if bound is None or (getattr(bound, "schema", None) is None and getattr(owner, SCHEMA_ATTRIBUTE, None) is not None):
+        if bound is not None and getattr(bound, "schema", None) is None and getattr(owner, SCHEMA_ATTRIBUTE, None) is not None:
+            # Made before the owner had a schema: @dataclass reads every class attribute
+            # (ClassVars too) before dynamodb_model gives the class its schema. Bind again.
+            bound = None
+        if bound is None:
             copy: Any = object.__new__(type(self))
             copy.__dict__.update(self.__dict__)
             copy.model = owner
