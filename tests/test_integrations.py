@@ -350,3 +350,30 @@ def test_fields_stay_fields_on_the_class() -> None:
     assert Row.age == 3
     with pytest.raises(AttributeError, match="no field 'nope'"):
         attr(Row, "nope")
+
+
+def test_hooks_run_as_on_a_model(make_table: Any, client: Any, boto: Any, mode: str) -> None:
+    from pydynox.hooks import after_load, before_save
+
+    table = make_table(range_key=None)
+
+    @dynamodb_model(table=table, hash_key="pk", client=client)
+    @dataclass
+    class Note:
+        pk: str
+        text: str = ""
+        loaded: bool = False
+
+        @before_save
+        def trim(self) -> None:
+            self.text = self.text.strip()
+
+        @after_load
+        def mark(self) -> None:
+            self.loaded = True
+
+    call(Note(pk="n", text="  hi  "), mode, "save")
+    assert from_boto(boto_get(boto, table, {"pk": "n"}))["text"] == "hi"
+    assert call(Note, mode, "get", pk="n").loaded is True
+    call(Note(pk="m", text=" x "), mode, "save", skip_hooks=True)
+    assert from_boto(boto_get(boto, table, {"pk": "m"}))["text"] == " x "
