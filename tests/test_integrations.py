@@ -377,3 +377,29 @@ def test_hooks_run_as_on_a_model(make_table: Any, client: Any, boto: Any, mode: 
     assert call(Note, mode, "get", pk="n").loaded is True
     call(Note(pk="m", text=" x "), mode, "save", skip_hooks=True)
     assert from_boto(boto_get(boto, table, {"pk": "m"}))["text"] == " x "
+
+
+def test_without_pydantic_dataclasses_still_work_and_pydantic_names_say_what_is_missing() -> None:
+    code = """
+import sys
+sys.modules["pydantic"] = None  # as if pydantic were not installed
+from dataclasses import dataclass
+from pydynox import dynamodb_model
+from pydynox.integrations import pydantic as integration
+
+@dynamodb_model(table="t", hash_key="pk")
+@dataclass
+class Row:
+    pk: str
+
+try:
+    integration.dynamodb_model(table="t", hash_key="pk")
+except ImportError as error:
+    print("pydynox[pydantic]" in str(error))
+try:
+    dynamodb_model(table="t", hash_key="pk")(type("Plain", (), {}))
+except TypeError as error:
+    print("must be a dataclass or a pydantic BaseModel" in str(error))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "True"]
