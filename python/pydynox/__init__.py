@@ -28,6 +28,7 @@ from pydynox.config import (
 from pydynox.generators import AutoGenerate
 from pydynox.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
 from pydynox.model import Model, TypedModel
+from pydynox.transaction import AsyncTransaction, Transaction
 from pydynox.pydynox_core import (
     AsyncQueryResult,
     AsyncScanResult,
@@ -50,6 +51,7 @@ __all__ = [
     "AsyncModelScanResult",
     "AsyncQueryResult",
     "AsyncScanResult",
+    "AsyncTransaction",
     "AutoGenerate",
     "Condition",
     "DynamoDBClient",
@@ -69,6 +71,7 @@ __all__ = [
     "QueryResult",
     "ScanResult",
     "TimeToLiveDescription",
+    "Transaction",
     "TypedModel",
     "VERSION",
     "clear_default_client",
