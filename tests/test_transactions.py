@@ -414,3 +414,67 @@ def test_a_fault_before_the_write_leaves_the_table_and_models_as_they_were(proxy
 
     commit(txn, mode)
     assert account.version == 1 and len(boto_scan(boto, table)) == 1
+
+
+# --- pydynox 0.21.0's names and calls --------------------------------------------------------
+
+
+def test_0_21_0_imports_and_constructor():
+    # Code written for 0.21.0 imports the pair from either module and builds it from a client alone.
+    from pydynox.transaction import AsyncTransaction as FromModule, Transaction as SyncFromModule
+
+    assert FromModule is pydynox.AsyncTransaction and SyncFromModule is pydynox.Transaction
+    import inspect
+
+    for cls in (Transaction, AsyncTransaction):
+        positional = [p.name for p in inspect.signature(cls).parameters.values() if p.kind is p.POSITIONAL_OR_KEYWORD]
+        assert positional == ["client"]
+
+
+def test_0_21_0_keyword_calls(client, boto, table, mode):
+    boto_put(boto, table, {"pk": "guard", "sk": "v", "open": True})
+
+    def body(txn: Any) -> None:
+        txn.put(table=table, item={"pk": "a", "sk": "v", "n": 1})
+        txn.update(
+            table=table, key={"pk": "b", "sk": "v"}, update_expression="SET n = :n", expression_attribute_values={":n": 2}
+        )
+        txn.condition_check(
+            table=table, key={"pk": "guard", "sk": "v"}, condition_expression="attribute_exists(pk)"
+        )
+
+    run(client, mode, body)
+    assert [i["n"] for i in sorted(boto_scan(boto, table), key=lambda i: i["pk"]) if "n" in i] == [1, 2]
+
+
+def test_the_client_retries_throttling_and_errors_then_commits_once(proxy, boto, table, mode):
+    proxy.inject("TransactWriteItems", Fault.THROTTLED, 1)
+    proxy.inject("TransactWriteItems", Fault.SERVER_ERROR, 2)
+    proxy.inject("TransactWriteItems", Fault.RESET, 3)
+    client = pydynox.DynamoDBClient(endpoint_url=proxy.endpoint, region="us-east-1", max_retries=4)
+    Account = make_account(table, client)
+    account = Account(pk="acc#1", sk="v", owner="al", balance=10)
+
+    run(client, mode, lambda txn: txn.save(account))
+
+    assert account.version == 1 and proxy.calls["TransactWriteItems"] == 4
+    assert len(set(proxy.transaction_tokens)) == 1  # one token for the attempts of one commit
+    assert boto_scan(boto, table) == [{"pk": "acc#1", "sk": "v", "owner": "al", "balance": 10, "version": 1}]
+
+
+@pytest.mark.parametrize("fault", Fault.ALL)
+def test_transact_get_fails_cleanly_then_reads(proxy, boto, table, mode, fault):
+    proxy.hold_seconds = 5.0
+    proxy.inject("TransactGetItems", fault, 1)
+    client = pydynox.DynamoDBClient(endpoint_url=proxy.endpoint, region="us-east-1", max_retries=0, read_timeout=1.0)
+    Account = make_account(table, client)
+    boto_put(boto, table, {"pk": "acc#1", "sk": "v", "owner": "al", "balance": 10, "version": 1})
+
+    def read() -> list[Any]:
+        gets = [{"pk": "acc#1", "sk": "v"}]
+        return Account.transact_get(gets) if mode == "sync" else asyncio.run(Account.async_transact_get(gets))
+
+    with pytest.raises((PydynoxException, TimeoutError)):
+        read()
+    (got,) = read()
+    assert (got.owner, got.balance, got.version) == ("al", 10, 1)
