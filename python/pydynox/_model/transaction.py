@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from pydynox._model.expressions import ExpressionBuilder
 from pydynox._model.plan import ReadPlan, WritePlan, client_of, config_of, instance_key, key_from_kwargs, user_condition
@@ -137,6 +137,19 @@ class TransactionCore:
         plan = plan_save(model, condition=condition, skip_hooks=skip_hooks)
         self._add(_model_op("put", plan), plan)
 
+    @overload
+    def delete(
+        self,
+        table: str,
+        key: dict[str, Any],
+        condition_expression: str | None = None,
+        expression_attribute_names: dict[str, str] | None = None,
+        expression_attribute_values: dict[str, Any] | None = None,
+    ) -> None: ...
+
+    @overload
+    def delete(self, table: Any, key: Condition | None = None, *, condition: Condition | None = None, skip_hooks: bool | None = None) -> None: ...
+
     def delete(
         self,
         table: Any,
@@ -160,6 +173,29 @@ class TransactionCore:
         _no_model("delete", condition=condition, skip_hooks=skip_hooks)
         op = _raw("delete", table, "key", key, condition_expression, expression_attribute_names, expression_attribute_values)
         self._add(op)
+
+    @overload
+    def update(
+        self,
+        table: str,
+        key: dict[str, Any],
+        update_expression: str,
+        condition_expression: str | None = None,
+        expression_attribute_names: dict[str, str] | None = None,
+        expression_attribute_values: dict[str, Any] | None = None,
+    ) -> None: ...
+
+    @overload
+    def update(
+        self,
+        table: Any,
+        key: list[AtomicOp] | None = None,
+        *,
+        atomic: list[AtomicOp] | None = None,
+        condition: Condition | None = None,
+        skip_hooks: bool | None = None,
+        **kwargs: Any,
+    ) -> None: ...
 
     def update(
         self,
@@ -198,6 +234,19 @@ class TransactionCore:
         op = _raw("update", table, "key", key, condition_expression, expression_attribute_names, expression_attribute_values)
         op["update_expression"] = update_expression
         self._add(op)
+
+    @overload
+    def condition_check(
+        self,
+        table: str,
+        key: dict[str, Any],
+        condition_expression: str,
+        expression_attribute_names: dict[str, str] | None = None,
+        expression_attribute_values: dict[str, Any] | None = None,
+    ) -> None: ...
+
+    @overload
+    def condition_check(self, table: Any, key: Condition | None = None, *, condition: Condition | None = None) -> None: ...
 
     def condition_check(
         self,
