@@ -289,6 +289,20 @@ def test_model_and_raw_writes_on_one_item_are_refused(proxied, proxy, table, mod
     assert proxy.calls["TransactWriteItems"] == 0 and account.version is None
 
 
+def test_a_model_save_and_a_raw_put_of_its_item_are_refused(proxied, proxy, table, mode):
+    # No operation carries a key dict here: the model's schema tells the table's key.
+    Account = make_account(table, proxied)
+    account = Account(pk="acc#1", sk="v", owner="al", balance=10)
+
+    def body(txn: Any) -> None:
+        txn.put(table, {"pk": "acc#1", "sk": "v", "owner": "someone else"})
+        txn.save(account)
+
+    with pytest.raises(ParamValidationException, match=r"operations 0 \(put\) and 1 \(put\)"):
+        run(proxied, mode, body)
+    assert proxy.calls["TransactWriteItems"] == 0
+
+
 def test_model_forms_refuse_raw_arguments(client, table, mode):
     Account = make_account(table, client)
     account = Account(pk="acc#1", sk="v", owner="al", balance=10)

@@ -375,14 +375,17 @@ def _identity(table: str, key: dict[str, Any]) -> tuple[str, frozenset[tuple[str
         return table, frozenset((name, repr(value)) for name, value in key.items())
 
 
-def _check_one_per_item(operations: list[dict[str, Any]]) -> None:
-    """DynamoDB refuses a transaction with two operations on one item. A key's attribute
-    names come from the key dicts of the transaction's own operations on that table (a put
-    of a table the transaction touches only with puts of raw dicts cannot be checked here:
-    its key schema is unknown without asking DynamoDB, which then refuses it)."""
+def _check_one_per_item(operations: list[dict[str, Any]], plans: list[WritePlan | None] | None = None) -> None:
+    """DynamoDB refuses a transaction with two operations on one item. A table's key
+    attribute names come from its models' schemas and from the key dicts of the
+    transaction's own operations on it (a table the transaction touches only with puts of
+    raw dicts cannot be checked here: its key schema is unknown without asking DynamoDB,
+    which then refuses the transaction)."""
     key_names: dict[str, tuple[str, ...]] = {}
-    for op in operations:
-        if "key" in op:
+    for op, plan in zip(operations, plans or [None] * len(operations)):
+        if plan is not None:
+            key_names.setdefault(op["table"], plan.schema.table_key_names())
+        elif "key" in op:
             key_names.setdefault(op["table"], tuple(op["key"]))
     seen: dict[tuple[str, frozenset[tuple[str, Any]]], int] = {}
     for number, op in enumerate(operations):
@@ -425,7 +428,7 @@ def plan_commit(core: TransactionCore) -> CommitPlan:
     operations = core._operations
     if not operations:
         return CommitPlan(core, {}, skip=True)
-    _check_one_per_item(operations)
+    _check_one_per_item(operations, core._plans)
     size = _request_size(operations)
     if size > MAX_REQUEST_BYTES:
         raise ParamValidationException(
