@@ -15,7 +15,7 @@ them once).
 
 The pair is declared in spec/model.yaml (`class_pairs`) and generated: both classes share
 every method of `pydynox._model.transaction.TransactionCore` and differ only in `commit`
-and the context-manager protocol (ADR 20).
+and the context-manager protocol (ADR 21).
 """
 
 from pydynox._generated.model_ops import AsyncTransaction, Transaction

@@ -861,7 +861,7 @@ class S3AttributeOperations:
 
 
 class Transaction(TransactionCore):
-    """Collects up to 100 writes (raw items or model instances) and applies them all or none in one TransactWriteItems when the `with` block ends cleanly; an exception in the block sends nothing (ADR 20).
+    """Collects up to 100 writes (raw items or model instances) and applies them all or none in one TransactWriteItems when the `with` block ends cleanly; an exception in the block sends nothing (ADR 21).
 
     Every I/O method blocks until done (the GIL released while it waits).
     """
@@ -890,7 +890,7 @@ class Transaction(TransactionCore):
 
 
 class AsyncTransaction(TransactionCore):
-    """Collects up to 100 writes (raw items or model instances) and applies them all or none in one TransactWriteItems when the `with` block ends cleanly; an exception in the block sends nothing (ADR 20).
+    """Collects up to 100 writes (raw items or model instances) and applies them all or none in one TransactWriteItems when the `with` block ends cleanly; an exception in the block sends nothing (ADR 21).
 
     The async twin: every I/O method is awaitable.
     """

@@ -1,4 +1,4 @@
-"""The core of `Transaction` / `AsyncTransaction`, without I/O (ADR 5, ADR 20).
+"""The core of `Transaction` / `AsyncTransaction`, without I/O (ADR 5, ADR 21).
 
 A transaction collects writes and sends them in one TransactWriteItems when it commits.
 Everything but that one request is here, once for both classes: the raw writes of pydynox
