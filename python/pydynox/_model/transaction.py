@@ -18,7 +18,6 @@ again sends the same writes with the same token.
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, overload
 
@@ -435,6 +434,8 @@ def plan_commit(core: TransactionCore) -> CommitPlan:
             f"Transaction: its {len(operations)} operations hold {size} bytes, over DynamoDB's {MAX_REQUEST_BYTES} bytes per transaction"
         )
     if core._token is None:
+        import uuid  # here, not at the top: `import pydynox` stays light (tests/test_packaging.py)
+
         core._token = str(uuid.uuid4())  # kept for a commit retried after a failure
     args = {"operations": [dict(op) for op in operations], "client_request_token": core._token}
     return CommitPlan(core, args, skip=False)
