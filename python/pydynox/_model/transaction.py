@@ -298,7 +298,8 @@ def _raw(
         raise TypeError(f"{where}: table must be a table name (str) or a model instance, got {table!r}")
     if not isinstance(value, dict) or not value:
         raise ParamValidationException(f"{where} on table {table!r}: {field} must be a non-empty dict, got {value!r}")
-    op: dict[str, Any] = {"type": kind, "table": table, field: value}
+    # A copy: changing the dict after adding it does not change what the commit sends.
+    op: dict[str, Any] = {"type": kind, "table": table, field: dict(value)}
     if condition is not None:
         if not isinstance(condition, str):
             raise TypeError(f"{where} on table {table!r}: condition_expression must be a str, got {condition!r}")
