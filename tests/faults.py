@@ -61,6 +61,9 @@ class Fault:
     HOLD = "hold"  # no answer until the client hangs up (its read timeout) or hold_seconds pass
     # an HTTP 200 head and half its body are sent, then the connection is reset
     RESET_AFTER_HEADERS = "reset-after-headers"
+    # forwarded to moto (so applied), then answered HTTP 500: a failure the client cannot
+    # tell from one that was not applied (see `honour_client_request_tokens`)
+    APPLIED_THEN_500 = "applied-then-500"
 
     ALL = (SERVER_ERROR, THROTTLED, THROTTLING, DROP, RESET, HOLD)
 
@@ -289,6 +292,13 @@ class FaultProxy:
         self.clock_skew = timedelta(0)
         # operation name -> {request number: Event}: requests held until the event is set; see `gate`
         self.gates: dict[str, dict[int, threading.Event]] = {}
+        # The ClientRequestToken of every TransactWriteItems, in order (None when absent).
+        self.transaction_tokens: list[str | None] = []
+        # DynamoDB answers a TransactWriteItems whose token it has already applied with that
+        # first answer, applying nothing again; moto 5 ignores the token, so with this set
+        # the proxy does it in moto's place (the token -> answer of each one applied).
+        self.honour_client_request_tokens = False
+        self._token_answers: dict[str, bytes] = {}
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -349,7 +359,7 @@ class FaultProxy:
         """Answers the `numbers`-th requests of `operation` (counted since the proxy started
         or `calls` was last cleared; the first when none given) with `fault` instead of
         forwarding them."""
-        assert fault in Fault.ALL or fault == Fault.RESET_AFTER_HEADERS or _custom_answer(fault), fault
+        assert fault in Fault.ALL or fault in (Fault.RESET_AFTER_HEADERS, Fault.APPLIED_THEN_500) or _custom_answer(fault), fault
         with self.lock:
             plan = self.faults.setdefault(operation, {})
             for number in numbers or (1,):
@@ -476,6 +486,15 @@ class FaultProxy:
                 # so the request is never applied after the client gave up on it.
                 self._answer(handler, 500, dict(_JSON), _FAILURE)
                 return
+            token = None
+            if operation == "TransactWriteItems":
+                token = json.loads(body).get("ClientRequestToken")
+                with self.lock:
+                    self.transaction_tokens.append(token)
+                    remembered = self._token_answers.get(token) if token and self.honour_client_request_tokens else None
+                if remembered is not None:
+                    self._answer(handler, 200, dict(_JSON), remembered)
+                    return
             connection = http.client.HTTPConnection(*self.upstream, timeout=30)
             headers = {k: v for k, v in handler.headers.items() if k.lower() not in ("host", "connection")}
             edit_answer = None
@@ -495,6 +514,13 @@ class FaultProxy:
             payload = response.read()
             if response.status == 200:
                 self._learn_secrets(payload)
+                if token is not None:
+                    with self.lock:
+                        self._token_answers[token] = payload
+            if fault == Fault.APPLIED_THEN_500:
+                connection.close()
+                self._answer(handler, 500, dict(_JSON), _FAILURE)
+                return
             if edit_answer and response.status == 200:
                 payload = json.dumps(edit_answer(json.loads(payload))).encode()
             if operation == "ExecuteStatement" and self.statement_page_size and response.status == 200:

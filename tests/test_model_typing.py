@@ -81,8 +81,23 @@ for by_index in User.by_email.query(email="e"):
 for by_local in User.by_age.query(pk="a"):
     assert_type(by_local, User)
 
+# Transactions: 0.21.0's raw form and the model form of the same methods.
+from pydynox import AsyncTransaction, DynamoDBClient, Transaction  # noqa: E402
+
+client = DynamoDBClient()
+with Transaction(client) as txn:
+    txn.update("t", {"pk": "a"}, "SET n = :n", expression_attribute_values={":n": 1})
+    txn.condition_check("t", {"pk": "a"}, "attribute_exists(pk)")
+    txn.save(user)
+    txn.update(user, email="new")
+    txn.delete(user, User.age > 3)
+    txn.update("t", {"pk": "a"})  # type: ignore[call-overload]
+
 
 async def main() -> None:
+    async with AsyncTransaction(client) as atxn:
+        atxn.condition_check(user, User.age > 3)
+    await atxn.commit()
     assert_type(await User.async_get(pk="a", sk="b"), User | None)
     await user.async_save(condition=condition)
     async for found in User.async_query(hash_key="a"):

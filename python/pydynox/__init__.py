@@ -29,6 +29,7 @@ from pydynox.generators import AutoGenerate
 from pydynox.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
 from pydynox.integrations.functions import dynamodb_model
 from pydynox.model import Model, TypedModel
+from pydynox.transaction import AsyncTransaction, Transaction
 from pydynox.pydynox_core import (
     AsyncQueryResult,
     AsyncScanResult,
@@ -51,6 +52,7 @@ __all__ = [
     "AsyncModelScanResult",
     "AsyncQueryResult",
     "AsyncScanResult",
+    "AsyncTransaction",
     "AutoGenerate",
     "Condition",
     "DynamoDBClient",
@@ -70,6 +72,7 @@ __all__ = [
     "QueryResult",
     "ScanResult",
     "TimeToLiveDescription",
+    "Transaction",
     "TypedModel",
     "VERSION",
     "clear_default_client",

@@ -695,20 +695,22 @@ class DynamoDBClient:
 
 
 
-    def transact_write(self, operations: list[dict[str, Any]]) -> None:
+    def transact_write(self, operations: list[dict[str, Any]], client_request_token: str | None = None) -> None:
         """Applies up to 100 writes atomically. Each operation is a dict with "type" (put, delete, update or condition_check), "table", "item" or "key", and optionally "update_expression", "condition_expression", "expression_attribute_names", "expression_attribute_values".
 
         Args:
             operations: The writes, in order.
+            client_request_token: Up to 36 characters naming this transaction: DynamoDB applies a transaction sent again with the same token (within 10 minutes) only once. None: one is generated per call, which its own retries reuse.
         """
 
 
 
-    async def async_transact_write(self, operations: list[dict[str, Any]]) -> None:
+    async def async_transact_write(self, operations: list[dict[str, Any]], client_request_token: str | None = None) -> None:
         """Applies up to 100 writes atomically. Each operation is a dict with "type" (put, delete, update or condition_check), "table", "item" or "key", and optionally "update_expression", "condition_expression", "expression_attribute_names", "expression_attribute_values".
 
         Args:
             operations: The writes, in order.
+            client_request_token: Up to 36 characters naming this transaction: DynamoDB applies a transaction sent again with the same token (within 10 minutes) only once. None: one is generated per call, which its own retries reuse.
         """
 
 

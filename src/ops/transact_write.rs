@@ -115,9 +115,26 @@ fn one(op: &Bound<'_, PyDict>, at: &str) -> PyResult<TransactWriteItem> {
     Ok(write.build())
 }
 
-pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, operations: crate::ops::args::Seq<Bound<'_, PyDict>>) -> PyResult<Prepared> {
+pub fn prepare(
+    client: &DynamoDBClient,
+    _py: Python<'_>,
+    operations: crate::ops::args::Seq<Bound<'_, PyDict>>,
+    client_request_token: Option<String>,
+) -> PyResult<Prepared> {
+    if let Some(token) = &client_request_token {
+        // DynamoDB's bounds; checked here so a bad token fails before anything is sent.
+        if token.is_empty() || token.chars().count() > 36 {
+            return Err(crate::errors::invalid(format!(
+                "client_request_token must be 1 to 36 characters, got {} ({token:?})",
+                token.chars().count()
+            )));
+        }
+    }
     let items = operations.iter().enumerate().map(|(i, op)| one(op, &format!("operations[{i}]"))).collect::<PyResult<Vec<_>>>()?;
+    // Without a token the SDK generates one per call (ClientRequestToken is an idempotency
+    // token in DynamoDB's model), set once before its retry loop, so its own retries reuse it.
     let request = TransactWriteItemsInput::builder()
+        .set_client_request_token(client_request_token)
         .set_transact_items(Some(items))
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
     let call = Call::new(&client.shared, "transact_write", OpKind::Other, About::Text(format!("on {}", tables_of_writes(&request))));

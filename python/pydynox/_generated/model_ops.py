@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 from pydynox._model import core as _core
 from pydynox._model.results import AsyncPagedResult, PagedResult
+import pydynox._model.transaction as _transaction
+from pydynox._model.transaction import TransactionCore
 
 if TYPE_CHECKING:
     from typing import Self
@@ -33,6 +35,8 @@ __all__ = [
     "IntegrationOperations",
     "S3ValueOperations",
     "S3AttributeOperations",
+    "Transaction",
+    "AsyncTransaction",
 ]
 
 # What a result yields: a model class, or `dict[str, Any]` with as_dict=True.
@@ -477,6 +481,32 @@ class ModelOperations:
             return _core.finish_batch_get(plan, None)  # type: ignore[no-any-return]
         answer = await plan.client.async_batch_get(**plan.args)
         return _core.finish_batch_get(plan, answer)  # type: ignore[no-any-return]
+
+    @classmethod
+    def transact_get(cls, gets: list[Any]) -> list[Any]:
+        """Reads up to 100 items, of this model or others, in one atomic TransactGetItems: each as its own model, in order, None where the item does not exist.
+
+        Args:
+            gets: Model instances (their keys), key dicts of this model, or (ModelClass, key dict) pairs.
+        """
+        plan = _core.plan_transact_get(cls, gets=gets)
+        if plan.skip:
+            return _core.finish_transact_get(plan, None)  # type: ignore[no-any-return]
+        answer = plan.client.transact_get(**plan.args)
+        return _core.finish_transact_get(plan, answer)  # type: ignore[no-any-return]
+
+    @classmethod
+    async def async_transact_get(cls, gets: list[Any]) -> list[Any]:
+        """Reads up to 100 items, of this model or others, in one atomic TransactGetItems: each as its own model, in order, None where the item does not exist.
+
+        Args:
+            gets: Model instances (their keys), key dicts of this model, or (ModelClass, key dict) pairs.
+        """
+        plan = _core.plan_transact_get(cls, gets=gets)
+        if plan.skip:
+            return _core.finish_transact_get(plan, None)  # type: ignore[no-any-return]
+        answer = await plan.client.async_transact_get(**plan.args)
+        return _core.finish_transact_get(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
     def execute_statement(cls, statement: str, parameters: list[Any] | None = None, consistent_read: bool = False) -> list[Self]:
@@ -1111,3 +1141,61 @@ class S3AttributeOperations:
             _core.fail_s3_delete(plan, error)
             raise
         return _core.finish_s3_delete(plan, answer)  # type: ignore[no-any-return]
+
+
+class Transaction(TransactionCore):
+    """Collects up to 100 writes (raw items or model instances) and applies them all or none in one TransactWriteItems when the `with` block ends cleanly; an exception in the block sends nothing (ADR 21).
+
+    Every I/O method blocks until done (the GIL released while it waits).
+    """
+
+    __slots__ = ()
+
+    def commit(self) -> None:
+        """Sends the writes collected so far in one TransactWriteItems; the transaction then starts over empty. Called when the block ends cleanly. After a failure, calling it again sends the same writes with the same client request token (applied once).
+        """
+        plan = _transaction.plan_commit(self)
+        if plan.skip:
+            return _transaction.finish_commit(plan, None)  # type: ignore[no-any-return]
+        plan.client.transact_write(**plan.args)
+        return _transaction.finish_commit(plan, None)  # type: ignore[no-any-return]
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc_val: BaseException | None, exc_tb: Any
+    ) -> None:
+        if exc_val is None:
+            self.commit()
+        else:
+            _transaction.abandon(self, exc_val)
+
+
+class AsyncTransaction(TransactionCore):
+    """Collects up to 100 writes (raw items or model instances) and applies them all or none in one TransactWriteItems when the `with` block ends cleanly; an exception in the block sends nothing (ADR 21).
+
+    The async twin: every I/O method is awaitable.
+    """
+
+    __slots__ = ()
+
+    async def commit(self) -> None:
+        """Sends the writes collected so far in one TransactWriteItems; the transaction then starts over empty. Called when the block ends cleanly. After a failure, calling it again sends the same writes with the same client request token (applied once).
+        """
+        plan = _transaction.plan_commit(self)
+        if plan.skip:
+            return _transaction.finish_commit(plan, None)  # type: ignore[no-any-return]
+        await plan.client.async_transact_write(**plan.args)
+        return _transaction.finish_commit(plan, None)  # type: ignore[no-any-return]
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc_val: BaseException | None, exc_tb: Any
+    ) -> None:
+        if exc_val is None:
+            await self.commit()
+        else:
+            _transaction.abandon(self, exc_val)

@@ -72,6 +72,7 @@ from pydynox._model.tables import (
     plan_delete_table,
     plan_table_exists,
 )
+from pydynox._model.transaction import finish_transact_get, plan_transact_get
 from pydynox._model.writes import (
     finish_delete,
     finish_delete_by_key,
@@ -114,6 +115,7 @@ __all__ = [
     "finish_s3_upload",
     "finish_save",
     "finish_table_exists",
+    "finish_transact_get",
     "finish_update",
     "finish_update_by_key",
     "follow_pages",
@@ -140,6 +142,7 @@ __all__ = [
     "plan_save",
     "plan_scan",
     "plan_table_exists",
+    "plan_transact_get",
     "plan_update",
     "plan_update_by_key",
     "resume_key",
