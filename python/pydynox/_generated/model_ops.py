@@ -133,7 +133,26 @@ class ModelOperations:
         plan = _core.plan_save(self, condition=condition, skip_hooks=skip_hooks)
         if plan.skip:
             return _core.finish_save(plan, None)  # type: ignore[no-any-return]
-        answer = plan.client.put_item(**plan.args)
+        try:
+            for step in _core.before_steps(plan):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            answer = plan.client.put_item(**plan.args)
+        except BaseException as error:
+            for step in _core.undo_steps(plan):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            _core.fail_steps(plan, error)
+            raise
+        for step in _core.after_steps(plan, answer):
+            try:
+                step.done(getattr(step.target, step.op)(**step.args))
+            except Exception as step_error:
+                step.fail(step_error)
         return _core.finish_save(plan, answer)  # type: ignore[no-any-return]
 
     async def async_save(self, condition: Condition | None = None, skip_hooks: bool | None = None) -> None:
@@ -146,7 +165,26 @@ class ModelOperations:
         plan = _core.plan_save(self, condition=condition, skip_hooks=skip_hooks)
         if plan.skip:
             return _core.finish_save(plan, None)  # type: ignore[no-any-return]
-        answer = await plan.client.async_put_item(**plan.args)
+        try:
+            for step in _core.before_steps(plan):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            answer = await plan.client.async_put_item(**plan.args)
+        except BaseException as error:
+            for step in _core.undo_steps(plan):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            _core.fail_steps(plan, error)
+            raise
+        for step in _core.after_steps(plan, answer):
+            try:
+                step.done(await getattr(step.target, step.async_op)(**step.args))
+            except Exception as step_error:
+                step.fail(step_error)
         return _core.finish_save(plan, answer)  # type: ignore[no-any-return]
 
     def delete(self, condition: Condition | None = None, skip_hooks: bool | None = None) -> None:
@@ -159,7 +197,26 @@ class ModelOperations:
         plan = _core.plan_delete(self, condition=condition, skip_hooks=skip_hooks)
         if plan.skip:
             return _core.finish_delete(plan, None)  # type: ignore[no-any-return]
-        answer = plan.client.delete_item(**plan.args)
+        try:
+            for step in _core.before_steps(plan):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            answer = plan.client.delete_item(**plan.args)
+        except BaseException as error:
+            for step in _core.undo_steps(plan):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            _core.fail_steps(plan, error)
+            raise
+        for step in _core.after_steps(plan, answer):
+            try:
+                step.done(getattr(step.target, step.op)(**step.args))
+            except Exception as step_error:
+                step.fail(step_error)
         return _core.finish_delete(plan, answer)  # type: ignore[no-any-return]
 
     async def async_delete(self, condition: Condition | None = None, skip_hooks: bool | None = None) -> None:
@@ -172,7 +229,26 @@ class ModelOperations:
         plan = _core.plan_delete(self, condition=condition, skip_hooks=skip_hooks)
         if plan.skip:
             return _core.finish_delete(plan, None)  # type: ignore[no-any-return]
-        answer = await plan.client.async_delete_item(**plan.args)
+        try:
+            for step in _core.before_steps(plan):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            answer = await plan.client.async_delete_item(**plan.args)
+        except BaseException as error:
+            for step in _core.undo_steps(plan):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            _core.fail_steps(plan, error)
+            raise
+        for step in _core.after_steps(plan, answer):
+            try:
+                step.done(await getattr(step.target, step.async_op)(**step.args))
+            except Exception as step_error:
+                step.fail(step_error)
         return _core.finish_delete(plan, answer)  # type: ignore[no-any-return]
 
     def update(self, atomic: list[UpdateAction] | None = None, condition: Condition | None = None, skip_hooks: bool | None = None, **kwargs: Any) -> None:
@@ -187,7 +263,26 @@ class ModelOperations:
         plan = _core.plan_update(self, atomic=atomic, condition=condition, skip_hooks=skip_hooks, **kwargs)
         if plan.skip:
             return _core.finish_update(plan, None)  # type: ignore[no-any-return]
-        answer = plan.client.update_item(**plan.args)
+        try:
+            for step in _core.before_steps(plan):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            answer = plan.client.update_item(**plan.args)
+        except BaseException as error:
+            for step in _core.undo_steps(plan):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            _core.fail_steps(plan, error)
+            raise
+        for step in _core.after_steps(plan, answer):
+            try:
+                step.done(getattr(step.target, step.op)(**step.args))
+            except Exception as step_error:
+                step.fail(step_error)
         return _core.finish_update(plan, answer)  # type: ignore[no-any-return]
 
     async def async_update(self, atomic: list[UpdateAction] | None = None, condition: Condition | None = None, skip_hooks: bool | None = None, **kwargs: Any) -> None:
@@ -202,7 +297,26 @@ class ModelOperations:
         plan = _core.plan_update(self, atomic=atomic, condition=condition, skip_hooks=skip_hooks, **kwargs)
         if plan.skip:
             return _core.finish_update(plan, None)  # type: ignore[no-any-return]
-        answer = await plan.client.async_update_item(**plan.args)
+        try:
+            for step in _core.before_steps(plan):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            answer = await plan.client.async_update_item(**plan.args)
+        except BaseException as error:
+            for step in _core.undo_steps(plan):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            _core.fail_steps(plan, error)
+            raise
+        for step in _core.after_steps(plan, answer):
+            try:
+                step.done(await getattr(step.target, step.async_op)(**step.args))
+            except Exception as step_error:
+                step.fail(step_error)
         return _core.finish_update(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
@@ -282,7 +396,26 @@ class ModelOperations:
         plan = _core.plan_get(cls, consistent_read=consistent_read, as_dict=as_dict, fields=fields, **keys)
         if plan.skip:
             return _core.finish_get(plan, None)  # type: ignore[no-any-return]
-        answer = plan.client.get_item_with_metrics(**plan.args)
+        try:
+            for step in _core.before_steps(plan):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            answer = plan.client.get_item_with_metrics(**plan.args)
+        except BaseException as error:
+            for step in _core.undo_steps(plan):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            _core.fail_steps(plan, error)
+            raise
+        for step in _core.after_steps(plan, answer):
+            try:
+                step.done(getattr(step.target, step.op)(**step.args))
+            except Exception as step_error:
+                step.fail(step_error)
         return _core.finish_get(plan, answer)  # type: ignore[no-any-return]
 
     @overload
@@ -306,7 +439,26 @@ class ModelOperations:
         plan = _core.plan_get(cls, consistent_read=consistent_read, as_dict=as_dict, fields=fields, **keys)
         if plan.skip:
             return _core.finish_get(plan, None)  # type: ignore[no-any-return]
-        answer = await plan.client.async_get_item_with_metrics(**plan.args)
+        try:
+            for step in _core.before_steps(plan):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            answer = await plan.client.async_get_item_with_metrics(**plan.args)
+        except BaseException as error:
+            for step in _core.undo_steps(plan):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            _core.fail_steps(plan, error)
+            raise
+        for step in _core.after_steps(plan, answer):
+            try:
+                step.done(await getattr(step.target, step.async_op)(**step.args))
+            except Exception as step_error:
+                step.fail(step_error)
         return _core.finish_get(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from pydynox._model.expressions import ExpressionBuilder
 from pydynox._model.loading import field_paths, load_item, loader_of
 from pydynox._model.schema import schema_of_class
+from pydynox._model.steps import Services
 from pydynox._model.plan import (
     ReadPlan,
     check_count,
@@ -62,6 +63,9 @@ def plan_get(
     elif consistent_read is not True and consistent_read is not False:
         raise TypeError(f"{schema.name}: consistent_read must be True, False or None, got {consistent_read!r}")
     plan = ReadPlan(client, {"table": config.table, "key": key, "consistent_read": consistent_read}, schema, "get", loader_of(schema, as_dict))
+    if schema.services and as_dict is False:
+        plan.services = Services()
+        plan.services.reveal = schema  # decryption, twinned, before the item is loaded
     if fields is not None:
         paths = field_paths(schema, fields)
         # The client's get_item projects whole top-level attributes; nested paths are
