@@ -82,6 +82,11 @@ def test_every_path_round_trips(make_table: Any, client: Any, key_id: str, bucke
     assert sorted(r.sk for r in items) == ["1", "2"] and all(r.card == SECRET and r.note == TEXT for r in items)
     got = call(records, mode, "batch_get", keys=[{"pk": "p", "sk": "1"}, {"pk": "p", "sk": "2"}])
     assert sorted((r.sk, r.card, r.note) for r in got) == [("1", SECRET, TEXT), ("2", SECRET, TEXT)]
+    got, _ = call(records, mode, "parallel_scan", 2)
+    assert sorted((r.sk, r.card, r.note) for r in got) == [("1", SECRET, TEXT), ("2", SECRET, TEXT)]
+    # as_dict gives the items as stored: nothing decrypted.
+    raw = call(records, mode, "get", pk="p", sk="1", as_dict=True)
+    assert raw["card"].startswith("ENC:")
 
     # update encrypts and compresses the new values, and the instance reads them back.
     record = call(records, mode, "get", pk="p", sk="1")
@@ -130,8 +135,13 @@ def test_async_kms_calls_leave_the_event_loop_free(make_table: Any, proxy: Any, 
         opened.set()
         return await task
 
-    async def run() -> Any:
+    async def run() -> list[Any]:
         await while_held("GenerateDataKey", records(pk="p", sk="1", card=SECRET).async_save())
-        return await while_held("Decrypt", records.async_get(pk="p", sk="1"))
+        record = await while_held("Decrypt", records.async_get(pk="p", sk="1"))
+        await while_held("GenerateDataKey", record.async_update(card=SECRET + "!"))
+        queried = await while_held("Decrypt", records.async_query(hash_key="p").to_list())
+        batch = await while_held("Decrypt", records.async_batch_get(keys=[{"pk": "p", "sk": "1"}]))
+        scanned, _ = await while_held("Decrypt", records.async_parallel_scan(2))
+        return [record.card, *(r.card for r in queried + batch + scanned)]
 
-    assert asyncio.run(run()).card == SECRET
+    assert asyncio.run(run()) == [SECRET + "!"] * 4

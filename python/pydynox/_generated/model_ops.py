@@ -580,7 +580,26 @@ class ModelOperations:
         plan = _core.plan_parallel_scan(cls, total_segments=total_segments, filter_condition=filter_condition, consistent_read=consistent_read, as_dict=as_dict)
         if plan.skip:
             return _core.finish_parallel_scan(plan, None)  # type: ignore[no-any-return]
-        answer = plan.client.parallel_scan(**plan.args)
+        try:
+            for step in _core.before_steps(plan):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            answer = plan.client.parallel_scan(**plan.args)
+        except BaseException as error:
+            for step in _core.undo_steps(plan):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            _core.fail_steps(plan, error)
+            raise
+        for step in _core.after_steps(plan, answer):
+            try:
+                step.done(getattr(step.target, step.op)(**step.args))
+            except Exception as step_error:
+                step.fail(step_error)
         return _core.finish_parallel_scan(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
@@ -596,7 +615,26 @@ class ModelOperations:
         plan = _core.plan_parallel_scan(cls, total_segments=total_segments, filter_condition=filter_condition, consistent_read=consistent_read, as_dict=as_dict)
         if plan.skip:
             return _core.finish_parallel_scan(plan, None)  # type: ignore[no-any-return]
-        answer = await plan.client.async_parallel_scan(**plan.args)
+        try:
+            for step in _core.before_steps(plan):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            answer = await plan.client.async_parallel_scan(**plan.args)
+        except BaseException as error:
+            for step in _core.undo_steps(plan):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            _core.fail_steps(plan, error)
+            raise
+        for step in _core.after_steps(plan, answer):
+            try:
+                step.done(await getattr(step.target, step.async_op)(**step.args))
+            except Exception as step_error:
+                step.fail(step_error)
         return _core.finish_parallel_scan(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
@@ -611,7 +649,26 @@ class ModelOperations:
         plan = _core.plan_batch_get(cls, keys=keys, consistent_read=consistent_read, as_dict=as_dict)
         if plan.skip:
             return _core.finish_batch_get(plan, None)  # type: ignore[no-any-return]
-        answer = plan.client.batch_get(**plan.args)
+        try:
+            for step in _core.before_steps(plan):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            answer = plan.client.batch_get(**plan.args)
+        except BaseException as error:
+            for step in _core.undo_steps(plan):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            _core.fail_steps(plan, error)
+            raise
+        for step in _core.after_steps(plan, answer):
+            try:
+                step.done(getattr(step.target, step.op)(**step.args))
+            except Exception as step_error:
+                step.fail(step_error)
         return _core.finish_batch_get(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
@@ -626,7 +683,26 @@ class ModelOperations:
         plan = _core.plan_batch_get(cls, keys=keys, consistent_read=consistent_read, as_dict=as_dict)
         if plan.skip:
             return _core.finish_batch_get(plan, None)  # type: ignore[no-any-return]
-        answer = await plan.client.async_batch_get(**plan.args)
+        try:
+            for step in _core.before_steps(plan):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            answer = await plan.client.async_batch_get(**plan.args)
+        except BaseException as error:
+            for step in _core.undo_steps(plan):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
+            _core.fail_steps(plan, error)
+            raise
+        for step in _core.after_steps(plan, answer):
+            try:
+                step.done(await getattr(step.target, step.async_op)(**step.args))
+            except Exception as step_error:
+                step.fail(step_error)
         return _core.finish_batch_get(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod

@@ -191,12 +191,18 @@ def after_steps(plan: Plan, answer: Any) -> list[Step]:
         return []
     steps = list(services.after)
     if services.reveal is not None and answer is not None:
-        steps.extend(read_steps(services.reveal, _item_of(answer)))
+        for raw in _items_of(answer):
+            steps.extend(read_steps(services.reveal, raw))
     return steps
 
 
-def _item_of(answer: Any) -> dict[str, Any] | None:
-    """The stored item an answer carries: get's `(item, metrics)`, update's `attributes`."""
+def _items_of(answer: Any) -> list[dict[str, Any]]:
+    """The stored items an answer carries: get's `(item, metrics)`, parallel_scan's
+    `(items, metrics)`, batch_get's list, update's `attributes`."""
     if isinstance(answer, tuple):
-        return answer[0]  # type: ignore[no-any-return]
-    return getattr(answer, "attributes", None)
+        answer = answer[0]
+    elif not isinstance(answer, list):
+        answer = getattr(answer, "attributes", None)
+    if answer is None:
+        return []
+    return answer if isinstance(answer, list) else [answer]
