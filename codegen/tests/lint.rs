@@ -175,3 +175,12 @@ fn overloads_narrow_existing_parameters() {
     let bad = MODEL.replace("doc: Checks.", "doc: Checks.\n        overloads:\n          - {when: {as_dict: \"Literal[True]\"}, returns: \"None\"}");
     fails_with(&with_model(&bad), "overload narrows `as_dict`, which is not a parameter");
 }
+
+#[test]
+fn service_steps_go_with_a_plain_call() {
+    load(&with_model(&MODEL.replace("call: ping", "call: ping\n        steps: true"))).unwrap();
+    fails_with(
+        &with_model(&MODEL.replace("call: ping", "call: ping\n        steps: true\n        fails: true")),
+        "`steps` goes with a single, unrepeated, unpaginated call without `fails`",
+    );
+}
