@@ -141,8 +141,9 @@ def _keeper(put: Callable[[str, Any], None], stored: str, name: str, value: Any,
 
 
 class _Pending:
-    """Where a step's stored form goes in an update request: first the value of its SET
-    action, then (`bind`) the expression value the action compiled to."""
+    """A value an update sends once a step has made its stored form: it stands in the SET
+    action, and once the request is compiled `place` writes into the expression value
+    the action compiled to."""
 
     __slots__ = ("place",)
 
