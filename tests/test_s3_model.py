@@ -211,3 +211,23 @@ def test_an_item_too_large_after_the_upload_removes_the_object(
         call(Small(pk="p", sk="1", content=S3File(b"x", name="x.bin")), mode, "save")
     assert keys_in(s3, bucket) == []
     assert boto_get(boto, Small.model_config.table, {"pk": "p", "sk": "1"}) is None
+
+
+def test_a_write_whose_outcome_is_unknown_keeps_the_upload_and_says_so(
+    make_table: Any, moto_endpoint: str, bucket: str, s3: Any, boto: Any, mode: str
+) -> None:
+    # A server error may come after the write was applied: removing the object then could
+    # leave a stored item pointing at nothing, so it stays and a note names it.
+    table = make_table()
+    with S3FailingProxy(moto_endpoint, lambda method, path: method == "POST" and path == "/") as proxy:
+        client = pydynox.DynamoDBClient(endpoint_url=proxy.endpoint, region="us-east-1", max_retries=0)
+        doc = make_doc(table, client, bucket)(pk="p", sk="1", content=S3File(b"x", name="x.bin"))
+        with pytest.raises(pydynox.exceptions.PydynoxException) as raised:
+            call(doc, mode, "save")
+    assert proxy.failed == 1
+    assert not isinstance(raised.value, (ConditionalCheckFailedException, S3AttributeException))
+    assert raised.value.__notes__ == [
+        f"Doc: the write may have been applied, so its uploads were kept: Doc.content's object s3://{bucket}/docs/p/1/x.bin"
+    ]
+    assert keys_in(s3, bucket) == ["docs/p/1/x.bin"]
+    assert isinstance(doc.content, S3File)

@@ -240,7 +240,7 @@ pub struct ModelOperationSpec {
     #[serde(default)]
     pub fails: bool,
     /// The plan may hold service calls (S3, KMS) around the client call: the shell runs
-    /// `before_steps(plan)` before it, `undo_steps(plan)` then `fail_steps(plan, error)`
+    /// `before_steps(plan)` before it, `undo_steps(plan, error)` then `fail_steps(plan, error)`
     /// when anything up to it fails, and `after_steps(plan, answer)` once it succeeded;
     /// each step is a twinned call (`step.op` / `step.async_op`) on `step.target`.
     #[serde(default)]

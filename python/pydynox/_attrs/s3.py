@@ -283,7 +283,7 @@ class S3Attribute(Attribute["S3Value | None"], S3AttributeOperations):
 
     def _removal(self, value: S3Value, client: Any, services: Services) -> Step:
         where = f"{self.qualified_name}'s object s3://{value.bucket}/{value.key}"
-        return Step(self, "delete_from_s3", {"value": value, "client": client}, on_fail=services.orphaned(S3AttributeException, where))
+        return Step(self, "delete_from_s3", {"value": value, "client": client}, on_fail=services.orphaned(S3AttributeException, where), about=where)
 
     def serialize(self, value: Any) -> dict[str, Any] | None:
         if value is None:

@@ -141,7 +141,7 @@ class ModelOperations:
                     step.fail(step_error)
             answer = plan.client.put_item(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan):
+            for step in _core.undo_steps(plan, error):
                 try:
                     step.done(getattr(step.target, step.op)(**step.args))
                 except Exception as step_error:
@@ -173,7 +173,7 @@ class ModelOperations:
                     step.fail(step_error)
             answer = await plan.client.async_put_item(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan):
+            for step in _core.undo_steps(plan, error):
                 try:
                     step.done(await getattr(step.target, step.async_op)(**step.args))
                 except Exception as step_error:
@@ -205,7 +205,7 @@ class ModelOperations:
                     step.fail(step_error)
             answer = plan.client.delete_item(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan):
+            for step in _core.undo_steps(plan, error):
                 try:
                     step.done(getattr(step.target, step.op)(**step.args))
                 except Exception as step_error:
@@ -237,7 +237,7 @@ class ModelOperations:
                     step.fail(step_error)
             answer = await plan.client.async_delete_item(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan):
+            for step in _core.undo_steps(plan, error):
                 try:
                     step.done(await getattr(step.target, step.async_op)(**step.args))
                 except Exception as step_error:
@@ -271,7 +271,7 @@ class ModelOperations:
                     step.fail(step_error)
             answer = plan.client.update_item(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan):
+            for step in _core.undo_steps(plan, error):
                 try:
                     step.done(getattr(step.target, step.op)(**step.args))
                 except Exception as step_error:
@@ -305,7 +305,7 @@ class ModelOperations:
                     step.fail(step_error)
             answer = await plan.client.async_update_item(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan):
+            for step in _core.undo_steps(plan, error):
                 try:
                     step.done(await getattr(step.target, step.async_op)(**step.args))
                 except Exception as step_error:
@@ -404,7 +404,7 @@ class ModelOperations:
                     step.fail(step_error)
             answer = plan.client.get_item_with_metrics(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan):
+            for step in _core.undo_steps(plan, error):
                 try:
                     step.done(getattr(step.target, step.op)(**step.args))
                 except Exception as step_error:
@@ -447,7 +447,7 @@ class ModelOperations:
                     step.fail(step_error)
             answer = await plan.client.async_get_item_with_metrics(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan):
+            for step in _core.undo_steps(plan, error):
                 try:
                     step.done(await getattr(step.target, step.async_op)(**step.args))
                 except Exception as step_error:
@@ -588,7 +588,7 @@ class ModelOperations:
                     step.fail(step_error)
             answer = plan.client.parallel_scan(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan):
+            for step in _core.undo_steps(plan, error):
                 try:
                     step.done(getattr(step.target, step.op)(**step.args))
                 except Exception as step_error:
@@ -623,7 +623,7 @@ class ModelOperations:
                     step.fail(step_error)
             answer = await plan.client.async_parallel_scan(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan):
+            for step in _core.undo_steps(plan, error):
                 try:
                     step.done(await getattr(step.target, step.async_op)(**step.args))
                 except Exception as step_error:
@@ -657,7 +657,7 @@ class ModelOperations:
                     step.fail(step_error)
             answer = plan.client.batch_get(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan):
+            for step in _core.undo_steps(plan, error):
                 try:
                     step.done(getattr(step.target, step.op)(**step.args))
                 except Exception as step_error:
@@ -691,7 +691,7 @@ class ModelOperations:
                     step.fail(step_error)
             answer = await plan.client.async_batch_get(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan):
+            for step in _core.undo_steps(plan, error):
                 try:
                     step.done(await getattr(step.target, step.async_op)(**step.args))
                 except Exception as step_error:

@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from pydynox.exceptions import ConnectionException, PydynoxException
+
 if TYPE_CHECKING:
     from pydynox._model.plan import Plan
     from pydynox._model.schema import ModelSchema
@@ -51,7 +53,7 @@ class Step:
     see, or returns to record it and go on (an undo that failed). `undo`, for a step that
     leaves something behind, makes the step that removes it."""
 
-    __slots__ = ("args", "async_op", "finished", "on_done", "on_fail", "op", "target", "undo")
+    __slots__ = ("about", "args", "async_op", "finished", "on_done", "on_fail", "op", "target", "undo")
 
     def __init__(
         self,
@@ -61,7 +63,10 @@ class Step:
         on_done: Callable[[Any], None] | None = None,
         on_fail: Callable[[BaseException], None] = _reraise,
         undo: Callable[[Any], Step] | None = None,
+        about: str = "",
     ) -> None:
+        self.about = about
+        """What the step acts on, for messages (a removal: the object it removes)."""
         self.target = target
         self.op = op
         self.async_op = ASYNC_PREFIX + op
@@ -89,13 +94,15 @@ _PENDING = object()
 class Services:
     """The steps of one planned operation, and what its undo or after steps left behind."""
 
-    __slots__ = ("after", "before", "orphans", "ready", "reveal", "_left")
+    __slots__ = ("after", "before", "kept", "orphans", "ready", "reveal", "_left")
 
     def __init__(self) -> None:
         self.before: list[Step] = []
         self.after: list[Step] = []
         self.orphans: list[tuple[type[Exception], str]] = []
         """(exception type, message) of each object left behind by a failed removal."""
+        self.kept: list[str] = []
+        """What was not undone because the write may have been applied (its outcome unknown)."""
         self.ready: Callable[[], None] | None = None
         """Runs once every before-step is done (the size check of the finished item)."""
         self.reveal: ModelSchema | None = None
@@ -135,19 +142,39 @@ def before_steps(plan: Plan) -> list[Step]:
     return services.before if services is not None else []
 
 
-def undo_steps(plan: Plan) -> list[Step]:
-    """Removals of what the before-steps done so far left behind (uploaded objects)."""
+def _outcome_unknown(error: BaseException) -> bool:
+    """Whether a write that failed this way may still have been applied: the request was
+    cut off (a timeout, a dropped connection, a cancellation) or the server failed
+    (a 5xx answer, the base PydynoxException). A refusal (a condition, validation,
+    throttling, access) means it was not."""
+    return not isinstance(error, Exception) or isinstance(error, ConnectionException) or type(error) is PydynoxException
+
+
+def undo_steps(plan: Plan, error: BaseException) -> list[Step]:
+    """Removals of what the before-steps done so far left behind (uploaded objects).
+
+    None when every before-step was done (so the write was sent) and `error` leaves its
+    outcome unknown: removing the objects of an item that was written after all would
+    leave it pointing at nothing; they are kept and `fail_steps` names them instead."""
     services = _services(plan)
     if services is None:
         return []
-    return [step.undo(step.finished) for step in services.before if step.undo is not None and step.finished is not _PENDING]
+    done = [step for step in services.before if step.undo is not None and step.finished is not _PENDING]
+    if done and all(step.finished is not _PENDING for step in services.before) and _outcome_unknown(error):
+        services.kept = [step.undo(step.finished).about for step in done]  # type: ignore[misc]
+        return []
+    return [step.undo(step.finished) for step in done]  # type: ignore[misc]
 
 
 def fail_steps(plan: Plan, error: BaseException) -> None:
     """The operation failed with `error` and its undo steps ran: when some removal failed
     too, raise an error naming what stays behind, chained to `error`; otherwise return, so
-    `error` propagates as it is."""
+    `error` propagates as it is (with a note naming what was kept, if anything was)."""
     services = _services(plan)
+    if services is not None and services.kept:
+        error.add_note(
+            f"{plan.schema.name}: the write may have been applied, so its uploads were kept: " + "; ".join(services.kept)
+        )
     if services is not None and services.orphans:
         kind = services.orphans[0][0]
         left = "; ".join(message for _, message in services.orphans)
