@@ -1,13 +1,17 @@
 """Model.save and Model.delete with an S3Attribute, both twins, against moto's S3 and
 DynamoDB, checked with boto3: the upload before the write (from memory, and streamed from
 disk in parts), the metadata stored in the item, the object removed with the item, and
-the unhappy paths: an upload failing midway, the write failing after the upload (the
-object is removed, or named when that fails too), a delete whose object is already gone
-or cannot be removed."""
+the unhappy paths: an upload failing midway or cancelled, the write refused after the
+upload (the object is removed, or named when that fails too), a write whose outcome is
+unknown (the object kept and named), a delete whose object is already gone or cannot be
+removed (ADR 20)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +24,7 @@ from support import boto_get, call, unique_name
 import pydynox
 from pydynox.attributes import S3Attribute, S3File, S3Value, StringAttribute
 from pydynox.config import ModelConfig
-from pydynox.exceptions import ConditionalCheckFailedException, S3AttributeException
+from pydynox.exceptions import ConditionalCheckFailedException, ItemTooLargeException, PydynoxException, S3AttributeException
 from pydynox.model import Model
 
 MIB = 1024 * 1024
@@ -199,8 +203,6 @@ def test_an_item_too_large_after_the_upload_removes_the_object(
     make_table: Any, client: Any, bucket: str, s3: Any, boto: Any, mode: str
 ) -> None:
     # The size check needs the stored metadata, so it runs once the upload is done.
-    from pydynox.exceptions import ItemTooLargeException
-
     class Small(Model):
         model_config = ModelConfig(table=make_table(), client=client, max_size=60)
         pk = StringAttribute(hash_key=True)
@@ -222,7 +224,7 @@ def test_a_write_whose_outcome_is_unknown_keeps_the_upload_and_says_so(
     with S3FailingProxy(moto_endpoint, lambda method, path: method == "POST" and path == "/") as proxy:
         client = pydynox.DynamoDBClient(endpoint_url=proxy.endpoint, region="us-east-1", max_retries=0)
         doc = make_doc(table, client, bucket)(pk="p", sk="1", content=S3File(b"x", name="x.bin"))
-        with pytest.raises(pydynox.exceptions.PydynoxException) as raised:
+        with pytest.raises(PydynoxException) as raised:
             call(doc, mode, "save")
     assert proxy.failed == 1
     assert not isinstance(raised.value, (ConditionalCheckFailedException, S3AttributeException))
@@ -230,4 +232,45 @@ def test_a_write_whose_outcome_is_unknown_keeps_the_upload_and_says_so(
         f"Doc: the write may have been applied, so its uploads were kept: Doc.content's object s3://{bucket}/docs/p/1/x.bin"
     ]
     assert keys_in(s3, bucket) == ["docs/p/1/x.bin"]
+    assert isinstance(doc.content, S3File)
+
+
+def test_cancelling_async_save_during_the_upload_leaves_nothing(
+    make_table: Any, moto_endpoint: str, bucket: str, s3: Any, boto: Any, tmp_path: Path
+) -> None:
+    # Async only: cancellation is the async twin's; the proxy holds the second part until
+    # the test has cancelled the save, so the cancel lands mid-upload.
+    arrived, release = threading.Event(), threading.Event()
+
+    def hold_part_two(method: str, path: str) -> bool:
+        if "partNumber=2&" in path + "&":
+            arrived.set()
+            release.wait(30)
+        return False
+
+    source = tmp_path / "big.bin"
+    source.write_bytes(os.urandom(MIB) * 17)
+    with S3FailingProxy(moto_endpoint, hold_part_two) as proxy:
+        client = pydynox.DynamoDBClient(endpoint_url=proxy.endpoint, region="us-east-1", max_retries=0)
+        docs = make_doc(make_table(), client, bucket)
+        doc = docs(pk="p", sk="1", content=S3File(source))
+
+        async def run() -> None:
+            task = asyncio.ensure_future(doc.async_save())
+            await asyncio.to_thread(arrived.wait, 30)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+
+        try:
+            asyncio.run(run())
+        finally:
+            release.set()
+        # The abort of the multipart upload is sent as the upload is dropped; wait for it.
+        deadline = time.monotonic() + 30
+        while s3.list_multipart_uploads(Bucket=bucket).get("Uploads") and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+    assert keys_in(s3, bucket) == []
+    assert boto_get(boto, docs.model_config.table, {"pk": "p", "sk": "1"}) is None
     assert isinstance(doc.content, S3File)
