@@ -134,25 +134,28 @@ class ModelOperations:
         if plan.skip:
             return _core.finish_save(plan, None)  # type: ignore[no-any-return]
         try:
-            for step in _core.before_steps(plan):
-                try:
-                    step.done(getattr(step.target, step.op)(**step.args))
-                except Exception as step_error:
-                    step.fail(step_error)
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
             answer = plan.client.put_item(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan, error):
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
                 try:
                     step.done(getattr(step.target, step.op)(**step.args))
                 except Exception as step_error:
                     step.fail(step_error)
-            _core.fail_steps(plan, error)
-            raise
-        for step in _core.after_steps(plan, answer):
-            try:
-                step.done(getattr(step.target, step.op)(**step.args))
-            except Exception as step_error:
-                step.fail(step_error)
         return _core.finish_save(plan, answer)  # type: ignore[no-any-return]
 
     async def async_save(self, condition: Condition | None = None, skip_hooks: bool | None = None) -> None:
@@ -166,25 +169,28 @@ class ModelOperations:
         if plan.skip:
             return _core.finish_save(plan, None)  # type: ignore[no-any-return]
         try:
-            for step in _core.before_steps(plan):
-                try:
-                    step.done(await getattr(step.target, step.async_op)(**step.args))
-                except Exception as step_error:
-                    step.fail(step_error)
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
             answer = await plan.client.async_put_item(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan, error):
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
                 try:
                     step.done(await getattr(step.target, step.async_op)(**step.args))
                 except Exception as step_error:
                     step.fail(step_error)
-            _core.fail_steps(plan, error)
-            raise
-        for step in _core.after_steps(plan, answer):
-            try:
-                step.done(await getattr(step.target, step.async_op)(**step.args))
-            except Exception as step_error:
-                step.fail(step_error)
         return _core.finish_save(plan, answer)  # type: ignore[no-any-return]
 
     def delete(self, condition: Condition | None = None, skip_hooks: bool | None = None) -> None:
@@ -198,25 +204,28 @@ class ModelOperations:
         if plan.skip:
             return _core.finish_delete(plan, None)  # type: ignore[no-any-return]
         try:
-            for step in _core.before_steps(plan):
-                try:
-                    step.done(getattr(step.target, step.op)(**step.args))
-                except Exception as step_error:
-                    step.fail(step_error)
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
             answer = plan.client.delete_item(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan, error):
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
                 try:
                     step.done(getattr(step.target, step.op)(**step.args))
                 except Exception as step_error:
                     step.fail(step_error)
-            _core.fail_steps(plan, error)
-            raise
-        for step in _core.after_steps(plan, answer):
-            try:
-                step.done(getattr(step.target, step.op)(**step.args))
-            except Exception as step_error:
-                step.fail(step_error)
         return _core.finish_delete(plan, answer)  # type: ignore[no-any-return]
 
     async def async_delete(self, condition: Condition | None = None, skip_hooks: bool | None = None) -> None:
@@ -230,25 +239,28 @@ class ModelOperations:
         if plan.skip:
             return _core.finish_delete(plan, None)  # type: ignore[no-any-return]
         try:
-            for step in _core.before_steps(plan):
-                try:
-                    step.done(await getattr(step.target, step.async_op)(**step.args))
-                except Exception as step_error:
-                    step.fail(step_error)
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
             answer = await plan.client.async_delete_item(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan, error):
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
                 try:
                     step.done(await getattr(step.target, step.async_op)(**step.args))
                 except Exception as step_error:
                     step.fail(step_error)
-            _core.fail_steps(plan, error)
-            raise
-        for step in _core.after_steps(plan, answer):
-            try:
-                step.done(await getattr(step.target, step.async_op)(**step.args))
-            except Exception as step_error:
-                step.fail(step_error)
         return _core.finish_delete(plan, answer)  # type: ignore[no-any-return]
 
     def update(self, atomic: list[UpdateAction] | None = None, condition: Condition | None = None, skip_hooks: bool | None = None, **kwargs: Any) -> None:
@@ -264,25 +276,28 @@ class ModelOperations:
         if plan.skip:
             return _core.finish_update(plan, None)  # type: ignore[no-any-return]
         try:
-            for step in _core.before_steps(plan):
-                try:
-                    step.done(getattr(step.target, step.op)(**step.args))
-                except Exception as step_error:
-                    step.fail(step_error)
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
             answer = plan.client.update_item(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan, error):
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
                 try:
                     step.done(getattr(step.target, step.op)(**step.args))
                 except Exception as step_error:
                     step.fail(step_error)
-            _core.fail_steps(plan, error)
-            raise
-        for step in _core.after_steps(plan, answer):
-            try:
-                step.done(getattr(step.target, step.op)(**step.args))
-            except Exception as step_error:
-                step.fail(step_error)
         return _core.finish_update(plan, answer)  # type: ignore[no-any-return]
 
     async def async_update(self, atomic: list[UpdateAction] | None = None, condition: Condition | None = None, skip_hooks: bool | None = None, **kwargs: Any) -> None:
@@ -298,25 +313,28 @@ class ModelOperations:
         if plan.skip:
             return _core.finish_update(plan, None)  # type: ignore[no-any-return]
         try:
-            for step in _core.before_steps(plan):
-                try:
-                    step.done(await getattr(step.target, step.async_op)(**step.args))
-                except Exception as step_error:
-                    step.fail(step_error)
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
             answer = await plan.client.async_update_item(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan, error):
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
                 try:
                     step.done(await getattr(step.target, step.async_op)(**step.args))
                 except Exception as step_error:
                     step.fail(step_error)
-            _core.fail_steps(plan, error)
-            raise
-        for step in _core.after_steps(plan, answer):
-            try:
-                step.done(await getattr(step.target, step.async_op)(**step.args))
-            except Exception as step_error:
-                step.fail(step_error)
         return _core.finish_update(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
@@ -397,25 +415,28 @@ class ModelOperations:
         if plan.skip:
             return _core.finish_get(plan, None)  # type: ignore[no-any-return]
         try:
-            for step in _core.before_steps(plan):
-                try:
-                    step.done(getattr(step.target, step.op)(**step.args))
-                except Exception as step_error:
-                    step.fail(step_error)
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
             answer = plan.client.get_item_with_metrics(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan, error):
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
                 try:
                     step.done(getattr(step.target, step.op)(**step.args))
                 except Exception as step_error:
                     step.fail(step_error)
-            _core.fail_steps(plan, error)
-            raise
-        for step in _core.after_steps(plan, answer):
-            try:
-                step.done(getattr(step.target, step.op)(**step.args))
-            except Exception as step_error:
-                step.fail(step_error)
         return _core.finish_get(plan, answer)  # type: ignore[no-any-return]
 
     @overload
@@ -440,25 +461,28 @@ class ModelOperations:
         if plan.skip:
             return _core.finish_get(plan, None)  # type: ignore[no-any-return]
         try:
-            for step in _core.before_steps(plan):
-                try:
-                    step.done(await getattr(step.target, step.async_op)(**step.args))
-                except Exception as step_error:
-                    step.fail(step_error)
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
             answer = await plan.client.async_get_item_with_metrics(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan, error):
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
                 try:
                     step.done(await getattr(step.target, step.async_op)(**step.args))
                 except Exception as step_error:
                     step.fail(step_error)
-            _core.fail_steps(plan, error)
-            raise
-        for step in _core.after_steps(plan, answer):
-            try:
-                step.done(await getattr(step.target, step.async_op)(**step.args))
-            except Exception as step_error:
-                step.fail(step_error)
         return _core.finish_get(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
@@ -581,25 +605,28 @@ class ModelOperations:
         if plan.skip:
             return _core.finish_parallel_scan(plan, None)  # type: ignore[no-any-return]
         try:
-            for step in _core.before_steps(plan):
-                try:
-                    step.done(getattr(step.target, step.op)(**step.args))
-                except Exception as step_error:
-                    step.fail(step_error)
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
             answer = plan.client.parallel_scan(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan, error):
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
                 try:
                     step.done(getattr(step.target, step.op)(**step.args))
                 except Exception as step_error:
                     step.fail(step_error)
-            _core.fail_steps(plan, error)
-            raise
-        for step in _core.after_steps(plan, answer):
-            try:
-                step.done(getattr(step.target, step.op)(**step.args))
-            except Exception as step_error:
-                step.fail(step_error)
         return _core.finish_parallel_scan(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
@@ -616,25 +643,28 @@ class ModelOperations:
         if plan.skip:
             return _core.finish_parallel_scan(plan, None)  # type: ignore[no-any-return]
         try:
-            for step in _core.before_steps(plan):
-                try:
-                    step.done(await getattr(step.target, step.async_op)(**step.args))
-                except Exception as step_error:
-                    step.fail(step_error)
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
             answer = await plan.client.async_parallel_scan(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan, error):
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
                 try:
                     step.done(await getattr(step.target, step.async_op)(**step.args))
                 except Exception as step_error:
                     step.fail(step_error)
-            _core.fail_steps(plan, error)
-            raise
-        for step in _core.after_steps(plan, answer):
-            try:
-                step.done(await getattr(step.target, step.async_op)(**step.args))
-            except Exception as step_error:
-                step.fail(step_error)
         return _core.finish_parallel_scan(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
@@ -650,25 +680,28 @@ class ModelOperations:
         if plan.skip:
             return _core.finish_batch_get(plan, None)  # type: ignore[no-any-return]
         try:
-            for step in _core.before_steps(plan):
-                try:
-                    step.done(getattr(step.target, step.op)(**step.args))
-                except Exception as step_error:
-                    step.fail(step_error)
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
             answer = plan.client.batch_get(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan, error):
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
                 try:
                     step.done(getattr(step.target, step.op)(**step.args))
                 except Exception as step_error:
                     step.fail(step_error)
-            _core.fail_steps(plan, error)
-            raise
-        for step in _core.after_steps(plan, answer):
-            try:
-                step.done(getattr(step.target, step.op)(**step.args))
-            except Exception as step_error:
-                step.fail(step_error)
         return _core.finish_batch_get(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
@@ -684,25 +717,28 @@ class ModelOperations:
         if plan.skip:
             return _core.finish_batch_get(plan, None)  # type: ignore[no-any-return]
         try:
-            for step in _core.before_steps(plan):
-                try:
-                    step.done(await getattr(step.target, step.async_op)(**step.args))
-                except Exception as step_error:
-                    step.fail(step_error)
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
             answer = await plan.client.async_batch_get(**plan.args)
         except BaseException as error:
-            for step in _core.undo_steps(plan, error):
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
                 try:
                     step.done(await getattr(step.target, step.async_op)(**step.args))
                 except Exception as step_error:
                     step.fail(step_error)
-            _core.fail_steps(plan, error)
-            raise
-        for step in _core.after_steps(plan, answer):
-            try:
-                step.done(await getattr(step.target, step.async_op)(**step.args))
-            except Exception as step_error:
-                step.fail(step_error)
         return _core.finish_batch_get(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
