@@ -242,6 +242,12 @@ pub struct ModelOperationSpec {
     /// original exception propagates unchanged.
     #[serde(default)]
     pub fails: bool,
+    /// The plan may hold service calls (S3, KMS) around the client call: the shell runs
+    /// `before_steps(plan)` before it, `undo_steps(plan, error)` then `fail_steps(plan, error)`
+    /// when anything up to it fails, and `after_steps(plan, answer)` once it succeeded;
+    /// each step is a twinned call (`step.op` / `step.async_op`) on `step.target`.
+    #[serde(default)]
+    pub steps: bool,
 }
 
 /// One client operation, or a choice the plan makes between several.

@@ -509,6 +509,8 @@ pub struct ModelOpView {
     pub choices: Vec<(String, String)>,
     /// Exceptions of the call go through `fail_<core>(plan, error)` first.
     pub fails: bool,
+    /// Service steps (S3, KMS) run before, after and, on failure, to undo the call.
+    pub steps: bool,
     /// The client call returns None: the shell passes None on rather than an `answer`
     /// (type checkers reject assigning a None-returning call).
     pub call_returns_none: bool,
@@ -617,6 +619,9 @@ fn model_operation(
     if (o.fails || names.len() > 1) && (o.repeat || o.result.is_some()) {
         return err(format!("{at}: `fails` and a `call:` list go with a single, unrepeated, unpaginated call"));
     }
+    if o.steps && (o.fails || names.len() > 1 || o.repeat || o.result.is_some()) {
+        return err(format!("{at}: `steps` goes with a single, unrepeated, unpaginated call without `fails`"));
+    }
     let generic_arg = if o.receiver == Receiver::Index { "M" } else { "Self" };
     let (returns, async_returns, result) = match (&o.returns, &o.result) {
         (Some(r), None) => (r.clone(), r.clone(), None),
@@ -698,6 +703,7 @@ fn model_operation(
         async_call: format!("{ASYNC_PREFIX}{first}"),
         choices: if names.len() > 1 { names.iter().map(|n| (n.to_string(), format!("{ASYNC_PREFIX}{n}"))).collect() } else { Vec::new() },
         fails: o.fails,
+        steps: o.steps,
         call_returns_none: target.returns == "None",
         repeats: o.repeat,
         doc: o.doc.trim().to_string(),

@@ -91,7 +91,12 @@ fn model_twins_differ_only_in_the_io_line() {
     };
     let sync = body("    def save(self, condition: Condition | None = None) -> None:");
     let twin = body("    async def async_save(self, condition: Condition | None = None) -> None:");
-    assert_eq!(sync.replace("plan.client.put_item(", "await plan.client.async_put_item("), twin);
+    // With service steps (`steps: true`): each step's call is awaited too, through its twin.
+    assert!(sync.contains("for step in _core.before_steps(plan):") && sync.contains("_core.fail_steps(plan, error)"), "{sync}");
+    let awaited = sync
+        .replace("plan.client.put_item(", "await plan.client.async_put_item(")
+        .replace("getattr(step.target, step.op)(", "await getattr(step.target, step.async_op)(");
+    assert_eq!(awaited, twin);
     // A choice of calls (the plan names one) inside the `fail_<core>` guard.
     let sync = body("    def discard(self) -> None:");
     let twin = body("    async def async_discard(self) -> None:");

@@ -214,3 +214,12 @@ fn class_pair_mistakes_name_the_pair() {
     fails_with(&with_model(&PAIR.replace("call: ping", "call: pong")), "`call: pong` is not an operation of the client spec");
     fails_with(&with_model(&PAIR.replace("core: pydynox._w_core", "core: pydynox._w.core")), "the model layer's core");
 }
+
+#[test]
+fn service_steps_go_with_a_plain_call() {
+    load(&with_model(&MODEL.replace("call: ping", "call: ping\n        steps: true"))).unwrap();
+    fails_with(
+        &with_model(&MODEL.replace("call: ping", "call: ping\n        steps: true\n        fails: true")),
+        "`steps` goes with a single, unrepeated, unpaginated call without `fails`",
+    );
+}

@@ -13,12 +13,20 @@ from typing import Any
 
 from pydynox._attrs._core import kms_for_client
 from pydynox._attrs._service import client_of_owner
+from pydynox._model.steps import Step
 from pydynox.attributes import Attribute
 from pydynox.pydynox_core import EncryptionException, KmsEncryptor
 
 __all__ = ["EncryptedAttribute", "EncryptionMode"]
 
 _PREFIX = "ENC:"
+
+
+class _Revealed(str):
+    """A value a read's decryption step already decrypted: `deserialize` returns it as it
+    is, even when the plaintext itself starts with `ENC:`."""
+
+    __slots__ = ()
 
 
 class EncryptionMode(IntEnum):
@@ -100,15 +108,52 @@ class EncryptedAttribute(Attribute[str]):
         # The value may be a secret of the wrong type (bytes): only its type is named.
         return TypeError(f"{where}: expected {self._expected}, got a {type(value).__name__}")
 
+    # --- service steps of Model operations (pydynox._model.steps): the KMS call is a
+    # twinned KmsEncryptor call, awaited by the async model twins ----------------------
+
+    def _renamed(self, error: BaseException) -> None:
+        if isinstance(error, EncryptionException):
+            raise EncryptionException(f"{self.qualified_name}: {error}") from None
+        raise error
+
+    def write_step(self, value: Any, model_instance: Any, client: Any, keep: Any, services: Any) -> Step | None:
+        """The encryption of `value` before the item is written."""
+        if not isinstance(value, str):
+            return None  # the item's check names the wrong type
+        self._check_writable()
+
+        def sealed(stored: str) -> None:
+            keep(str(stored), value)
+
+        return Step(self.encryptor, "encrypt", {"plaintext": value}, sealed, self._renamed)
+
+    def read_step(self, stored: Any, place: Any) -> Step | None:
+        """The decryption of a stored `ENC:` value before the item is loaded."""
+        if not isinstance(stored, str) or not stored.startswith(_PREFIX) or type(stored) is _Revealed:
+            return None
+        self._check_readable()
+
+        def revealed(plaintext: str) -> None:
+            place(_Revealed(plaintext))
+
+        return Step(self.encryptor, "decrypt", {"ciphertext": stored}, revealed, self._renamed)
+
+    def _check_writable(self) -> None:
+        if self.mode == EncryptionMode.ReadOnly:
+            raise EncryptionException(
+                f"{self.qualified_name}: mode is ReadOnly, so values cannot be encrypted; nothing was stored"
+            )
+
+    def _check_readable(self) -> None:
+        if self.mode == EncryptionMode.WriteOnly:
+            raise EncryptionException(f"{self.qualified_name}: mode is WriteOnly, so values cannot be decrypted")
+
     def serialize(self, value: str | None) -> str | None:
         if value is None:
             return None
         if not isinstance(value, str):
             raise self._wrong_type(value, self.qualified_name)
-        if self.mode == EncryptionMode.ReadOnly:
-            raise EncryptionException(
-                f"{self.qualified_name}: mode is ReadOnly, so values cannot be encrypted; nothing was stored"
-            )
+        self._check_writable()
         try:
             return str(self.encryptor.encrypt(value))
         except EncryptionException as error:
@@ -117,11 +162,12 @@ class EncryptedAttribute(Attribute[str]):
     def deserialize(self, value: Any) -> str | None:
         if value is None:
             return None
+        if type(value) is _Revealed:
+            return str(value)
         if not isinstance(value, str) or not value.startswith(_PREFIX):
             # Stored by someone else, or before the attribute was encrypted, as 0.21.0 reads it.
             return value if isinstance(value, str) else str(value)
-        if self.mode == EncryptionMode.WriteOnly:
-            raise EncryptionException(f"{self.qualified_name}: mode is WriteOnly, so values cannot be decrypted")
+        self._check_readable()
         try:
             return str(self.encryptor.decrypt(value))
         except EncryptionException as error:

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydynox._attrs._core import s3_for_client
 from pydynox._attrs._service import client_of_owner
+from pydynox._model.steps import Services, Step
 from pydynox._generated.model_ops import S3AttributeOperations, S3ValueOperations
 from pydynox.attributes import Attribute
 from pydynox.pydynox_core import S3AttributeException, S3Metadata, S3Operations
@@ -254,6 +255,35 @@ class S3Attribute(Attribute["S3Value | None"], S3AttributeOperations):
     def _stored_value(self, meta: S3Metadata, ops: S3Operations) -> S3Value:
         """What the item stores once `meta`'s object is uploaded."""
         return S3Value._from_metadata(meta, ops)
+
+    # --- service steps of Model.save / Model.delete (pydynox._model.steps) -----------------
+
+    def write_step(self, value: Any, model_instance: Any, client: Any, keep: Any, services: Services) -> Step | None:
+        """The upload of an `S3File` before the item is written: the item stores the
+        object's metadata and the instance takes the `S3Value` once the write succeeded;
+        if anything up to the write fails, the object is removed again."""
+        if not isinstance(value, S3File):
+            return None
+
+        def uploaded(answer: tuple[S3Value, Any]) -> None:
+            keep(answer[0]._to_item(), answer[0])
+
+        def undo(answer: tuple[S3Value, Any]) -> Step:
+            return self._removal(answer[0], client, services)
+
+        return Step(self, "upload_to_s3", {"value": value, "model_instance": model_instance, "client": client}, uploaded, undo=undo)
+
+    def read_step(self, stored: Any, place: Any) -> None:
+        """Nothing to do on reads: the item holds the metadata; the file is read on demand."""
+        return None
+
+    def delete_step(self, value: Any, client: Any, services: Services) -> Step | None:
+        """The removal of the item's object once the item is deleted."""
+        return self._removal(value, client, services) if isinstance(value, S3Value) else None
+
+    def _removal(self, value: S3Value, client: Any, services: Services) -> Step:
+        where = f"{self.qualified_name}'s object s3://{value.bucket}/{value.key}"
+        return Step(self, "delete_from_s3", {"value": value, "client": client}, on_fail=services.orphaned(S3AttributeException, where), about=where)
 
     def serialize(self, value: Any) -> dict[str, Any] | None:
         if value is None:

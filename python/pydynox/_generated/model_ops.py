@@ -138,7 +138,29 @@ class ModelOperations:
         plan = _core.plan_save(self, condition=condition, skip_hooks=skip_hooks)
         if plan.skip:
             return _core.finish_save(plan, None)  # type: ignore[no-any-return]
-        answer = plan.client.put_item(**plan.args)
+        try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+            answer = plan.client.put_item(**plan.args)
+        except BaseException as error:
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         return _core.finish_save(plan, answer)  # type: ignore[no-any-return]
 
     async def async_save(self, condition: Condition | None = None, skip_hooks: bool | None = None) -> None:
@@ -151,7 +173,29 @@ class ModelOperations:
         plan = _core.plan_save(self, condition=condition, skip_hooks=skip_hooks)
         if plan.skip:
             return _core.finish_save(plan, None)  # type: ignore[no-any-return]
-        answer = await plan.client.async_put_item(**plan.args)
+        try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+            answer = await plan.client.async_put_item(**plan.args)
+        except BaseException as error:
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         return _core.finish_save(plan, answer)  # type: ignore[no-any-return]
 
     def delete(self, condition: Condition | None = None, skip_hooks: bool | None = None) -> None:
@@ -164,7 +208,29 @@ class ModelOperations:
         plan = _core.plan_delete(self, condition=condition, skip_hooks=skip_hooks)
         if plan.skip:
             return _core.finish_delete(plan, None)  # type: ignore[no-any-return]
-        answer = plan.client.delete_item(**plan.args)
+        try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+            answer = plan.client.delete_item(**plan.args)
+        except BaseException as error:
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         return _core.finish_delete(plan, answer)  # type: ignore[no-any-return]
 
     async def async_delete(self, condition: Condition | None = None, skip_hooks: bool | None = None) -> None:
@@ -177,7 +243,29 @@ class ModelOperations:
         plan = _core.plan_delete(self, condition=condition, skip_hooks=skip_hooks)
         if plan.skip:
             return _core.finish_delete(plan, None)  # type: ignore[no-any-return]
-        answer = await plan.client.async_delete_item(**plan.args)
+        try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+            answer = await plan.client.async_delete_item(**plan.args)
+        except BaseException as error:
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         return _core.finish_delete(plan, answer)  # type: ignore[no-any-return]
 
     def update(self, atomic: list[UpdateAction] | None = None, condition: Condition | None = None, skip_hooks: bool | None = None, **kwargs: Any) -> None:
@@ -192,7 +280,29 @@ class ModelOperations:
         plan = _core.plan_update(self, atomic=atomic, condition=condition, skip_hooks=skip_hooks, **kwargs)
         if plan.skip:
             return _core.finish_update(plan, None)  # type: ignore[no-any-return]
-        answer = plan.client.update_item(**plan.args)
+        try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+            answer = plan.client.update_item(**plan.args)
+        except BaseException as error:
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         return _core.finish_update(plan, answer)  # type: ignore[no-any-return]
 
     async def async_update(self, atomic: list[UpdateAction] | None = None, condition: Condition | None = None, skip_hooks: bool | None = None, **kwargs: Any) -> None:
@@ -207,7 +317,29 @@ class ModelOperations:
         plan = _core.plan_update(self, atomic=atomic, condition=condition, skip_hooks=skip_hooks, **kwargs)
         if plan.skip:
             return _core.finish_update(plan, None)  # type: ignore[no-any-return]
-        answer = await plan.client.async_update_item(**plan.args)
+        try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+            answer = await plan.client.async_update_item(**plan.args)
+        except BaseException as error:
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         return _core.finish_update(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
@@ -287,7 +419,29 @@ class ModelOperations:
         plan = _core.plan_get(cls, consistent_read=consistent_read, as_dict=as_dict, fields=fields, **keys)
         if plan.skip:
             return _core.finish_get(plan, None)  # type: ignore[no-any-return]
-        answer = plan.client.get_item_with_metrics(**plan.args)
+        try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+            answer = plan.client.get_item_with_metrics(**plan.args)
+        except BaseException as error:
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         return _core.finish_get(plan, answer)  # type: ignore[no-any-return]
 
     @overload
@@ -311,7 +465,29 @@ class ModelOperations:
         plan = _core.plan_get(cls, consistent_read=consistent_read, as_dict=as_dict, fields=fields, **keys)
         if plan.skip:
             return _core.finish_get(plan, None)  # type: ignore[no-any-return]
-        answer = await plan.client.async_get_item_with_metrics(**plan.args)
+        try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+            answer = await plan.client.async_get_item_with_metrics(**plan.args)
+        except BaseException as error:
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         return _core.finish_get(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
@@ -433,7 +609,29 @@ class ModelOperations:
         plan = _core.plan_parallel_scan(cls, total_segments=total_segments, filter_condition=filter_condition, consistent_read=consistent_read, as_dict=as_dict)
         if plan.skip:
             return _core.finish_parallel_scan(plan, None)  # type: ignore[no-any-return]
-        answer = plan.client.parallel_scan(**plan.args)
+        try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+            answer = plan.client.parallel_scan(**plan.args)
+        except BaseException as error:
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         return _core.finish_parallel_scan(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
@@ -449,7 +647,29 @@ class ModelOperations:
         plan = _core.plan_parallel_scan(cls, total_segments=total_segments, filter_condition=filter_condition, consistent_read=consistent_read, as_dict=as_dict)
         if plan.skip:
             return _core.finish_parallel_scan(plan, None)  # type: ignore[no-any-return]
-        answer = await plan.client.async_parallel_scan(**plan.args)
+        try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+            answer = await plan.client.async_parallel_scan(**plan.args)
+        except BaseException as error:
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         return _core.finish_parallel_scan(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
@@ -464,7 +684,29 @@ class ModelOperations:
         plan = _core.plan_batch_get(cls, keys=keys, consistent_read=consistent_read, as_dict=as_dict)
         if plan.skip:
             return _core.finish_batch_get(plan, None)  # type: ignore[no-any-return]
-        answer = plan.client.batch_get(**plan.args)
+        try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+            answer = plan.client.batch_get(**plan.args)
+        except BaseException as error:
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         return _core.finish_batch_get(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
@@ -479,7 +721,29 @@ class ModelOperations:
         plan = _core.plan_batch_get(cls, keys=keys, consistent_read=consistent_read, as_dict=as_dict)
         if plan.skip:
             return _core.finish_batch_get(plan, None)  # type: ignore[no-any-return]
-        answer = await plan.client.async_batch_get(**plan.args)
+        try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+            answer = await plan.client.async_batch_get(**plan.args)
+        except BaseException as error:
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         return _core.finish_batch_get(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod

@@ -64,6 +64,7 @@ from pydynox._model.reads import (
     plan_get,
     plan_parallel_scan,
 )
+from pydynox._model.steps import after_steps, before_steps, fail_steps, undo_steps
 from pydynox._model.tables import (
     finish_create_table,
     finish_delete_table,
@@ -89,6 +90,10 @@ from pydynox._model.writes import (
 )
 
 __all__ = [
+    "after_steps",
+    "before_steps",
+    "fail_steps",
+    "undo_steps",
     "PagePlan",
     "Plan",
     "ReadPlan",

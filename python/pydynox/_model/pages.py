@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from pydynox._model import cursor as _cursor
 from pydynox._model.expressions import ExpressionBuilder
 from pydynox._model.loading import loader_of, projection_of
+from pydynox._model.steps import Services
 from pydynox._model.plan import (
     PagePlan,
     check_count,
@@ -110,7 +111,11 @@ def _paginated(
     args.update(builder.arguments())
     start = _start_key(schema, last_evaluated_key, cursor, scope)
     args.update(limit=limit, page_size=page_size, last_evaluated_key=start, consistent_read=consistent_read)
-    return PagePlan(client, args, schema, metric, loader_of(schema, as_dict), key_names, start, scope)
+    plan = PagePlan(client, args, schema, metric, loader_of(schema, as_dict), key_names, start, scope)
+    if schema.services and as_dict is False:
+        plan.services = Services()
+        plan.services.reveal = schema  # each item decrypted, twinned, before it is loaded
+    return plan
 
 
 def _key_condition(

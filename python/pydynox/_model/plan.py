@@ -17,6 +17,7 @@ from pydynox.hooks import HookType
 
 if TYPE_CHECKING:
     from pydynox._model.expressions import ExpressionBuilder
+    from pydynox._model.steps import Services
     from pydynox.config import ModelConfig
     from pydynox.pydynox_core import DynamoDBClient, OperationMetrics
 
@@ -57,19 +58,22 @@ class Plan:
     model only by it). The shells read `client`, `args` and `skip`; each kind of operation
     has its own plan class below with exactly what its `finish_*` needs."""
 
-    __slots__ = ("args", "client", "schema", "skip")
+    __slots__ = ("args", "client", "schema", "services", "skip")
 
     client: DynamoDBClient
     args: dict[str, Any]
     schema: ModelSchema
     skip: bool
     """Nothing to send (e.g. an empty batch); finish with answer None."""
+    services: Services | None
+    """S3/KMS calls around the client call (`pydynox._model.steps`); None for most."""
 
     def __init__(self, client: DynamoDBClient, args: dict[str, Any], schema: ModelSchema) -> None:
         self.client = client
         self.args = args
         self.schema = schema
         self.skip = False
+        self.services = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.schema.name}, {sorted(self.args)})"
@@ -104,6 +108,7 @@ class ReadPlan(Plan):
         self.args = args
         self.schema = schema
         self.skip = False
+        self.services = None
         self.metric = metric
         self.load = load
         self.fields = None
@@ -139,6 +144,7 @@ class PagePlan(Plan):
         self.args = args
         self.schema = schema
         self.skip = False
+        self.services = None
         self.metric = metric
         self.load = load
         self.key_names = key_names
@@ -166,6 +172,7 @@ class WritePlan(Plan):
         self.args = args
         self.schema = schema
         self.skip = False
+        self.services = None
         self.metric = metric
         self.instance = instance
         self.changes = None

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from pydynox._model.expressions import ExpressionBuilder
 from pydynox._model.loading import field_paths, load_item, loader_of
 from pydynox._model.schema import schema_of_class
+from pydynox._model.steps import Services
 from pydynox._model.plan import (
     ReadPlan,
     check_count,
@@ -62,6 +63,7 @@ def plan_get(
     elif consistent_read is not True and consistent_read is not False:
         raise TypeError(f"{schema.name}: consistent_read must be True, False or None, got {consistent_read!r}")
     plan = ReadPlan(client, {"table": config.table, "key": key, "consistent_read": consistent_read}, schema, "get", loader_of(schema, as_dict))
+    _reveal_loaded(plan, as_dict)
     if fields is not None:
         paths = field_paths(schema, fields)
         # The client's get_item projects whole top-level attributes; nested paths are
@@ -160,7 +162,9 @@ def plan_parallel_scan(
     if filter_text:
         args["filter_expression"] = filter_text
         args.update(builder.arguments())
-    return ReadPlan(client, args, schema, "scan", loader_of(schema, as_dict))
+    plan = ReadPlan(client, args, schema, "scan", loader_of(schema, as_dict))
+    _reveal_loaded(plan, as_dict)
+    return plan
 
 
 def finish_parallel_scan(
@@ -194,7 +198,16 @@ def plan_batch_get(
     args = {"table": table_of(schema), "keys": stored_keys, "consistent_read": consistent_read}
     plan = ReadPlan(client, args, schema, "get", loader_of(schema, as_dict))
     plan.skip = not stored_keys
+    _reveal_loaded(plan, as_dict)
     return plan
+
+
+def _reveal_loaded(plan: ReadPlan, as_dict: Any) -> None:
+    """Models are loaded from decrypted items: the shells run each item's read steps
+    (twinned KMS calls) first. Dicts (as_dict) are returned as stored."""
+    if plan.schema.services and as_dict is False:
+        plan.services = Services()
+        plan.services.reveal = plan.schema
 
 
 def finish_batch_get(plan: ReadPlan, answer: list[dict[str, Any]] | None) -> list[Any]:

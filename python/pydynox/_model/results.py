@@ -3,7 +3,8 @@ async twin, written once here. The public result classes (`ModelQueryResult`,
 `AsyncGSIQueryResult`, ...) are generated subclasses that add only their name and
 docstring (spec/model.yaml, `model_results`).
 
-A result wraps the client's pager: per item it calls the plan's loader, and its
+A result wraps the client's pager: per item it runs the item's read steps (decryption,
+through the twinned KMS call: awaited in the async twin), then calls the plan's loader; its
 `last_evaluated_key` is the key of the last item handed out (`pages.resume_key`), so
 resuming gives exactly the items not yet seen. The model's metrics count each page once
 (`pages.follow_pages`), with no check per item.
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydynox._model.pages import encode_cursor, follow_pages, pages_done, resume_key
+from pydynox._model.steps import read_steps
 
 if TYPE_CHECKING:
     from typing import Self
@@ -84,7 +86,17 @@ class PagedResult(_Paged[M]):
             self._exhausted()
             raise
         self._last = raw
+        if self._plan.services is not None:
+            self._reveal((raw,))
         return self._plan.load(raw)  # type: ignore[no-any-return]
+
+    def _reveal(self, raws: Any) -> None:
+        for raw in raws:
+            for step in read_steps(self._plan.schema, raw):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
 
     def first(self) -> M | None:
         """The next item, or None when there is none."""
@@ -95,7 +107,10 @@ class PagedResult(_Paged[M]):
 
     def to_list(self) -> list[M]:
         """Every remaining item, fetching all remaining pages."""
-        return self._loaded(self._pages.to_list())
+        raws = self._pages.to_list()
+        if self._plan.services is not None:
+            self._reveal(raws)
+        return self._loaded(raws)
 
 
 class AsyncPagedResult(_Paged[M]):
@@ -117,7 +132,17 @@ class AsyncPagedResult(_Paged[M]):
             self._exhausted()
             raise
         self._last = raw
+        if self._plan.services is not None:
+            await self._reveal((raw,))
         return self._plan.load(raw)  # type: ignore[no-any-return]
+
+    async def _reveal(self, raws: Any) -> None:
+        for raw in raws:
+            for step in read_steps(self._plan.schema, raw):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
 
     async def first(self) -> M | None:
         """The next item, or None when there is none."""
@@ -128,4 +153,7 @@ class AsyncPagedResult(_Paged[M]):
 
     async def to_list(self) -> list[M]:
         """Every remaining item, fetching all remaining pages."""
-        return self._loaded(await self._pages.to_list())
+        raws = await self._pages.to_list()
+        if self._plan.services is not None:
+            await self._reveal(raws)
+        return self._loaded(raws)

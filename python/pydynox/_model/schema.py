@@ -66,6 +66,7 @@ class ModelSchema:
         "_dumps",
         "_saves",
         "_paths",
+        "services",
     )
 
     def __init__(self, model: type) -> None:
@@ -110,6 +111,9 @@ class ModelSchema:
         self._paths: dict[str, Path] = {}
         self.load_hooked: Callable[[dict[str, Any]], Any] = self.load
         """`load` followed by the after_load hooks (`load` itself when there are none)."""
+        self.services: tuple[tuple[str, str, Any], ...] = ()
+        """(Python name, stored name, attribute) of each attribute that does I/O of its own
+        (S3, KMS): it has `write_step` / `read_step` (see `pydynox._model.steps`)."""
 
     @property
     def config(self) -> ModelConfig | None:
@@ -149,12 +153,14 @@ class ModelSchema:
         """Raises TypeError/ValueError naming `Model.attribute` when `value` cannot be stored."""
         self.attributes[name].validate(value, self.name)
 
-    def checked_item(self, state: dict[str, Any]) -> dict[str, Any]:
+    def checked_item(self, state: dict[str, Any], deferred: frozenset[str] = frozenset()) -> dict[str, Any]:
         """The stored item of `state` after `validate` of every attribute's value, in one
         pass over the attributes: every check in declaration order (so the first bad value
         is the one reported), then the `serialize` calls in declaration order, as checking
         everything and then `dump` would; values of a type the attribute accepts whole
-        (and None where allowed) cost no `validate` call."""
+        (and None where allowed) cost no `validate` call. Attributes of `deferred` (stored
+        names) are checked but not serialized: their value stays in the item as a
+        placeholder for a service step to replace (an upload, an encryption)."""
         item: dict[str, Any] = {}
         converted: list[tuple[str, Callable[[Any], Any], Any]] = []
         get = state.get
@@ -170,7 +176,8 @@ class ModelSchema:
         # Conversions run once every value is checked, as checking everything and then
         # dumping would; the placeholder stored above keeps each key at its position.
         for stored, serialize, value in converted:
-            item[stored] = serialize(value)
+            if stored not in deferred:
+                item[stored] = serialize(value)
         return item
 
     def dump(self, state: dict[str, Any]) -> dict[str, Any]:
@@ -266,6 +273,9 @@ class ModelSchema:
             for name, attr in self.attributes.items()
         )
         self._saves = tuple(check + dump[1:] for check, dump in zip(self._checks, self._dumps))
+        self.services = tuple(
+            (name, self.stored_names[name], attr) for name, attr in self.attributes.items() if hasattr(attr, "write_step")
+        )
         # A str for an S key, an int for an N key, bytes for a B key: valid as they are, and
         # stored as they are, so the hot key path skips the generic check for them.
         # (Only when the attribute's own check and serialize vouch for that type: a

@@ -6,6 +6,7 @@ only when DynamoDB accepted the write, so a failed write leaves the instance as 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pydynox._model.expressions import ExpressionBuilder, compile_update
@@ -24,6 +25,7 @@ from pydynox._model.plan import (
     user_condition,
     version_condition,
 )
+from pydynox._model.steps import Services, raise_orphans
 from pydynox.atomic import AtomicOp, AtomicSet
 from pydynox.conditions import Condition
 from pydynox.exceptions import ItemTooLargeException, ParamValidationException
@@ -76,23 +78,79 @@ def plan_save(instance: Any, condition: Condition | None = None, skip_hooks: boo
             current = state.get(schema.version)
             version_text = version_condition(schema, current, builder)
             changes[schema.version] = state[schema.version] = 1 if current is None else current + 1
-    item = schema.checked_item(state)
+    args: dict[str, Any] = {"table": config.table}
+    services = None
+    deferred: frozenset[str] = frozenset()
+    if schema.services:
+
+        def put(stored: str, stored_value: Any) -> None:
+            args["item"][stored] = stored_value
+
+        services, deferred = _write_steps(schema, state, instance, client, put, changes)
+    item = args["item"] = schema.checked_item(state, deferred)
 
     max_size = config.max_size
     if max_size is not None:
-        size = item_size(item).bytes
-        if size > max_size:
-            key = {name: item.get(name) for name in schema.table_key_names()}
-            raise ItemTooLargeException(size, max_size, key, schema.name)
+        if services is None:
+            _check_size(schema, item, max_size)
+        else:  # the stored forms are known once the uploads and encryptions are done
+            services.ready = lambda: _check_size(schema, item, max_size)
 
-    args: dict[str, Any] = {"table": config.table, "item": item}
     if condition is not None or version_text is not None:
         _add_condition(args, builder or ExpressionBuilder(), condition, version_text, schema)
     plan = WritePlan(client, args, schema, "put", instance)
     plan.changes = changes
+    plan.services = services
     if schema.hooks:
         plan.after_hooks = hooks_for(schema, HookType.AFTER_SAVE, skip_hooks)
     return plan
+
+
+def _check_size(schema: ModelSchema, item: dict[str, Any], max_size: int) -> None:
+    size = item_size(item).bytes
+    if size > max_size:
+        key = {name: item.get(name) for name in schema.table_key_names()}
+        raise ItemTooLargeException(size, max_size, key, schema.name)
+
+
+def _write_steps(
+    schema: ModelSchema, values: dict[str, Any], instance: Any, client: Any, put: Callable[[str, Any], None], changes: dict[str, Any]
+) -> tuple[Services | None, frozenset[str]]:
+    """The uploads and encryptions `values` (Python name -> value) need before the write.
+    Each step hands its stored form to `put(stored name, stored form)` and the value the
+    instance takes on success (an upload's S3Value) to `changes`. Returns the steps (None
+    when there are none) and the stored names they fill."""
+    services = Services()
+    deferred = []
+    for name, stored, attr in schema.services:
+        value = values.get(name)
+        if value is None:
+            continue
+        step = attr.write_step(value, instance, client, _keeper(put, stored, name, value, changes), services)
+        if step is not None:
+            services.add_before(step)
+            deferred.append(stored)
+    return (services if deferred else None), frozenset(deferred)
+
+
+def _keeper(put: Callable[[str, Any], None], stored: str, name: str, value: Any, changes: dict[str, Any]) -> Callable[[Any, Any], None]:
+    def keep(stored_value: Any, instance_value: Any) -> None:
+        put(stored, stored_value)
+        if instance_value is not value:
+            changes[name] = instance_value
+
+    return keep
+
+
+class _Pending:
+    """A value an update sends once a step has made its stored form: it stands in the SET
+    action, and once the request is compiled `place` writes into the expression value
+    the action compiled to."""
+
+    __slots__ = ("place",)
+
+    def __init__(self) -> None:
+        self.place: Callable[[Any], None] | None = None
 
 
 def _apply_written(plan: WritePlan, answer: OperationMetrics | None) -> None:
@@ -143,20 +201,49 @@ def plan_delete(instance: Any, condition: Condition | None = None, skip_hooks: b
     plan = WritePlan(client, args, schema, "delete", instance)
     if schema.hooks:
         plan.after_hooks = hooks_for(schema, HookType.AFTER_DELETE, skip_hooks)
+    if schema.services:
+        plan.services = _delete_steps(schema, state, client)
     return plan
+
+
+def _delete_steps(schema: ModelSchema, state: dict[str, Any], client: Any) -> Services | None:
+    """Removals of the item's S3 objects, run once the item is deleted: removing them first
+    would leave an item pointing at nothing if the delete then failed (a condition)."""
+    services = Services()
+    for name, _stored, attr in schema.services:
+        value = state.get(name)
+        removal = getattr(attr, "delete_step", None)
+        if value is not None and removal is not None:
+            step = removal(value, client, services)
+            if step is not None:
+                services.after.append(step)
+    return services if services.after else None
 
 
 def finish_delete(plan: WritePlan, answer: OperationMetrics | None) -> None:
     assert plan.instance is not None
     record(plan, answer)
+    # The item is gone: an object that could not be removed is named, and the after-delete
+    # hooks do not run (as in 0.21.0, where the S3 error propagated before them).
+    raise_orphans(plan, "the item was deleted")
     run_hooks(plan.after_hooks, plan.instance)
 
 
 # --- update ---------------------------------------------------------------------------------
 
 
-def _set_actions(schema: ModelSchema, values: dict[str, Any], operation: str) -> tuple[list[AtomicOp], dict[str, Any]]:
-    """SET actions for `values` (Python name -> value); the checked values by Python name."""
+def _setter(values: dict[str, Any], placeholder: str) -> Callable[[Any], None]:
+    def place(stored_value: Any) -> None:
+        values[placeholder] = stored_value
+
+    return place
+
+
+def _set_actions(
+    schema: ModelSchema, values: dict[str, Any], operation: str, pending: dict[str, _Pending] | None = None
+) -> tuple[list[AtomicOp], dict[str, Any]]:
+    """SET actions for `values` (Python name -> value); the checked values by Python name.
+    A value whose stored name is in `pending` is set to its placeholder, for a step to fill."""
     actions: list[AtomicOp] = []
     checked: dict[str, Any] = {}
     attributes = schema.attributes
@@ -174,6 +261,8 @@ def _set_actions(schema: ModelSchema, values: dict[str, Any], operation: str) ->
         path = schema.whole_path(name)
         if value is None:
             actions.append(path.remove())
+        elif pending and schema.stored_names[name] in pending:
+            actions.append(AtomicSet(path, pending[schema.stored_names[name]]))
         else:
             actions.append(AtomicSet(path, attr.serialize(value)))
     return actions, checked
@@ -211,7 +300,19 @@ def plan_update(
         run_hooks(hooks_for(schema, HookType.BEFORE_UPDATE, skip_hooks), instance)
     state = instance.__dict__
     key = instance_key(schema, state)
-    actions, changes = _set_actions(schema, kwargs, "update")
+    services = None
+    pending: dict[str, _Pending] = {}
+    if schema.services:
+        # Values that need an upload or encryption enter the request as placeholders,
+        # each replaced by its step's stored form (the instance takes the item as stored).
+        def put(stored: str, stored_value: Any) -> None:
+            place = pending[stored].place
+            assert place is not None
+            place(stored_value)
+
+        services, deferred = _write_steps(schema, kwargs, instance, client, put, {})
+        pending = {stored: _Pending() for stored in deferred}
+    actions, changes = _set_actions(schema, kwargs, "update", pending)
     if atomic is not None:
         actions.extend(_atomic_actions(schema, atomic))
     if not actions:
@@ -235,6 +336,14 @@ def plan_update(
     _add_condition(args, builder, condition, version_text, schema)
     plan = WritePlan(client, args, schema, "update", instance)
     plan.changes = changes
+    if schema.services:
+        if pending:
+            values = args["expression_attribute_values"]
+            for placeholder, value in values.items():
+                if isinstance(value, _Pending):
+                    value.place = _setter(values, placeholder)
+        plan.services = services or Services()
+        plan.services.reveal = schema  # decrypts the item as stored after the update
     if schema.hooks:
         plan.after_hooks = hooks_for(schema, HookType.AFTER_UPDATE, skip_hooks)
     return plan
