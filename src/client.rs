@@ -8,6 +8,7 @@
 //! and an assumed role is assumed once.
 
 mod credentials;
+pub mod key_schemas;
 mod per_runtime;
 #[cfg(test)]
 mod measure;
@@ -129,6 +130,8 @@ pub struct ClientShared {
     connectors: PerRuntime<SharedHttpConnector>,
     pub read: ReadOptions,
     metrics: Mutex<MetricsState>,
+    /// Key attribute names of the tables described for exact resume keys (issue 15 item 5).
+    pub key_schemas: key_schemas::KeySchemas,
 }
 
 /// What `resolve_config` makes for one process.
@@ -419,6 +422,7 @@ pub fn new(
             config: RwLock::new((pid, config)),
             read: ReadOptions { exact_numbers },
             metrics: Mutex::new(MetricsState::default()),
+            key_schemas: key_schemas::KeySchemas::default(),
         }),
     })
 }

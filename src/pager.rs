@@ -15,6 +15,13 @@
 //! `limit` still needs, it is aborted when the pager is dropped, and its outcome (page or
 //! error) is only looked at when the caller runs out of decoded items, exactly where an
 //! on-demand fetch would have happened.
+//!
+//! Resume keys (issue 15 item 5, ADR 23): `last_evaluated_key` is the page's key once its
+//! items are all handed out, and the key of the last item handed out while some are not.
+//! The pager keeps the page being handed out (its body, shared, not copied) so that key can
+//! be read when asked for, never per item. Its attributes are those of the read's
+//! LastEvaluatedKeys; a read whose only page had none learns them from DescribeTable
+//! (`ops::key_schema`, once per client and table).
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -29,7 +36,7 @@ use crate::bindings::OperationMetrics;
 use crate::errors::{Error, ErrorKind};
 use crate::ops::page::{self, accumulate, PageRequest};
 use crate::ops::send::{Call, Raw};
-use crate::wire::read::Page;
+use crate::wire::read::{Page, PageItems};
 use crate::wire::{item_to_py, Item};
 
 /// Items decoded per step of the iterator: about half a millisecond of GIL for 1 KB items,
@@ -70,6 +77,16 @@ fn prefetch_enabled() -> bool {
     *ENABLED.get_or_init(|| std::env::var_os("PYDYNOX_PREFETCH").map_or(true, |v| v != "0"))
 }
 
+/// The page whose items are being handed out, kept for the resume key of a page not
+/// handed out whole.
+struct Handing {
+    items: PageItems,
+    /// Items handed out before this page's first.
+    first: usize,
+    /// The key this page was asked for from (None for a read's first page not resumed).
+    start: Option<Item>,
+}
+
 struct State {
     /// The next page's request, spawned when the current page was decoded; `fetch_page`
     /// takes it over when the caller needs that page.
@@ -87,6 +104,19 @@ struct State {
     fetched_any: bool,
     exhausted: bool,
     yielded: usize,
+    /// The last page taken up.
+    handing: Option<Handing>,
+    /// The attributes of a resume key, from the first page that had a LastEvaluatedKey.
+    key_names: Option<Vec<String>>,
+}
+
+/// Where the last item handed out lies, when its page is not handed out whole.
+struct MidPage {
+    items: PageItems,
+    /// Items of the page handed out (0: none yet, resume from `start`).
+    handed_out: usize,
+    start: Option<Item>,
+    key_names: Option<Vec<String>>,
 }
 
 /// What the properties show; kept apart from `State` so reading a property never waits
@@ -147,6 +177,8 @@ impl Pager {
                 fetched_any: false,
                 exhausted: false,
                 yielded: 0,
+                handing: None,
+                key_names: None,
             }),
             fetching: tokio::sync::Mutex::new(None),
             snapshot: Mutex::new(Snapshot::default()),
@@ -239,7 +271,11 @@ impl Pager {
         self.call.record(&m);
         let key = page.last_evaluated_key.clone();
         st.fetched_any = true;
-        st.next_start = key.clone();
+        let start = std::mem::replace(&mut st.next_start, key.clone());
+        st.handing = Some(Handing { items: page.items(), first: st.yielded, start });
+        if st.key_names.is_none() {
+            st.key_names = key.as_ref().map(|k| k.keys().cloned().collect());
+        }
         let after_page = st.yielded + st.buffer.len() + page.remaining();
         st.ahead = self.spawn_next(key.as_ref(), after_page);
         if page.remaining() > 0 {
@@ -391,12 +427,70 @@ impl Pager {
         }
     }
 
+    /// Where to resume so that exactly the items not handed out yet come next: the page's
+    /// key once all its items are handed out, else the key of the last item handed out.
     pub fn last_evaluated_key(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let snap = self.snapshot.lock().unwrap_or_else(|e| e.into_inner());
-        match &snap.last_evaluated_key {
-            Some(key) => Ok(item_to_py(py, key, self.call.read_options())?.into_any().unbind()),
+        let key = match self.mid_page() {
+            Some(mid) => self.key_of_last_item(py, mid)?,
+            None => self.snapshot.lock().unwrap_or_else(|e| e.into_inner()).last_evaluated_key.clone(),
+        };
+        match key {
+            Some(key) => Ok(item_to_py(py, &key, self.call.read_options())?.into_any().unbind()),
             None => Ok(py.None()),
         }
+    }
+
+    /// The page being handed out, if some of its items are not yet.
+    fn mid_page(&self) -> Option<MidPage> {
+        let st = self.state();
+        let partial = st.decoding || st.current.is_some() || !st.buffer.is_empty();
+        let h = st.handing.as_ref().filter(|_| partial)?;
+        Some(MidPage {
+            items: h.items.clone(),
+            handed_out: st.yielded.saturating_sub(h.first),
+            start: h.start.clone(),
+            key_names: st.key_names.clone(),
+        })
+    }
+
+    /// The resume key after the last item handed out of a page not handed out whole: that
+    /// item's key attributes (sent again as they came, no trip through Python values).
+    fn key_of_last_item(&self, py: Python<'_>, mid: MidPage) -> PyResult<Option<Item>> {
+        let Some(last) = mid.handed_out.checked_sub(1) else {
+            return Ok(mid.start);
+        };
+        let item = match mid.items.item(last) {
+            Some(Ok(item)) => item,
+            Some(Err(message)) => return Err(crate::bindings::PydynoxException::new_err(message)),
+            None => return Err(crate::bindings::PydynoxException::new_err("the last item handed out is not in its page")),
+        };
+        let names = match mid.key_names {
+            Some(names) => names,
+            None => self.described_key_names(py)?,
+        };
+        let mut key = Item::with_capacity(names.len());
+        for name in names {
+            let Some(value) = item.get(&name) else {
+                return Err(self.call.fail(Error::new(ErrorKind::Value, format!(
+                    "cannot build last_evaluated_key: the last item handed out has no key attribute '{name}' \
+                     (projection_expression left it out); include the key attributes in the projection to resume \
+                     in the middle of a page"
+                ))).into_pyerr(py));
+            };
+            key.insert(name, value.clone());
+        }
+        Ok(Some(key))
+    }
+
+    /// The resume key's attributes from the table's description (cached per client and
+    /// table): a wait for one DescribeTable the first time, GIL released.
+    fn described_key_names(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        let (call, request) = (self.call.clone(), self.request.clone());
+        let names = crate::runtime::wait(py, async move {
+            let (table, index) = request.reads();
+            crate::ops::key_schema::resume_names(&call, table.unwrap_or_default(), index).await
+        })?;
+        names.map_err(|error| error.into_pyerr(py))
     }
 
     pub fn metrics(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {

@@ -162,7 +162,7 @@ def test_last_evaluated_key_with_limit_resumes_exactly(client, boto, table, mode
 def test_pager_docs_say_when_the_key_is_exact():
     for pager in (pydynox.QueryResult, pydynox.AsyncScanResult):
         doc = pager.last_evaluated_key.__doc__
-        assert "middle of a page" in doc and "limit" in doc, doc
+        assert "middle of a page" in doc and "last item handed out" in doc and "DescribeTable" in doc, doc
 
 
 # --- cancelling a task that awaits a twin ---------------------------------------------------

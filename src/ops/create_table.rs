@@ -206,6 +206,8 @@ pub fn prepare(
 pub async fn execute(p: Prepared) -> Result<(), Error> {
     let Prepared { call, table_name, request, wait } = p;
     call.send_sdk("CreateTable", |sdk| async move { request.send_with(&sdk).await }).await?;
+    // Keys described before under this name belong to a table since deleted.
+    call.forget_key_schema();
     if wait {
         wait_active(&call, &table_name, WAIT_TIMEOUT).await?;
     }

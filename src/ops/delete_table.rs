@@ -18,8 +18,10 @@ pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, table_name: String) -> 
 
 pub async fn execute(p: Prepared) -> Result<(), Error> {
     let Prepared { call, table_name } = p;
-    call.send_sdk("DeleteTable", |sdk| async move { sdk.delete_table().table_name(table_name).send().await }).await?;
-    Ok(())
+    let deleted = call.send_sdk("DeleteTable", |sdk| async move { sdk.delete_table().table_name(table_name).send().await }).await;
+    // A table made again under this name may have other keys (exact resume keys).
+    call.forget_key_schema();
+    deleted.map(|_| ())
 }
 
 pub fn convert(py: Python<'_>, _: ()) -> PyResult<Py<PyAny>> {

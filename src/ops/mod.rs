@@ -9,6 +9,7 @@
 
 pub mod args;
 pub mod batch_backoff;
+pub mod key_schema;
 pub mod metrics;
 pub mod page;
 pub mod projection;

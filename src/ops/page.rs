@@ -22,11 +22,17 @@ pub enum PageRequest {
 impl PageRequest {
     /// The table (and index) it reads, for error messages.
     pub fn about(&self) -> About {
+        let (table, index) = self.reads();
+        About::Table { table: table.unwrap_or("?").to_owned(), index: index.map(str::to_owned) }
+    }
+
+    /// The table and the index it reads.
+    pub fn reads(&self) -> (Option<&str>, Option<&str>) {
         let (table, index) = match self {
             PageRequest::Query(q) => (q.get_table_name(), q.get_index_name()),
             PageRequest::Scan(s) => (s.get_table_name(), s.get_index_name()),
         };
-        About::Table { table: table.clone().unwrap_or_else(|| "?".into()), index: index.clone() }
+        (table.as_deref(), index.as_deref())
     }
 
     /// Fetches the page starting after `start` (the first when None) with at most `limit`

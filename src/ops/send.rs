@@ -173,7 +173,25 @@ impl Call {
     /// Every request, whichever way it goes: the one place for per-request concerns.
     async fn around<T>(&self, action: &'static str, path: Path, request: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
         tally::count(self.name, action, path);
-        request.await.map_err(|e| self.fail(e))
+        request.await.map_err(|e| {
+            if e.kind == ErrorKind::ResourceNotFound {
+                self.forget_key_schema();
+            }
+            self.fail(e)
+        })
+    }
+
+    /// The client's cache of table key schemas (`crate::ops::key_schema`).
+    pub fn key_schemas(&self) -> &crate::client::key_schemas::KeySchemas {
+        &self.shared.key_schemas
+    }
+
+    /// The table this call is about may be gone or have another key schema now (it was
+    /// not found, deleted or created): its cached key schema is dropped.
+    pub fn forget_key_schema(&self) {
+        if let About::Table { table, .. } = &self.about {
+            self.shared.key_schemas.forget(table);
+        }
     }
 
     /// Records the call's metrics on the client (its last and its totals).

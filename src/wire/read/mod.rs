@@ -34,7 +34,7 @@ use serde::de::{self, DeserializeSeed};
 
 pub use envelope::Response;
 pub use meta::{meta, Meta};
-pub use page::Page;
+pub use page::{Page, PageItems};
 // The direct request path (src/transport/direct) reads the item of a failed condition with it.
 pub(crate) use key::WireItem;
 

@@ -9,6 +9,7 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 use aws_sdk_dynamodb::types::ConsumedCapacity;
 use bytes::Bytes;
@@ -26,7 +27,8 @@ use crate::wire::{Item, ReadOptions};
 /// One page: its body, where its items are, and its fields already read.
 pub struct Page {
     body: Bytes,
-    items: Vec<Range<usize>>,
+    /// Shared with [`PageItems`] (the pager keeps them to build an exact resume key).
+    items: Arc<[Range<usize>]>,
     /// Items decoded so far (handed to Python, or failed).
     decoded: usize,
     /// Attribute names built by earlier slices, reused by later ones.
@@ -52,7 +54,7 @@ impl Page {
         };
         Ok(Page {
             body,
-            items: wire.items,
+            items: wire.items.into(),
             decoded: 0,
             names: Names::default(),
             count: wire.count,
@@ -60,6 +62,12 @@ impl Page {
             last_evaluated_key: wire.last_evaluated_key.filter(|k| !k.is_empty()),
             consumed_capacity,
         })
+    }
+
+    /// The page's items as they came, kept by the pager while it hands them out: two
+    /// reference counts, no copy.
+    pub fn items(&self) -> PageItems {
+        PageItems { body: self.body.clone(), items: self.items.clone() }
     }
 
     /// Items not decoded yet.
@@ -92,6 +100,26 @@ impl Page {
             self.decoded = self.items.len();
         }
         result.map(|()| out)
+    }
+}
+
+/// A page's items, undecoded: enough to read one of them again as `AttributeValue`s.
+/// Cloning it copies two reference counts.
+#[derive(Clone)]
+pub struct PageItems {
+    body: Bytes,
+    items: Arc<[Range<usize>]>,
+}
+
+impl PageItems {
+    /// The `n`th item (from 0) as the wire sent it; None past the end. No GIL.
+    pub fn item(&self, n: usize) -> Option<Result<Item, String>> {
+        let range = self.items.get(n)?.clone();
+        Some(
+            serde_json::from_slice::<WireItem>(&self.body[range])
+                .map(|w| w.0)
+                .map_err(|e| format!("unreadable response from DynamoDB: {e}")),
+        )
     }
 }
 
