@@ -293,10 +293,18 @@ async fn resolve_config(o: &ClientOptions) -> (Resolved, SdkConfig) {
             .credentials_provider(FromCache(cache.clone()))
             .identity_cache(aws_sdk_dynamodb::config::IdentityCache::no_cache());
     }
+    // One retry quota for both request paths, in the standard mode the direct path
+    // reproduces (ADR 12); any other mode keeps the SDK's own.
+    let retry = sdk_config.retry_config().cloned().unwrap_or_else(RetryConfig::standard);
+    let quota = (retry.mode() == aws_config::retry::RetryMode::Standard)
+        .then(|| crate::transport::direct::retry::Quota::for_client(&region, crate::transport::direct::retry::Policy::new(&retry).v2_1));
+    if let Some(quota) = &quota {
+        conf = crate::transport::retry_quota::install(conf, &region, quota.clone());
+    }
     let conf = conf.build();
     let direct = match o.sdk_only {
         true => None,
-        false => Direct::new(&sdk_config, &conf, &region, cache).await,
+        false => Direct::new(&sdk_config, &conf, &region, cache, quota).await,
     };
     (Resolved { conf, direct }, sdk_config)
 }

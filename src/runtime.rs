@@ -125,6 +125,10 @@ where
              or make the call elsewhere",
         ));
     }
+    // Boxed once here: an operation's future is kilobytes (the direct path's attempt loop,
+    // hyper's connection checkout), and the closures and async blocks below would each copy
+    // it by value on the way into the runtime (a memmove per move, every call).
+    let fut = Box::pin(fut);
     if !on_main_thread(py) {
         return Ok(py.detach(|| block_on(fut)));
     }

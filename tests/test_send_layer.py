@@ -35,7 +35,9 @@ def test_every_data_plane_request_takes_the_clients_path(path_client, request_pa
     boto_put_many(boto, table, [{"pk": f"u{i}", "sk": "x", "n": i} for i in range(6)])
 
     call(path_client, mode, "put_item", table, {"pk": "new", "sk": "x"})
-    assert call(path_client, mode, "get_item", table, {"pk": "new", "sk": "x"}) == {"pk": "new", "sk": "x"}
+    updated = call(path_client, mode, "update_item", table, {"pk": "new", "sk": "x"}, updates={"n": 7}, return_values="ALL_NEW")
+    assert updated.attributes == {"pk": "new", "sk": "x", "n": 7}
+    assert call(path_client, mode, "get_item", table, {"pk": "new", "sk": "x"}) == {"pk": "new", "sk": "x", "n": 7}
     call(path_client, mode, "delete_item", table, {"pk": "new", "sk": "x"})
     items, _ = to_list(path_client, mode, "scan", table)
     queried, _ = to_list(
@@ -48,6 +50,7 @@ def test_every_data_plane_request_takes_the_clients_path(path_client, request_pa
     assert queried == [{"pk": "u1", "sk": "x", "n": 1}]
     assert pydynox_core._requests_sent() == {
         ("put_item", "PutItem", request_path): 1,
+        ("update_item", "UpdateItem", request_path): 1,
         ("get_item", "GetItem", request_path): 1,
         ("delete_item", "DeleteItem", request_path): 1,
         ("scan", "Scan", request_path): 1,

@@ -19,11 +19,14 @@ use crate::client::{DynamoDBClient, OpKind};
 use crate::errors::Error;
 use crate::ops::args;
 use crate::ops::send::{About, Call};
+use crate::wire::write::body::Body;
 use crate::wire::{dict_to_item, item_to_py, py_to_attr, Item, ReadOptions};
 
 pub struct Prepared {
     call: Call,
     request: UpdateItemInputBuilder,
+    /// The request JSON, when the client takes the direct path (ADR 12).
+    direct_body: Option<bytes::Bytes>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -64,7 +67,27 @@ pub fn prepare(
         request = request.return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
     }
     request = request.set_return_values(return_values);
-    Ok(Prepared { call, request })
+    let direct_body = call.wants_direct().then(|| direct_body(&request));
+    Ok(Prepared { call, request, direct_body })
+}
+
+/// The UpdateItem request as JSON: a PutItem's fields with the key for the item, plus the
+/// update expression and `ReturnValues`.
+fn direct_body(r: &UpdateItemInputBuilder) -> bytes::Bytes {
+    let mut body = Body::new();
+    body.str("TableName", r.get_table_name().as_deref())
+        .item("Key", r.get_key().as_ref())
+        .str("UpdateExpression", r.get_update_expression().as_deref())
+        .str("ConditionExpression", r.get_condition_expression().as_deref())
+        .names("ExpressionAttributeNames", r.get_expression_attribute_names().as_ref())
+        .item("ExpressionAttributeValues", r.get_expression_attribute_values().as_ref())
+        .str("ReturnValues", r.get_return_values().as_ref().map(|v| v.as_str()))
+        .str("ReturnConsumedCapacity", r.get_return_consumed_capacity().as_ref().map(|c| c.as_str()))
+        .str(
+            "ReturnValuesOnConditionCheckFailure",
+            r.get_return_values_on_condition_check_failure().as_ref().map(|c| c.as_str()),
+        );
+    body.finish()
 }
 
 /// The SDK's `ReturnValue` for the `return_values` text; anything else is refused here,
@@ -141,12 +164,13 @@ fn set_expression(
 }
 
 pub async fn execute(p: Prepared) -> Result<OperationMetrics, Error> {
-    let Prepared { call, request } = p;
-    let (mut out, sent) = call.send_sdk("UpdateItem", |sdk| async move { request.send_with(&sdk).await }).await?;
-    let mut m = sent.write_metrics(out.consumed_capacity());
+    let Prepared { call, request, direct_body } = p;
+    let raw = call.send("UpdateItem", direct_body, |sdk| async move { request.send_with(&sdk).await }).await?;
+    let meta = call.meta(&raw)?;
+    let mut m = raw.sent.write_metrics(meta.consumed_capacity.first());
     call.record(&m);
     // Recorded as the client's last metrics without them: those are about cost.
-    m.attributes = out.attributes.take().map(|item| ReturnedAttributes { item, read: call.read_options() });
+    m.attributes = meta.attributes.map(|item| ReturnedAttributes { item, read: call.read_options() });
     Ok(m)
 }
 

@@ -4,9 +4,12 @@
 //!   pipeline (ADR 6), so the operation decodes the bytes itself.
 //! - `direct/`: the direct path (ADR 12); signs and sends request JSON without the SDK's
 //!   orchestrator.
+//! - `retry_quota.rs`: the SDK path draws on the direct path's retry quota (one per client,
+//!   its bucket per region), so both paths share it.
 //!
 //! Nothing here knows about clients or operations: choosing a path, metrics and error
 //! context are the send layer's job (`crate::ops::send`).
 
 pub mod direct;
+pub mod retry_quota;
 pub mod sdk_body;

@@ -104,7 +104,7 @@ impl Direct {
             let (kind, retry_after, error) = match http::attempt(connector, request, &connection).await {
                 Ok(reply) if (200..300).contains(&reply.status) => {
                     self.measure_skew(&reply);
-                    self.permit.succeeded(&self.bucket);
+                    self.quota.succeeded();
                     return Ok(Success { body: reply.body, request_id: reply.request_id });
                 }
                 Ok(reply) => {
@@ -139,8 +139,9 @@ impl Direct {
                 return Err(error);
             }
             let delay = self.retry.delay(kind, attempt, retry_after);
-            let Some(permit) = self.bucket.acquire(kind) else { return Err(error) };
-            self.permit.hold(permit);
+            if !self.quota.try_retry(kind) {
+                return Err(error);
+            }
             tokio::time::sleep(delay).await;
         }
     }

@@ -43,9 +43,8 @@ pub struct Direct {
     endpoint: endpoint::Resolver,
     user_agent: String,
     retry: retry::Policy,
-    /// The retry quota of the client's region (the SDK's default retry partition).
-    bucket: Arc<retry::TokenBucket>,
-    permit: retry::PermitSlot,
+    /// The client's retry quota, shared with its SDK path (the partition of its region).
+    quota: Arc<retry::Quota>,
     pub connect_timeout: Option<Duration>,
     pub read_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
@@ -58,8 +57,17 @@ pub struct Direct {
 
 impl Direct {
     /// The direct path for a configuration, or None when it must keep the SDK path.
-    pub async fn new(sdk_config: &SdkConfig, conf: &aws_sdk_dynamodb::Config, region: &str, credentials: Option<Arc<CredentialsCache>>) -> Option<Arc<Direct>> {
+    /// `quota` is the client's retry quota, which its SDK path draws on too (None: the
+    /// retry mode is not the standard one, which this path does not reproduce).
+    pub async fn new(
+        sdk_config: &SdkConfig,
+        conf: &aws_sdk_dynamodb::Config,
+        region: &str,
+        credentials: Option<Arc<CredentialsCache>>,
+        quota: Option<Arc<retry::Quota>>,
+    ) -> Option<Arc<Direct>> {
         let credentials = credentials?;
+        let quota = quota?;
         let retry = conf.retry_config().cloned().unwrap_or_else(RetryConfig::standard);
         if retry.mode() != RetryMode::Standard {
             return None;
@@ -75,8 +83,7 @@ impl Direct {
             credentials,
             endpoint,
             user_agent: format!("pydynox/{} md/direct{app}", env!("CARGO_PKG_VERSION")),
-            bucket: retry::TokenBucket::for_region(region, policy.v2_1),
-            permit: retry::PermitSlot::default(),
+            quota,
             retry: policy,
             connect_timeout: timeouts.connect_timeout(),
             read_timeout: timeouts.read_timeout(),

@@ -2,7 +2,8 @@
 //! with the classifiers the SDK installs for DynamoDB): which failures are retried, how long
 //! to wait (exponential backoff with full jitter, capped, `x-amz-retry-after`), Retry
 //! Behavior 2.1 when the configuration asks for it (`AWS_NEW_RETRIES_2026=true`), and the
-//! retry quota (a token bucket per retry partition, `dynamodb-<region>`, per process).
+//! retry quota (a token bucket per retry partition, `dynamodb-<region>`, per process), which
+//! the SDK path draws on too ([`Quota`], `transport::retry_quota`).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -194,5 +195,44 @@ impl PermitSlot {
     /// Holds a retry's permit, forgetting (not giving back) the one it replaces.
     pub fn hold(&self, permit: Permit) {
         let _forgotten = self.0.lock().unwrap_or_else(|e| e.into_inner()).replace(permit);
+    }
+}
+
+/// The retry quota one client's requests draw on, whichever path they take (ADR 12): the
+/// bucket of its retry partition (`dynamodb-<region>`, shared by every client of the
+/// process in that region, as the SDK's partition is) and the client's one held permit (as
+/// the SDK's strategy holds one per client). The direct path draws on it in `attempts.rs`,
+/// the SDK path through the interceptor of `transport::retry_quota`.
+pub struct Quota {
+    bucket: Arc<TokenBucket>,
+    permit: PermitSlot,
+}
+
+impl Quota {
+    /// A client's quota: the partition's bucket, a permit slot of its own.
+    pub fn for_client(region: &str, v2_1: bool) -> Arc<Quota> {
+        Arc::new(Quota { bucket: TokenBucket::for_region(region, v2_1), permit: PermitSlot::default() })
+    }
+
+    /// A request succeeded: the held permit's tokens go back, or the bucket earns one.
+    pub fn succeeded(&self) {
+        self.permit.succeeded(&self.bucket);
+    }
+
+    /// Takes the cost of one retry of an error of `kind`; false when the quota is spent
+    /// (no retry then).
+    pub fn try_retry(&self, kind: RetryKind) -> bool {
+        match self.bucket.acquire(kind) {
+            Some(permit) => {
+                self.permit.hold(permit);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Tokens left in the partition's bucket.
+    pub fn available(&self) -> usize {
+        self.bucket.available()
     }
 }

@@ -82,7 +82,7 @@ fn both_paths(case: &Case) -> ((String, String), (String, String)) {
     let sdk = sdk_recorder.0.lock().unwrap().take().expect("the SDK sent a request");
 
     let cache = CredentialsCache::new(config.credentials_provider().unwrap(), Duration::from_secs(5));
-    let direct = rt.block_on(Direct::new(&config, &conf, case.region, Some(cache))).expect("this configuration takes the direct path");
+    let direct = rt.block_on(Direct::new(&config, &conf, case.region, Some(cache), Some(crate::transport::direct::retry::Quota::for_client(case.region, false)))).expect("this configuration takes the direct path");
     let direct_recorder = Recorder::default();
     let mut body = Body::new();
     body.str("TableName", Some(case.table)).item(
@@ -133,6 +133,6 @@ fn fips_and_dual_stack_keep_the_sdk_path() {
         let config = sdk_config(&case, fips, dual_stack);
         let conf = aws_sdk_dynamodb::config::Builder::from(&config).build();
         let cache = CredentialsCache::new(config.credentials_provider().unwrap(), Duration::from_secs(5));
-        assert!(rt.block_on(Direct::new(&config, &conf, case.region, Some(cache))).is_none(), "fips {fips} dual stack {dual_stack}");
+        assert!(rt.block_on(Direct::new(&config, &conf, case.region, Some(cache), Some(crate::transport::direct::retry::Quota::for_client(case.region, false)))).is_none(), "fips {fips} dual stack {dual_stack}");
     }
 }

@@ -1,6 +1,6 @@
 //! What a multi-request operation must know before its next request, read without the GIL:
-//! `Count`, `ScannedCount`, `LastEvaluatedKey`, `ConsumedCapacity`, `UnprocessedKeys` and how
-//! many items `Responses` holds. Items themselves are skipped (serde's `IgnoredAny`: tokenized,
+//! `Count`, `ScannedCount`, `LastEvaluatedKey`, `ConsumedCapacity`, `UnprocessedKeys`, how
+//! many items `Responses` holds, and an UpdateItem's `Attributes`. Items themselves are skipped (serde's `IgnoredAny`: tokenized,
 //! nothing built) and decoded later into Python in one GIL hold (`wire::read::response`).
 //!
 //! Used where the operation loops on tokio before any Python sees a result: count (which
@@ -30,6 +30,8 @@ pub struct Meta {
     pub unprocessed_keys: Vec<Item>,
     /// BatchGetItem: items in `Responses`, every table's.
     pub responses: usize,
+    /// UpdateItem with `ReturnValues`: the attributes sent back.
+    pub attributes: Option<Item>,
 }
 
 #[derive(Deserialize)]
@@ -41,6 +43,7 @@ struct WireMeta {
     consumed_capacity: Option<WireCapacities>,
     unprocessed_keys: Option<HashMap<String, WireKeys>>,
     responses: Option<Counted>,
+    attributes: Option<WireItem>,
 }
 
 /// One table's `UnprocessedKeys` entry; its projection and consistency are the ones the
@@ -100,5 +103,6 @@ pub fn meta(body: &[u8]) -> Result<Meta, String> {
         consumed_capacity,
         unprocessed_keys: wire.unprocessed_keys.into_iter().flat_map(HashMap::into_values).flat_map(|t| t.keys).map(|k| k.0).collect(),
         responses: wire.responses.map_or(0, |c| c.0),
+        attributes: wire.attributes.map(|a| a.0),
     })
 }
