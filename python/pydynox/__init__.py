@@ -28,6 +28,7 @@ from pydynox.config import (
 from pydynox.generators import AutoGenerate
 from pydynox.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
 from pydynox.model import Model, TypedModel
+from pydynox.rate_limit import AdaptiveRate, FixedRate, RateLimitMetrics
 from pydynox.pydynox_core import (
     AsyncQueryResult,
     AsyncScanResult,
@@ -43,6 +44,7 @@ __version__ = "0.22.0"
 VERSION = __version__
 
 __all__ = [
+    "AdaptiveRate",
     "And",
     "AsyncGSIQueryResult",
     "AsyncLSIQueryResult",
@@ -53,6 +55,7 @@ __all__ = [
     "AutoGenerate",
     "Condition",
     "DynamoDBClient",
+    "FixedRate",
     "GSIQueryResult",
     "GlobalSecondaryIndex",
     "LSIQueryResult",
@@ -67,6 +70,7 @@ __all__ = [
     "OperationMetrics",
     "Or",
     "QueryResult",
+    "RateLimitMetrics",
     "ScanResult",
     "TimeToLiveDescription",
     "TypedModel",

@@ -187,6 +187,7 @@ fn measure() {
         connectors: super::PerRuntime::new(None),
         read: Default::default(),
         metrics: Default::default(),
+        flow: Default::default(),
     });
     shared.connectors.set_for_this_thread(SharedHttpConnector::new(Canned));
     let direct_body = || {

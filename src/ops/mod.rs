@@ -9,6 +9,7 @@
 
 pub mod args;
 pub mod batch_backoff;
+pub mod flow_hook;
 pub mod metrics;
 pub mod page;
 pub mod projection;

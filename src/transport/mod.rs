@@ -4,9 +4,11 @@
 //!   pipeline (ADR 6), so the operation decodes the bytes itself.
 //! - `direct/`: the direct path (ADR 12); signs and sends request JSON without the SDK's
 //!   orchestrator.
+//! - `request_tap.rs`: a copy of the request body sent, either path, for who asks (ADR 22).
 //!
 //! Nothing here knows about clients or operations: choosing a path, metrics and error
 //! context are the send layer's job (`crate::ops::send`).
 
 pub mod direct;
+pub mod request_tap;
 pub mod sdk_body;
