@@ -38,9 +38,16 @@ class RateLimitMetrics:
     """
 
     __slots__ = ("_core",)
+    _core: Any
 
-    def __init__(self, core: Any) -> None:
-        self._core = core
+    def __init__(self) -> None:
+        raise TypeError("RateLimitMetrics is read from a rate limit's `metrics`, not made directly")
+
+    @classmethod
+    def _of(cls, core: Any) -> RateLimitMetrics:
+        metrics = object.__new__(cls)
+        metrics._core = core
+        return metrics
 
     @property
     def consumed_rcu(self) -> float:
@@ -77,7 +84,7 @@ class _Limit:
     @property
     def metrics(self) -> RateLimitMetrics:
         """The counts of this limiter (consumed capacity, throttles)."""
-        return RateLimitMetrics(self._core)
+        return RateLimitMetrics._of(self._core)
 
     @property
     def consumed_rcu(self) -> float:
