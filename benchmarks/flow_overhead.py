@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -63,6 +64,8 @@ def main() -> None:
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
+    # A SIGTERM still stops moto (the `finally` below runs).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     try:
         for _ in range(600):
             try:

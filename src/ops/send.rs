@@ -180,8 +180,9 @@ impl Call {
         tally::count(self.name, action, path);
         let out = match self.shared.flow.is_off() {
             true => request.await,
-            // Rate limit and hot-partition diagnostics (ADR 22).
-            false => crate::ops::flow_hook::around(&self.shared, &self.ledger, action, request).await,
+            // Rate limit and hot-partition diagnostics (ADR 22). Boxed: its state (a
+            // DescribeTable future among it) would otherwise ride in every request's future.
+            false => Box::pin(crate::ops::flow_hook::around(&self.shared, &self.ledger, action, request)).await,
         };
         out.map_err(|e| self.fail(e))
     }
