@@ -132,6 +132,8 @@ pub struct ClientShared {
     metrics: Mutex<MetricsState>,
     /// Key attribute names of the tables described for exact resume keys (issue 15 item 5).
     pub key_schemas: key_schemas::KeySchemas,
+    /// Rate limit and hot-partition diagnostics of every request (ADR 22).
+    pub flow: crate::flow::Flow,
 }
 
 /// What `resolve_config` makes for one process.
@@ -214,6 +216,8 @@ impl ClientShared {
 #[pyclass(module = "pydynox.pydynox_core", frozen, subclass)]
 pub struct DynamoDBClient {
     pub shared: Arc<ClientShared>,
+    /// The `rate_limit` and `diagnostics` objects given to the constructor, as given.
+    flow_objects: (Option<Py<PyAny>>, Option<Py<PyAny>>),
 }
 
 /// The shared AWS configuration of these options: region, profile, endpoint, explicit
@@ -282,7 +286,8 @@ async fn resolve_config(o: &ClientOptions) -> (Resolved, SdkConfig) {
     // Read operations that decode the body themselves take it through this (ADR 6).
     let mut conf = aws_sdk_dynamodb::config::Builder::from(&sdk_config)
         .region(Region::new(region.clone()))
-        .interceptor(crate::transport::sdk_body::RawBodyInterceptor);
+        .interceptor(crate::transport::sdk_body::RawBodyInterceptor)
+        .interceptor(crate::transport::request_tap::RequestTap);
     let provider = credentials_provider(o, &sdk_config, &region).await;
     // One credentials cache for both request paths: the SDK's own identity cache is off
     // and the SDK reads ours (ADR 12).
@@ -394,7 +399,12 @@ pub fn new(
     max_retries: Option<i64>,
     proxy_url: Option<String>,
     exact_numbers: bool,
+    rate_limit: Option<Bound<'_, PyAny>>,
+    diagnostics: Option<Bound<'_, PyAny>>,
 ) -> PyResult<DynamoDBClient> {
+    let limiter = flow_core::<crate::flow::py::RateLimiter>(rate_limit.as_ref(), "rate_limit", "FixedRate or AdaptiveRate")?;
+    let detector = flow_core::<crate::flow::py::HotPartitions>(diagnostics.as_ref(), "diagnostics", "HotPartitionDetector")?;
+    let flow = crate::flow::Flow::new(limiter.map(|l| l.get().inner.clone()), detector.map(|d| d.get().inner.clone()));
     let options = checked_options(
         region,
         access_key,
@@ -431,8 +441,33 @@ pub fn new(
             read: ReadOptions { exact_numbers },
             metrics: Mutex::new(MetricsState::default()),
             key_schemas: key_schemas::KeySchemas::default(),
+            flow,
         }),
+        flow_objects: (rate_limit.map(Bound::unbind), diagnostics.map(Bound::unbind)),
     })
+}
+
+/// The private core (`_core`) of a `rate_limit=` or `diagnostics=` argument.
+fn flow_core<'py, T: pyo3::PyClass>(value: Option<&Bound<'py, PyAny>>, name: &str, expected: &str) -> PyResult<Option<Bound<'py, T>>> {
+    let Some(value) = value else { return Ok(None) };
+    let core = value.getattr("_core").ok().and_then(|c| c.cast_into::<T>().ok());
+    match core {
+        Some(core) => Ok(Some(core)),
+        None => Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "{name} must be a {expected} (or None), got {}",
+            value.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
+        ))),
+    }
+}
+
+/// `client.rate_limit`: the `FixedRate` or `AdaptiveRate` the client was built with.
+pub fn rate_limit(client: &DynamoDBClient, py: Python<'_>) -> PyResult<Py<PyAny>> {
+    Ok(client.flow_objects.0.as_ref().map_or_else(|| py.None(), |o| o.clone_ref(py)))
+}
+
+/// `client.diagnostics`: the `HotPartitionDetector` the client was built with.
+pub fn diagnostics(client: &DynamoDBClient, py: Python<'_>) -> PyResult<Py<PyAny>> {
+    Ok(client.flow_objects.1.as_ref().map_or_else(|| py.None(), |o| o.clone_ref(py)))
 }
 
 /// `repr()` shows where the client points, never credentials (nor a `user:password@`

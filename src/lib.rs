@@ -7,6 +7,7 @@ pub mod attrs;
 pub mod awaitable;
 pub mod client;
 pub mod errors;
+pub mod flow;
 pub mod kms;
 pub mod ops;
 pub mod pager;
@@ -36,6 +37,8 @@ fn pydynox_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.setattr("_count_requests", wrap_pyfunction!(ops::send::count_requests, m)?)?;
     m.setattr("_requests_sent", wrap_pyfunction!(ops::send::requests_sent, m)?)?;
     m.setattr("_encode_item_json", wrap_pyfunction!(wire::write::encode_item_json, m)?)?;
+    m.setattr("_RateLimiter", m.py().get_type::<flow::py::RateLimiter>())?;
+    m.setattr("_HotPartitions", m.py().get_type::<flow::py::HotPartitions>())?;
     attrs::register(m)?;
     Ok(())
 }

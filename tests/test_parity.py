@@ -117,6 +117,7 @@ def test_no_public_method_outside_the_spec(cls):
     expected = {op["name"] for op in cls["operations"]}
     expected |= {f"async_{op['name']}" for op in cls["operations"]}
     expected |= {m["name"] for m in cls.get("local_methods", [])}
+    expected |= {p["name"] for p in cls.get("properties", [])}
 
     assert public - expected == set(), "public but not in the spec"
     assert expected - public == set(), "in the spec but missing"

@@ -50,6 +50,9 @@ pub fn lint(m: &Merged) -> Vec<String> {
             annotations.push(&f.ty);
         }
     }
+    for c in &m.classes {
+        annotations.extend(c.properties.iter().map(|f| f.ty.as_str()));
+    }
     for p in &m.pagers {
         annotations.push(&p.item);
         annotations.extend(p.properties.iter().map(|f| f.ty.as_str()));

@@ -108,6 +108,9 @@ pub struct ClassSpec {
     /// Methods that do no I/O and so have no twin (accessors, repr-like helpers).
     #[serde(default)]
     pub local_methods: Vec<LocalMethodSpec>,
+    /// Read-only attributes that do no I/O, each read by `<rust_module>::<name>(self, py)`.
+    #[serde(default)]
+    pub properties: Vec<FieldSpec>,
     pub operations: Vec<OperationSpec>,
 }
 

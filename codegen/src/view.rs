@@ -122,6 +122,7 @@ pub struct ClassView {
     pub rust_module: String,
     pub constructor: CallableView,
     pub local_methods: Vec<CallableView>,
+    pub properties: Vec<FieldView>,
     pub operations: Vec<OperationView>,
 }
 
@@ -369,6 +370,13 @@ impl Model {
                 }
                 local_methods.push(callable(&m.param_types, &l.name, &l.doc, &l.params, &l.returns, &format!("{at}, method `{}`", l.name))?);
             }
+            let mut properties = Vec::new();
+            for f in &c.properties {
+                if !method_names.insert(f.name.clone()) {
+                    return err(format!("{at}: property `{}` is defined twice", f.name));
+                }
+                properties.push(field(None, f, &at)?);
+            }
             let mut operations = Vec::new();
             for o in &c.operations {
                 let op_at = format!("{at}, operation `{}`", o.name);
@@ -386,6 +394,7 @@ impl Model {
                 rust_module: c.rust_module.clone(),
                 constructor,
                 local_methods,
+                properties,
                 operations,
             });
         }

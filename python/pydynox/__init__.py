@@ -30,6 +30,7 @@ from pydynox.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
 from pydynox.integrations.functions import dynamodb_model
 from pydynox.model import Model, TypedModel
 from pydynox.transaction import AsyncTransaction, Transaction
+from pydynox.rate_limit import AdaptiveRate, FixedRate, RateLimitMetrics
 from pydynox.pydynox_core import (
     AsyncQueryResult,
     AsyncScanResult,
@@ -45,6 +46,7 @@ __version__ = "0.22.0"
 VERSION = __version__
 
 __all__ = [
+    "AdaptiveRate",
     "And",
     "AsyncGSIQueryResult",
     "AsyncLSIQueryResult",
@@ -56,6 +58,7 @@ __all__ = [
     "AutoGenerate",
     "Condition",
     "DynamoDBClient",
+    "FixedRate",
     "GSIQueryResult",
     "GlobalSecondaryIndex",
     "LSIQueryResult",
@@ -70,6 +73,7 @@ __all__ = [
     "OperationMetrics",
     "Or",
     "QueryResult",
+    "RateLimitMetrics",
     "ScanResult",
     "TimeToLiveDescription",
     "Transaction",

@@ -56,9 +56,10 @@ class ModelConfig:
             None falls back to `set_cursor_secret`'s. Cursors cannot be made or read
             without a key.
         cursor_max_age: Seconds a cursor stays valid; None: no expiry.
-        hot_partition_writes: Accepted for compatibility with pydynox 0.21.0; this client
-            has no hot-partition detector, so it has no effect.
-        hot_partition_reads: As `hot_partition_writes`.
+        hot_partition_writes: Writes of one partition key within the window that make the
+            client's `HotPartitionDetector` warn, for this model's table (None: the
+            detector's own threshold). No effect on a client without `diagnostics=`.
+        hot_partition_reads: As `hot_partition_writes`, for reads.
     """
 
     # A plain class rather than a dataclass: `dataclasses` (and `inspect`, which it imports)
@@ -102,6 +103,12 @@ class ModelConfig:
         self.cursor_max_age = cursor_max_age
         self.hot_partition_writes = hot_partition_writes
         self.hot_partition_reads = hot_partition_reads
+        if client is not None and (hot_partition_writes is not None or hot_partition_reads is not None):
+            # The model's thresholds for its table, on its own client's detector (a model on
+            # the default client gets them where it finds that client, `_model/plan.py`).
+            detector = client.diagnostics
+            if detector is not None:
+                detector.set_table_thresholds(table, hot_partition_writes, hot_partition_reads)
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)

@@ -5,6 +5,12 @@ from typing import Any, final
 
 from typing_extensions import disjoint_base
 
+from pydynox.rate_limit import FixedRate
+
+from pydynox.rate_limit import AdaptiveRate
+
+from pydynox.diagnostics import HotPartitionDetector
+
 from pydynox._results import ListWithMetrics
 
 
@@ -329,7 +335,7 @@ class AsyncScanResult:
 class DynamoDBClient:
     """A connection to DynamoDB. Every I/O method has an `async_` twin taking the same parameters. Configuration falls back to the standard AWS chain (AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB, AWS_PROFILE, environment credentials, ...)."""
 
-    def __new__(cls, region: str | None = None, access_key: str | None = None, secret_key: str | None = None, session_token: str | None = None, profile: str | None = None, endpoint_url: str | None = None, role_arn: str | None = None, role_session_name: str | None = None, external_id: str | None = None, connect_timeout: float | None = 5.0, read_timeout: float | None = 30.0, operation_timeout: float | None = 60.0, max_retries: int | None = None, proxy_url: str | None = None, exact_numbers: bool = False) -> DynamoDBClient:
+    def __new__(cls, region: str | None = None, access_key: str | None = None, secret_key: str | None = None, session_token: str | None = None, profile: str | None = None, endpoint_url: str | None = None, role_arn: str | None = None, role_session_name: str | None = None, external_id: str | None = None, connect_timeout: float | None = 5.0, read_timeout: float | None = 30.0, operation_timeout: float | None = 60.0, max_retries: int | None = None, proxy_url: str | None = None, exact_numbers: bool = False, rate_limit: FixedRate | AdaptiveRate | None = None, diagnostics: HotPartitionDetector | None = None) -> DynamoDBClient:
         """Configures the client. Nothing is sent until the first call.
 
         Args:
@@ -348,6 +354,8 @@ class DynamoDBClient:
             max_retries: Attempts after the first for retryable errors (throttling, 5xx).
             proxy_url: Not supported yet: passing a value raises ValueError rather than being silently ignored.
             exact_numbers: Return non-integral numbers as decimal.Decimal (exact) instead of float.
+            rate_limit: Caps the capacity this client's requests consume (pydynox.rate_limit). A request waits for its share without blocking the event loop or holding the GIL, and is charged what DynamoDB reports it consumed.
+            diagnostics: Counts reads and writes per partition key (pydynox.diagnostics) and logs a WARNING on logger pydynox.diagnostics when one key gets too many within the window.
         """
 
 
@@ -370,6 +378,14 @@ class DynamoDBClient:
         """Clears the last and total metrics.
         """
 
+
+    @property
+    def rate_limit(self) -> FixedRate | AdaptiveRate | None:
+        """The rate limit given to the constructor; None when unlimited."""
+
+    @property
+    def diagnostics(self) -> HotPartitionDetector | None:
+        """The hot-partition detector given to the constructor, or None."""
 
     def put_item(self, table: str, item: dict[str, Any], condition_expression: str | None = None, expression_attribute_names: dict[str, str] | None = None, expression_attribute_values: dict[str, Any] | None = None, return_values_on_condition_check_failure: bool = False) -> OperationMetrics:
         """Writes one item, replacing any item with the same key.

@@ -188,6 +188,7 @@ fn measure() {
         read: Default::default(),
         metrics: Default::default(),
         key_schemas: Default::default(),
+        flow: Default::default(),
     });
     shared.connectors.set_for_this_thread(SharedHttpConnector::new(Canned));
     let direct_body = || {

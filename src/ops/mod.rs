@@ -10,6 +10,7 @@
 pub mod args;
 pub mod batch_backoff;
 pub mod key_schema;
+pub mod flow_hook;
 pub mod metrics;
 pub mod page;
 pub mod projection;

@@ -59,6 +59,8 @@ pub struct Call {
     /// Which counter of the client's totals its metrics add to.
     kind: OpKind,
     about: About,
+    /// Capacity its requests reserved from the client's rate limit, until it records.
+    ledger: crate::flow::rate::Ledger,
 }
 
 /// What every response tells besides its body.
@@ -109,7 +111,7 @@ impl Sent {
 
 impl Call {
     pub fn new(shared: &Arc<ClientShared>, name: &'static str, kind: OpKind, about: About) -> Self {
-        Call { shared: shared.clone(), name, kind, about }
+        Call { shared: shared.clone(), name, kind, about, ledger: Default::default() }
     }
 
     /// Whether requests take the direct path: only then does `prepare` write a direct body.
@@ -135,6 +137,9 @@ impl Call {
         if let Some(body) = direct {
             if let Some((direct, connector)) = self.shared.direct_here().await {
                 let sent = async {
+                    if self.shared.flow.hot.is_some() {
+                        crate::transport::request_tap::offer(&body);
+                    }
                     let out = direct.call(&connector, action, body).await?;
                     Ok(Raw { body: out.body, sent: Sent { request_id: out.request_id, elapsed: started.elapsed() } })
                 };
@@ -172,7 +177,13 @@ impl Call {
     /// Every request, whichever way it goes: the one place for per-request concerns.
     async fn around<T>(&self, action: &'static str, path: Path, request: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
         tally::count(self.name, action, path);
-        request.await.map_err(|e| {
+        let out = match self.shared.flow.is_off() {
+            true => request.await,
+            // Rate limit and hot-partition diagnostics (ADR 22). Boxed: its state (a
+            // DescribeTable future among it) would otherwise ride in every request's future.
+            false => Box::pin(crate::ops::flow_hook::around(&self.shared, &self.ledger, action, request)).await,
+        };
+        out.map_err(|e| {
             if e.kind == ErrorKind::ResourceNotFound {
                 self.forget_key_schema();
             }
@@ -196,6 +207,9 @@ impl Call {
     /// Records the call's metrics on the client (its last and its totals).
     pub fn record(&self, m: &OperationMetrics) {
         self.shared.record(self.kind, m);
+        if !self.shared.flow.is_off() {
+            crate::ops::flow_hook::settle(&self.shared, &self.ledger, m);
+        }
     }
 
     /// What steers the next request of a multi-request call (keys, counts, capacity),

@@ -195,12 +195,18 @@ def config_of(schema: ModelSchema) -> ModelConfig:
 
 
 def client_of(schema: ModelSchema, config: ModelConfig | None = None) -> DynamoDBClient:
-    client = (config or config_of(schema)).client or get_default_client()
+    config = config or config_of(schema)
+    client = config.client or get_default_client()
     if client is None:
         raise ValueError(
             f"{schema.name}: no DynamoDB client; pass ModelConfig(client=...) "
             "or call pydynox.set_default_client(client) first"
         )
+    if config.hot_partition_writes is not None or config.hot_partition_reads is not None:
+        # The model's own thresholds for its table, on whichever client it calls through.
+        detector = client.diagnostics
+        if detector is not None:
+            detector.set_table_thresholds(config.table, config.hot_partition_writes, config.hot_partition_reads)
     return client
 
 
