@@ -152,8 +152,10 @@ again = {
     "to_list": lambda: client.scan(table).to_list(),
     "resume": lambda: [first, *pager],  # the same pager, asking for the same page again
 }[operation]
-print("calling", flush=True)
 try:
+    # Inside the try: for `resume` the held request is already at the proxy, so the signal
+    # may come while this print returns, before the call is entered.
+    print("calling", flush=True)
     interrupted()
     print("not interrupted", flush=True)
 except (KeyboardInterrupt, Alarm) as stopped:
