@@ -132,6 +132,13 @@ fn lint_model_layer(m: &Merged) -> Vec<String> {
             }
         }
     }
+    for p in &m.class_pairs {
+        for o in &p.operations {
+            annotations.extend(o.params.iter().map(|p| p.ty.as_str()));
+            annotations.extend(o.kwargs.iter().map(|k| k.ty.as_str()));
+            annotations.extend(o.returns.as_deref());
+        }
+    }
     let used: BTreeSet<&str> = annotations.iter().flat_map(|a| words(a)).collect();
     for w in &used {
         // The template imports these itself (its result classes use them).

@@ -35,6 +35,9 @@ pub struct SpecFile {
     /// Annotation name -> module the generated Python imports it from (type checking only).
     #[serde(default)]
     pub model_imports: IndexMap<String, String>,
+    /// Sync/async class pairs (a writer, a transaction) generated over one I/O-free core.
+    #[serde(default)]
+    pub class_pairs: Vec<ClassPairSpec>,
 }
 
 /// A Python exception class.
@@ -273,4 +276,42 @@ pub struct OverloadSpec {
     /// Parameter name -> its narrowed annotation in this variant (e.g. `Literal[True]`).
     pub when: IndexMap<String, String>,
     pub returns: String,
+}
+
+/// A pair of Python classes, one sync and one async (`BatchWriter` / `AsyncBatchWriter`),
+/// generated into the model layer's module. Both subclass one hand-written `base` (state,
+/// `__init__`, and the methods that do no I/O, identical in both). Each operation is a
+/// shell around `plan_<core>` / `finish_<core>` of the pair's `core` module, exactly as a
+/// model operation's (same keys, `receiver: instance`); the async class's method has the
+/// same name and is awaitable. With `context`, both classes are context managers.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassPairSpec {
+    pub name: String,
+    pub async_name: String,
+    pub doc: String,
+    /// The hand-written base class both twins inherit, as `module.Class`.
+    pub base: String,
+    /// The Python module with the operations' `plan_<core>` / `finish_<core>` and the hooks.
+    pub core: String,
+    /// Public methods of the base class (no I/O, the same in both twins); listed so the
+    /// parity test knows every public name.
+    #[serde(default)]
+    pub local_methods: Vec<ModelLocalSpec>,
+    #[serde(default)]
+    pub operations: Vec<ModelOperationSpec>,
+    #[serde(default)]
+    pub context: Option<ContextSpec>,
+}
+
+/// `with` / `async with` for a class pair: `__enter__`/`__exit__` on the sync class,
+/// `__aenter__`/`__aexit__` on the async one, each returning the instance on entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextSpec {
+    /// The pair's operation called (awaited, in the async class) when the block ends cleanly.
+    pub exit: String,
+    /// Function of the pair's `core` called as `<on_error>(self, error)` when the block
+    /// raises; the block's exception then propagates unchanged.
+    pub on_error: String,
 }

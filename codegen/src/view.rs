@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::spec::{
-    Calls,
+    Calls, ClassPairSpec,
     ClassSpec, ErrorSpec, FieldSpec, ModelClassSpec, ModelOperationSpec, ModelResultSpec, OperationSpec,
     PagerSpec, ParamSpec, PythonTypeSpec, Receiver, RecordSpec, SpecFile,
 };
@@ -33,6 +33,12 @@ pub struct Model {
     pub model_classes: Vec<ModelClassView>,
     /// `(module, names)` to import for the annotations of the generated Python.
     pub model_imports: Vec<(String, Vec<String>)>,
+    /// Sync/async class pairs, rendered into the model layer's module.
+    pub class_pairs: Vec<ClassPairView>,
+    /// `(module, alias)` of every pair's core, imported as `import module as alias`.
+    pub pair_cores: Vec<(String, String)>,
+    /// `(module, names)` of the pairs' hand-written base classes, imported at run time.
+    pub pair_bases: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Debug, Serialize)]
@@ -149,6 +155,7 @@ pub struct Merged {
     pub model_results: Vec<ModelResultSpec>,
     pub model_classes: Vec<ModelClassSpec>,
     pub model_imports: IndexMap<String, String>,
+    pub class_pairs: Vec<ClassPairSpec>,
 }
 
 impl Merged {
@@ -170,6 +177,7 @@ impl Merged {
         self.classes.extend(file.classes);
         self.model_results.extend(file.model_results);
         self.model_classes.extend(file.model_classes);
+        self.class_pairs.extend(file.class_pairs);
         for (k, v) in file.model_imports {
             if self.model_imports.insert(k.clone(), v).is_some() {
                 return err(format!("{source}: model import `{k}` is defined twice"));
@@ -389,6 +397,10 @@ impl Model {
             claim(&c.name, "model class")?;
             claim(&c.mixin, "model mixin")?;
         }
+        for p in &m.class_pairs {
+            claim(&p.name, "class pair")?;
+            claim(&p.async_name, "class pair")?;
+        }
         let model_results = m
             .model_results
             .iter()
@@ -408,8 +420,23 @@ impl Model {
         for (_, names) in &mut model_imports {
             names.sort();
         }
+        let class_pairs = m.class_pairs.iter().map(|p| class_pair(p, &classes, &model_results)).collect::<Result<Vec<_>, _>>()?;
+        let (pair_cores, pair_bases) = pair_imports(&m.class_pairs)?;
         let python_types = m.python_types.iter().map(|t| (t.module.clone(), t.name.clone())).collect();
-        Ok(Model { sources: m.sources, errors, records, pagers, python_types, classes, model_results, model_classes, model_imports })
+        Ok(Model {
+            sources: m.sources,
+            errors,
+            records,
+            pagers,
+            python_types,
+            classes,
+            model_results,
+            model_classes,
+            model_imports,
+            class_pairs,
+            pair_cores,
+            pair_bases,
+        })
     }
 }
 
@@ -445,6 +472,9 @@ fn operation(
 
 // --- the model layer (ADR 5) -------------------------------------------------------------
 
+/// What the generated module calls the model layer's core (`from pydynox._model import core as _core`).
+const MODEL_CORE: &str = "_core";
+
 #[derive(Debug, Serialize)]
 pub struct ModelResultView {
     pub name: String,
@@ -469,6 +499,9 @@ pub struct ModelOpView {
     pub name: String,
     pub async_name: String,
     pub core: String,
+    /// The Python name the shells call `plan_<core>` / `finish_<core>` on: `_core` (the
+    /// model layer's core) or a class pair's core module alias.
+    pub core_module: String,
     /// Client methods the sync and the async shell call.
     pub call: String,
     pub async_call: String,
@@ -660,6 +693,7 @@ fn model_operation(
         name: o.name.clone(),
         async_name: format!("{ASYNC_PREFIX}{}", o.name),
         core: o.core.clone(),
+        core_module: MODEL_CORE.to_string(),
         call: first.to_string(),
         async_call: format!("{ASYNC_PREFIX}{first}"),
         choices: if names.len() > 1 { names.iter().map(|n| (n.to_string(), format!("{ASYNC_PREFIX}{n}"))).collect() } else { Vec::new() },
@@ -678,3 +712,142 @@ fn model_operation(
         param_docs,
     })
 }
+
+// --- class pairs -------------------------------------------------------------------------
+
+#[derive(Debug, Serialize)]
+pub struct ClassPairView {
+    pub name: String,
+    pub async_name: String,
+    pub doc: String,
+    /// The base class's name (imported from its module, see `Model::pair_bases`).
+    pub base: String,
+    /// The alias the core module is imported under.
+    pub core_module: String,
+    /// `(name, doc)` of the base class's public methods.
+    pub local_methods: Vec<(String, String)>,
+    /// Each operation's shell; its `async_name` is its name (the async class's method is
+    /// the awaitable one).
+    pub operations: Vec<ModelOpView>,
+    pub context: Option<ContextView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ContextView {
+    /// The operation called on a clean exit.
+    pub exit: String,
+    /// The core's function called with `(self, error)` when the block raises.
+    pub on_error: String,
+}
+
+/// `pydynox._batch.writer.Base` -> (`pydynox._batch.writer`, `Base`).
+fn split_qualified<'a>(path: &'a str, at: &str) -> Result<(&'a str, &'a str), SpecError> {
+    match path.rsplit_once('.') {
+        Some((module, name)) if !module.is_empty() && !name.is_empty() => Ok((module, name)),
+        _ => err(format!("{at}: `base: {path}` must be `module.Class`")),
+    }
+}
+
+/// The alias a pair's core module is imported under: `_` + its last component, leading
+/// underscores dropped (a `__name` inside a class body would be name-mangled).
+fn core_alias(module: &str) -> String {
+    format!("_{}", module.rsplit('.').next().unwrap_or(module).trim_start_matches('_'))
+}
+
+fn class_pair(p: &ClassPairSpec, client: &[ClassView], results: &[ModelResultView]) -> Result<ClassPairView, SpecError> {
+    let at = format!("class pair `{}`", p.name);
+    if p.doc.trim().is_empty() {
+        return err(format!("{at}: every class pair needs a doc"));
+    }
+    if p.name.starts_with(ASYNC_PREFIX) || p.async_name.starts_with(ASYNC_PREFIX) {
+        return err(format!("{at}: spec names never start with `{ASYNC_PREFIX}`"));
+    }
+    let (_, base) = split_qualified(&p.base, &at)?;
+    let core_module = core_alias(&p.core);
+    let mut names = BTreeSet::new();
+    for l in &p.local_methods {
+        if l.doc.trim().is_empty() {
+            return err(format!("{at}: method `{}` needs a doc", l.name));
+        }
+        if !names.insert(l.name.clone()) {
+            return err(format!("{at}: method `{}` is defined twice", l.name));
+        }
+    }
+    let mut operations = Vec::new();
+    for o in &p.operations {
+        let op_at = format!("{at}, operation `{}`", o.name);
+        if o.name.starts_with(ASYNC_PREFIX) {
+            return err(format!("{op_at}: spec names never start with `{ASYNC_PREFIX}`; twins are generated"));
+        }
+        if !names.insert(o.name.clone()) {
+            return err(format!("{at}: method `{}` is defined twice", o.name));
+        }
+        if o.receiver != Receiver::Instance {
+            return err(format!("{op_at}: a class pair's operations take `receiver: instance`"));
+        }
+        if o.result.is_some() || o.repeat {
+            return err(format!("{op_at}: a class pair's operations return their whole answer (no `result`, no `repeat`)"));
+        }
+        let mut view = model_operation(o, client, results, &op_at)?;
+        view.async_name = view.name.clone();
+        view.async_returns = view.returns.clone();
+        view.core_module = core_module.clone();
+        operations.push(view);
+    }
+    let context = match &p.context {
+        None => None,
+        Some(c) => {
+            let Some(exit) = p.operations.iter().find(|o| o.name == c.exit) else {
+                return err(format!("{at}: `context.exit: {}` is not an operation of the pair", c.exit));
+            };
+            if exit.params.iter().any(|p| p.default.is_none()) || exit.kwargs.is_some() {
+                return err(format!("{at}: `context.exit: {}` must be callable without arguments", c.exit));
+            }
+            if c.on_error.trim().is_empty() {
+                return err(format!("{at}: `context.on_error` names a function of `{}`", p.core));
+            }
+            Some(ContextView { exit: c.exit.clone(), on_error: c.on_error.clone() })
+        }
+    };
+    Ok(ClassPairView {
+        name: p.name.clone(),
+        async_name: p.async_name.clone(),
+        doc: p.doc.trim().to_string(),
+        base: base.to_string(),
+        core_module,
+        local_methods: p.local_methods.iter().map(|l| (l.name.clone(), l.doc.trim().to_string())).collect(),
+        operations,
+        context,
+    })
+}
+
+/// The pairs' core modules (`import m as alias`) and base classes (`from m import A, B`),
+/// sorted; two core modules may not share an alias.
+fn pair_imports(pairs: &[ClassPairSpec]) -> Result<PairImports, SpecError> {
+    let mut cores: Vec<(String, String)> = Vec::new();
+    let mut bases: IndexMap<String, Vec<String>> = IndexMap::new();
+    for p in pairs {
+        let alias = core_alias(&p.core);
+        match cores.iter().find(|(_, a)| *a == alias) {
+            Some((module, _)) if *module != p.core => {
+                return err(format!("class pair `{}`: core `{}` and `{module}` would share the alias `{alias}`", p.name, p.core));
+            }
+            Some(_) => {}
+            None => cores.push((p.core.clone(), alias)),
+        }
+        let (module, base) = split_qualified(&p.base, &format!("class pair `{}`", p.name))?;
+        let names = bases.entry(module.to_string()).or_default();
+        if !names.iter().any(|n| n == base) {
+            names.push(base.to_string());
+        }
+    }
+    cores.sort();
+    let mut bases: Vec<(String, Vec<String>)> = bases.into_iter().collect();
+    bases.sort();
+    for (_, names) in &mut bases {
+        names.sort();
+    }
+    Ok((cores, bases))
+}
+
+type PairImports = (Vec<(String, String)>, Vec<(String, Vec<String>)>);

@@ -175,3 +175,41 @@ fn overloads_narrow_existing_parameters() {
     let bad = MODEL.replace("doc: Checks.", "doc: Checks.\n        overloads:\n          - {when: {as_dict: \"Literal[True]\"}, returns: \"None\"}");
     fails_with(&with_model(&bad), "overload narrows `as_dict`, which is not a parameter");
 }
+
+const PAIR: &str = r#"
+class_pairs:
+  - name: W
+    async_name: AsyncW
+    base: pydynox._w.WBase
+    core: pydynox._w_core
+    doc: A writer.
+    operations:
+      - name: send
+        receiver: instance
+        core: w_send
+        call: ping
+        returns: "None"
+        doc: Sends.
+    context: {exit: send, on_error: drop}
+"#;
+
+#[test]
+fn the_valid_class_pair_loads() {
+    let model = load(&with_model(PAIR)).unwrap();
+    let python = codegen::render_model_ops(&model).unwrap();
+    assert!(python.contains("class W(WBase):") && python.contains("class AsyncW(WBase):"), "{python}");
+    assert!(python.contains("    async def send(self) -> None:"), "{python}");
+    assert!(python.contains("            await self.send()"), "{python}");
+    assert!(python.contains("            _w_core.drop(self, exc_val)"), "{python}");
+}
+
+#[test]
+fn class_pair_mistakes_name_the_pair() {
+    fails_with(&with_model(&PAIR.replace("exit: send", "exit: flush")), "class pair `W`: `context.exit: flush` is not an operation of the pair");
+    fails_with(&with_model(&PAIR.replace("receiver: instance", "receiver: class")), "a class pair's operations take `receiver: instance`");
+    fails_with(&with_model(&PAIR.replace("base: pydynox._w.WBase", "base: WBase")), "`base: WBase` must be `module.Class`");
+    fails_with(&with_model(&PAIR.replace("name: W\n", "name: async_W\n")), "never start with `async_`");
+    let needs_arg = PAIR.replace("doc: Sends.", "doc: Sends.\n        params:\n          - {name: table, type: \"str\", doc: T.}");
+    fails_with(&with_model(&needs_arg), "`context.exit: send` must be callable without arguments");
+    fails_with(&with_model(&PAIR.replace("call: ping", "call: pong")), "`call: pong` is not an operation of the client spec");
+}
