@@ -828,6 +828,9 @@ fn pair_imports(pairs: &[ClassPairSpec]) -> Result<PairImports, SpecError> {
     let mut bases: IndexMap<String, Vec<String>> = IndexMap::new();
     for p in pairs {
         let alias = core_alias(&p.core);
+        if alias == MODEL_CORE {
+            return err(format!("class pair `{}`: core `{}` would be imported as `{alias}`, the model layer's core; rename the module", p.name, p.core));
+        }
         match cores.iter().find(|(_, a)| *a == alias) {
             Some((module, _)) if *module != p.core => {
                 return err(format!("class pair `{}`: core `{}` and `{module}` would share the alias `{alias}`", p.name, p.core));

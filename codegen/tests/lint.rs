@@ -212,4 +212,5 @@ fn class_pair_mistakes_name_the_pair() {
     let needs_arg = PAIR.replace("doc: Sends.", "doc: Sends.\n        params:\n          - {name: table, type: \"str\", doc: T.}");
     fails_with(&with_model(&needs_arg), "`context.exit: send` must be callable without arguments");
     fails_with(&with_model(&PAIR.replace("call: ping", "call: pong")), "`call: pong` is not an operation of the client spec");
+    fails_with(&with_model(&PAIR.replace("core: pydynox._w_core", "core: pydynox._w.core")), "the model layer's core");
 }
