@@ -7,10 +7,12 @@ Every I/O method has an `async_` twin with the same parameters:
 
 from pydynox import exceptions
 from pydynox._generated.model_ops import (
+    AsyncBatchWriter,
     AsyncGSIQueryResult,
     AsyncLSIQueryResult,
     AsyncModelQueryResult,
     AsyncModelScanResult,
+    BatchWriter,
     GSIQueryResult,
     LSIQueryResult,
     ModelQueryResult,
@@ -44,6 +46,7 @@ VERSION = __version__
 
 __all__ = [
     "And",
+    "AsyncBatchWriter",
     "AsyncGSIQueryResult",
     "AsyncLSIQueryResult",
     "AsyncModelQueryResult",
@@ -51,6 +54,7 @@ __all__ = [
     "AsyncQueryResult",
     "AsyncScanResult",
     "AutoGenerate",
+    "BatchWriter",
     "Condition",
     "DynamoDBClient",
     "GSIQueryResult",
