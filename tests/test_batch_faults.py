@@ -21,7 +21,7 @@ import pytest
 
 from faults import Fault, hold_back_writes
 from pydynox import AsyncBatchWriter, BatchWriter, DynamoDBClient
-from pydynox.exceptions import ConnectionException
+from pydynox.exceptions import ConnectionException, ProvisionedThroughputExceededException
 from support import boto_scan, by_key, call
 from test_batch_writer import items, run_writer
 
@@ -186,3 +186,18 @@ def test_without_retries_a_fault_names_the_items_of_the_failed_request(fault, fa
     # The first round (25 items, one request) failed inside `put`; the block ended there.
     assert by_key(raised.value.unprocessed_items) == written[:25]
     assert boto_scan(boto, table) == []
+
+
+def test_the_retry_budget_is_the_writers(fault_client, proxy, boto, table, mode):
+    # Every request has its last 5 writes held back: with 3 attempts the writer gives up,
+    # naming exactly those 5, after 3 requests.
+    client = fault_client()
+    proxy.intercept["BatchWriteItem"] = hold_back_writes(5, times=10**6)
+    written = items(25)
+
+    with pytest.raises(ProvisionedThroughputExceededException) as raised:
+        run_writer(mode, client, table, [("put", item) for item in written], max_attempts=3)
+
+    assert raised.value.unprocessed_items == written[20:]
+    assert by_key(boto_scan(boto, table)) == written[:20]
+    assert proxy.calls["BatchWriteItem"] == 3

@@ -42,10 +42,13 @@ def test_model_batch_get_of_many_keys(client, boto, table, mode):
 
 
 @pytest.mark.parametrize("name", ["batch_get", "batch_write"])
-def test_bad_max_concurrency_is_refused(client, table, name):
+def test_bad_max_concurrency_or_attempts_are_refused(client, table, name):
     args = (table, KEYS[:1]) if name == "batch_get" else (table, ITEMS[:1])
     with pytest.raises(ValueError, match="max_concurrency must be at least 1"):
         getattr(client, name)(*args, max_concurrency=0)
+    for bad in (0, 101):
+        with pytest.raises(ValueError, match="max_attempts must be between 1 and 100"):
+            getattr(client, name)(*args, max_attempts=bad)
 
 
 @pytest.mark.parametrize(("action", "name", "requests"), [("BatchGetItem", "batch_get", 3), ("BatchWriteItem", "batch_write", 10)])

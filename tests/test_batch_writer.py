@@ -127,6 +127,8 @@ def test_other_errors_carry_no_unprocessed_items(client):
         (("",), {}, TypeError, "table must be a non-empty str"),
         (("t",), {"max_concurrency": 0}, ValueError, "max_concurrency must be an int of at least 1"),
         (("t",), {"max_concurrency": True}, ValueError, "max_concurrency"),
+        (("t",), {"max_attempts": 0}, ValueError, "max_attempts must be an int between 1 and 100"),
+        (("t",), {"max_attempts": 101}, ValueError, "max_attempts"),
         (("t",), {"overwrite_by_pkeys": "pk"}, TypeError, "overwrite_by_pkeys must be a list"),
     ],
 )

@@ -655,7 +655,7 @@ class DynamoDBClient:
 
 
 
-    def batch_write(self, table: str, put_items: list[dict[str, Any]] | None = None, delete_keys: list[dict[str, Any]] | None = None, max_concurrency: int | None = None) -> None:
+    def batch_write(self, table: str, put_items: list[dict[str, Any]] | None = None, delete_keys: list[dict[str, Any]] | None = None, max_concurrency: int | None = None, max_attempts: int | None = None) -> None:
         """Puts and deletes many items of one table, 25 per request with several in flight, re-sending unprocessed items with backoff and jitter until every one is written.
 
         Args:
@@ -663,11 +663,12 @@ class DynamoDBClient:
             put_items: Items to write.
             delete_keys: Keys of items to delete.
             max_concurrency: Requests of 25 in flight at once (default 8). If the call fails, the exception's unprocessed_items / unprocessed_keys list exactly what was not written.
+            max_attempts: Requests per chunk, re-sends of unprocessed items included, before the call gives up (default 12, at most 100).
         """
 
 
 
-    async def async_batch_write(self, table: str, put_items: list[dict[str, Any]] | None = None, delete_keys: list[dict[str, Any]] | None = None, max_concurrency: int | None = None) -> None:
+    async def async_batch_write(self, table: str, put_items: list[dict[str, Any]] | None = None, delete_keys: list[dict[str, Any]] | None = None, max_concurrency: int | None = None, max_attempts: int | None = None) -> None:
         """Puts and deletes many items of one table, 25 per request with several in flight, re-sending unprocessed items with backoff and jitter until every one is written.
 
         Args:
@@ -675,11 +676,12 @@ class DynamoDBClient:
             put_items: Items to write.
             delete_keys: Keys of items to delete.
             max_concurrency: Requests of 25 in flight at once (default 8). If the call fails, the exception's unprocessed_items / unprocessed_keys list exactly what was not written.
+            max_attempts: Requests per chunk, re-sends of unprocessed items included, before the call gives up (default 12, at most 100).
         """
 
 
 
-    def batch_get(self, table: str, keys: list[dict[str, Any]], consistent_read: bool = False, projection: list[str] | None = None, max_concurrency: int | None = None) -> list[dict[str, Any]]:
+    def batch_get(self, table: str, keys: list[dict[str, Any]], consistent_read: bool = False, projection: list[str] | None = None, max_concurrency: int | None = None, max_attempts: int | None = None) -> list[dict[str, Any]]:
         """Reads many items of one table by key, 100 per request with several in flight, re-requesting unprocessed keys with backoff. A key given twice is read once; missing items are left out; order is not guaranteed.
 
         Args:
@@ -688,11 +690,12 @@ class DynamoDBClient:
             consistent_read: Use strongly consistent reads.
             projection: Attributes to return, as names or document paths (`address.city`, `tags[0]`); all when None. Include the key attributes to match items to keys.
             max_concurrency: Requests of 100 keys in flight at once (default 8).
+            max_attempts: Requests per chunk, re-sends of unprocessed items included, before the call gives up (default 12, at most 100).
         """
 
 
 
-    async def async_batch_get(self, table: str, keys: list[dict[str, Any]], consistent_read: bool = False, projection: list[str] | None = None, max_concurrency: int | None = None) -> list[dict[str, Any]]:
+    async def async_batch_get(self, table: str, keys: list[dict[str, Any]], consistent_read: bool = False, projection: list[str] | None = None, max_concurrency: int | None = None, max_attempts: int | None = None) -> list[dict[str, Any]]:
         """Reads many items of one table by key, 100 per request with several in flight, re-requesting unprocessed keys with backoff. A key given twice is read once; missing items are left out; order is not guaranteed.
 
         Args:
@@ -701,6 +704,7 @@ class DynamoDBClient:
             consistent_read: Use strongly consistent reads.
             projection: Attributes to return, as names or document paths (`address.city`, `tags[0]`); all when None. Include the key attributes to match items to keys.
             max_concurrency: Requests of 100 keys in flight at once (default 8).
+            max_attempts: Requests per chunk, re-sends of unprocessed items included, before the call gives up (default 12, at most 100).
         """
 
 

@@ -34,6 +34,7 @@ pub struct Prepared {
     /// Projection and consistency, sent with every request (keys filled in per request).
     template: Arc<KeysAndAttributes>,
     concurrency: usize,
+    max_attempts: u32,
 }
 
 /// A key as comparable text: attribute names in order, each with its value.
@@ -63,7 +64,9 @@ pub fn prepare(
     consistent_read: bool,
     projection: Option<crate::ops::args::Seq<String>>,
     max_concurrency: Option<i64>,
+    max_attempts: Option<i64>,
 ) -> PyResult<Prepared> {
+    let max_attempts = batch_backoff::attempts("batch_get", max_attempts)?;
     let concurrency = match max_concurrency {
         None => DEFAULT_CONCURRENCY,
         Some(n) if n >= 1 => n.min(1024) as usize,
@@ -80,7 +83,7 @@ pub fn prepare(
     }
     let template = template.build().map_err(|e| crate::errors::invalid(format!("batch_get: {e}")))?;
     let call = Arc::new(Call::new(&client.shared, "batch_get", OpKind::Other, About::table(&table)));
-    Ok(Prepared { call, table: table.into(), keys: distinct(keys), template: Arc::new(template), concurrency })
+    Ok(Prepared { call, table: table.into(), keys: distinct(keys), template: Arc::new(template), concurrency, max_attempts })
 }
 
 /// The request for `keys`, with the caller's projection and consistency.
@@ -97,7 +100,7 @@ struct ChunkRead {
     rcu: Option<f64>,
 }
 
-async fn read_chunk(call: Arc<Call>, table: Arc<str>, template: Arc<KeysAndAttributes>, keys: Vec<Item>) -> Result<ChunkRead, Error> {
+async fn read_chunk(call: Arc<Call>, table: Arc<str>, template: Arc<KeysAndAttributes>, keys: Vec<Item>, max_attempts: u32) -> Result<ChunkRead, Error> {
     let mut out = ChunkRead { bodies: Vec::new(), items: 0, rcu: None };
     let mut pending = request_for(&template, keys);
     let mut attempt = 0;
@@ -119,7 +122,7 @@ async fn read_chunk(call: Arc<Call>, table: Arc<str>, template: Arc<KeysAndAttri
             return Ok(out);
         }
         attempt += 1;
-        if attempt >= batch_backoff::MAX_ATTEMPTS {
+        if attempt >= max_attempts {
             let left = meta.unprocessed_keys.len();
             return Err(call.fail(Error::new(ErrorKind::Throughput, format!("batch_get gave up after {attempt} attempts with {left} keys still unread"))));
         }
@@ -130,7 +133,7 @@ async fn read_chunk(call: Arc<Call>, table: Arc<str>, template: Arc<KeysAndAttri
 
 pub async fn execute(p: Prepared) -> Result<Output, Error> {
     let started = Instant::now();
-    let Prepared { call, table, keys, template, concurrency } = p;
+    let Prepared { call, table, keys, template, concurrency, max_attempts } = p;
     let mut chunks = Vec::with_capacity(keys.len().div_ceil(CHUNK));
     let mut rest = keys.into_iter().peekable();
     while rest.peek().is_some() {
@@ -138,7 +141,7 @@ pub async fn execute(p: Prepared) -> Result<Output, Error> {
     }
     // Concurrent within this one future; the first error drops (cancels) the other reads.
     let (c, t) = (call.clone(), table.clone());
-    let reads: Vec<ChunkRead> = stream::iter(chunks.into_iter().map(move |chunk| read_chunk(c.clone(), t.clone(), template.clone(), chunk)))
+    let reads: Vec<ChunkRead> = stream::iter(chunks.into_iter().map(move |chunk| read_chunk(c.clone(), t.clone(), template.clone(), chunk, max_attempts)))
         .buffer_unordered(concurrency)
         .try_collect()
         .await?;

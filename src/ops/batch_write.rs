@@ -40,6 +40,7 @@ pub struct Prepared {
     table: Arc<str>,
     writes: Vec<(Slot, WriteRequest)>,
     concurrency: usize,
+    max_attempts: u32,
 }
 
 pub fn prepare(
@@ -49,7 +50,9 @@ pub fn prepare(
     put_items: Option<crate::ops::args::Seq<Bound<'_, PyDict>>>,
     delete_keys: Option<crate::ops::args::Seq<Bound<'_, PyDict>>>,
     max_concurrency: Option<i64>,
+    max_attempts: Option<i64>,
 ) -> PyResult<Prepared> {
+    let max_attempts = batch_backoff::attempts("batch_write", max_attempts)?;
     let concurrency = match max_concurrency {
         None => DEFAULT_CONCURRENCY,
         Some(n) if n >= 1 => n.min(1024) as usize,
@@ -69,7 +72,7 @@ pub fn prepare(
         writes.push((Slot::Delete(i), WriteRequest::builder().delete_request(delete).build()));
     }
     let call = Arc::new(Call::new(&client.shared, "batch_write", OpKind::Other, About::table(&table)));
-    Ok(Prepared { call, table: table.into(), writes, concurrency })
+    Ok(Prepared { call, table: table.into(), writes, concurrency, max_attempts })
 }
 
 /// What one chunk of up to 25 writes ended with.
@@ -97,7 +100,7 @@ fn take_unprocessed(pending: Vec<(Slot, WriteRequest)>, returned: Vec<WriteReque
     out
 }
 
-async fn write_chunk(call: Arc<Call>, table: Arc<str>, chunk: Vec<(Slot, WriteRequest)>, stop: Arc<AtomicBool>) -> ChunkOutcome {
+async fn write_chunk(call: Arc<Call>, table: Arc<str>, chunk: Vec<(Slot, WriteRequest)>, stop: Arc<AtomicBool>, max_attempts: u32) -> ChunkOutcome {
     let mut out = ChunkOutcome::default();
     if stop.load(Ordering::Acquire) {
         out.not_written = chunk;
@@ -129,7 +132,7 @@ async fn write_chunk(call: Arc<Call>, table: Arc<str>, chunk: Vec<(Slot, WriteRe
         }
         pending = take_unprocessed(pending, returned);
         attempt += 1;
-        if attempt >= batch_backoff::MAX_ATTEMPTS {
+        if attempt >= max_attempts {
             stop.store(true, Ordering::Release);
             out.error = Some(call.fail(Error::new(
                 ErrorKind::Throughput,
@@ -156,7 +159,7 @@ fn unprocessed(mut writes: Vec<(Slot, WriteRequest)>) -> Unprocessed {
 }
 
 pub async fn execute(p: Prepared) -> Result<(), Error> {
-    let Prepared { call, table, writes, concurrency } = p;
+    let Prepared { call, table, writes, concurrency, max_attempts } = p;
     let started = Instant::now();
     let total = writes.len();
     let stop = Arc::new(AtomicBool::new(false));
@@ -168,7 +171,7 @@ pub async fn execute(p: Prepared) -> Result<(), Error> {
     // Concurrent within this one future (no task hand-off); each chunk's future owns what
     // it uses. A chunk never fails the stream: all of them report, so nothing is lost track of.
     let (c, t, s) = (call.clone(), table.clone(), stop.clone());
-    let outcomes: Vec<ChunkOutcome> = stream::iter(chunks.into_iter().map(move |chunk| write_chunk(c.clone(), t.clone(), chunk, s.clone())))
+    let outcomes: Vec<ChunkOutcome> = stream::iter(chunks.into_iter().map(move |chunk| write_chunk(c.clone(), t.clone(), chunk, s.clone(), max_attempts)))
         .buffer_unordered(concurrency)
         .collect()
         .await;

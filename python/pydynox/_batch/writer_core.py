@@ -61,7 +61,7 @@ class _Write:
 class BatchWriterBase:
     """State shared by both writers: the table, the options and the buffer."""
 
-    __slots__ = ("_buffer", "_by_key", "_client", "_key_names", "_max_concurrency", "_table")
+    __slots__ = ("_buffer", "_by_key", "_client", "_key_names", "_max_attempts", "_max_concurrency", "_table")
 
     def __init__(
         self,
@@ -69,6 +69,7 @@ class BatchWriterBase:
         table: str,
         *,
         max_concurrency: int | None = None,
+        max_attempts: int | None = None,
         overwrite_by_pkeys: list[str] | None = None,
     ) -> None:
         if not isinstance(table, str) or not table:
@@ -77,6 +78,10 @@ class BatchWriterBase:
             isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int) or max_concurrency < 1
         ):
             raise ValueError(f"BatchWriter: max_concurrency must be an int of at least 1, got {max_concurrency!r}")
+        if max_attempts is not None and (
+            isinstance(max_attempts, bool) or not isinstance(max_attempts, int) or not 1 <= max_attempts <= 100
+        ):
+            raise ValueError(f"BatchWriter: max_attempts must be an int between 1 and 100, got {max_attempts!r}")
         if overwrite_by_pkeys is not None and (
             not isinstance(overwrite_by_pkeys, (list, tuple))
             or not overwrite_by_pkeys
@@ -86,6 +91,8 @@ class BatchWriterBase:
         self._client = client
         self._table = table
         self._max_concurrency = max_concurrency or DEFAULT_CONCURRENCY
+        # Requests per chunk before giving up (unprocessed re-sends included); None: the client's default.
+        self._max_attempts = max_attempts
         self._key_names: tuple[str, ...] | None = tuple(overwrite_by_pkeys) if overwrite_by_pkeys else None
         self._buffer: list[_Write | None] = []
         # Key -> position in the buffer, so a later write of one key replaces the earlier
@@ -180,6 +187,7 @@ def _take(writer: BatchWriterBase, only_full_round: bool) -> WriterPlan:
         "put_items": [w.payload for w in sent if w.is_put],
         "delete_keys": [w.payload for w in sent if not w.is_put],
         "max_concurrency": writer._max_concurrency,
+        "max_attempts": writer._max_attempts,
     }
     return WriterPlan(writer._client, args, sent, skip=False)
 

@@ -835,7 +835,7 @@ class S3AttributeOperations:
 
 
 class BatchWriter(BatchWriterBase):
-    """Writes many items of one table: requests of 25, several in flight at once, unprocessed items re-sent with backoff. `BatchWriter(client, table, *, max_concurrency=None, overwrite_by_pkeys=None)`. Use it as a context manager: the rest is sent when the block ends; on an exception in the block, what was sent stays written and the buffer is dropped.
+    """Writes many items of one table: requests of 25, several in flight at once, unprocessed items re-sent with backoff. `BatchWriter(client, table, *, max_concurrency=None, max_attempts=None, overwrite_by_pkeys=None)`. Use it as a context manager: the rest is sent when the block ends; on an exception in the block, what was sent stays written and the buffer is dropped.
 
     Every I/O method blocks until done (the GIL released while it waits).
     """
@@ -900,7 +900,7 @@ class BatchWriter(BatchWriterBase):
 
 
 class AsyncBatchWriter(BatchWriterBase):
-    """Writes many items of one table: requests of 25, several in flight at once, unprocessed items re-sent with backoff. `BatchWriter(client, table, *, max_concurrency=None, overwrite_by_pkeys=None)`. Use it as a context manager: the rest is sent when the block ends; on an exception in the block, what was sent stays written and the buffer is dropped.
+    """Writes many items of one table: requests of 25, several in flight at once, unprocessed items re-sent with backoff. `BatchWriter(client, table, *, max_concurrency=None, max_attempts=None, overwrite_by_pkeys=None)`. Use it as a context manager: the rest is sent when the block ends; on an exception in the block, what was sent stays written and the buffer is dropped.
 
     The async twin: every I/O method is awaitable.
     """
