@@ -154,6 +154,18 @@ def plan(quick: bool) -> list[dict]:
             "job": {"ops": 500 if q else 10000},
         },
         {
+            "name": "batch-writer",
+            "server": "dynalite",
+            "contenders": ["ours", "pydynox-0.21.0", "boto3-resource", "pynamodb"],
+            "job": {"ops": 500 if q else 10000},
+        },
+        {
+            "name": "batch-get",
+            "server": "dynalite",
+            "contenders": ["ours", "pydynox-0.21.0", "boto3-resource", "pynamodb"],
+            "job": {"ops": 500 if q else 10000},
+        },
+        {
             "name": "scan-slow-consumer",
             "server": "dynalite-slow",
             "contenders": ["ours", "ours-on-demand", "pydynox-0.21.0"],

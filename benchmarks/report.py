@@ -47,6 +47,8 @@ TITLES = {
     ),
     "fanout": ("(c) Async fan-out: 1,000 GetItem, 64 in flight, dynalite", "op"),
     "batch": ("(e) Batch write of 10,000 items, dynalite: per item", "item"),
+    "batch-writer": ("(e) Batch writer, 10,000 puts, dynalite: per item", "item"),
+    "batch-get": ("(e) Batch get of 10,000 keys, dynalite: per item", "item"),
     "scan-slow-consumer": (
         "(f) Scan of 10 pages with 1 ms of work per item, dynalite behind a delay proxy",
         "scan",
@@ -89,6 +91,11 @@ NOTES = {
     "gets a 64-connection pool (its default is 10) and returns typed JSON.",
     "batch": "pydynox: `client.batch_write(put_items=...)`; boto3: `Table.batch_writer()`; "
     "PynamoDB: `Model.batch_write()` (models built outside the timed part).",
+    "batch-writer": "`with BatchWriter(client, table) as w: w.put(item)` for both pydynox versions (the "
+    "same call); boto3: `Table.batch_writer()`; PynamoDB: `Model.batch_write()` (models built outside the timed part).",
+    "batch-get": "The keys the batch scenarios write, read back: `client.batch_get(table, keys)` for both "
+    "pydynox versions; boto3: `batch_get_item` of 100 keys at a time, re-asking for unprocessed keys; "
+    "PynamoDB: `Model.batch_get(keys)`. The items are written first, untimed.",
     "scan-slow-consumer": "`for item in client.scan(table, page_size=50, limit=500)` over small (~100-byte) "
     "items, each item followed by 1 ms of busy CPU work (GIL held), through a proxy that holds every request {delay} ms before "
     "relaying it to dynalite: 10 pages whose round trip is about as long as their consumption. "
@@ -730,8 +737,9 @@ def markdown(res, png_rel, notes, results_rel=None):
         lines += stalls_lines(res) + [""]
     if any(k[0] == "threads" for k in res.by):
         lines += threads_table(res) + [""]
-    if any(k[0] == "batch" for k in res.by):
-        lines += scenario_table(res, "batch") + [""]
+    for s in ["batch", "batch-writer", "batch-get"]:
+        if any(k[0] == s for k in res.by):
+            lines += scenario_table(res, s) + [""]
     if any(k[0] == "scan-slow-consumer" for k in res.by):
         lines += slow_scan_lines(res) + [""]
     if any(k[0] == "import" for k in res.by):

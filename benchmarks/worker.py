@@ -155,6 +155,20 @@ class Ours:
     def batch(self, items):
         self.client.batch_write(TABLE_BATCH, put_items=items)
 
+    def batch_writer(self, items):
+        # BatchWriter(client, table): the same call in this checkout and in 0.21.0.
+        from pydynox import BatchWriter
+
+        with BatchWriter(self.client, TABLE_BATCH) as writer:
+            for item in items:
+                writer.put(item)
+
+    def batch_get_prepare(self, n):
+        return [{"pk": f"batch-{i}"} for i in range(n)]
+
+    def batch_get(self, keys):
+        return len(self.client.batch_get(TABLE_BATCH, keys))
+
 
 class Pydynox021(Ours):
     """pydynox 0.21.0 from PyPI: same client method names, a Python layer over its core."""
@@ -280,6 +294,23 @@ class Boto3Resource:
         with self.btable.batch_writer() as writer:
             for item in items:
                 writer.put_item(Item=item)
+
+    batch_writer = batch
+
+    def batch_get_prepare(self, n):
+        return [{"pk": f"batch-{i}"} for i in range(n)]
+
+    def batch_get(self, keys):
+        # batch_get_item of 100 keys at a time, re-asking for unprocessed keys, as users must.
+        resource = self.btable.meta.client
+        found = 0
+        for start in range(0, len(keys), 100):
+            request = {TABLE_BATCH: {"Keys": keys[start : start + 100]}}
+            while request:
+                answer = resource.batch_get_item(RequestItems=request)
+                found += len(answer["Responses"].get(TABLE_BATCH, []))
+                request = answer.get("UnprocessedKeys") or None
+        return found
 
 
 class Aioboto3:
@@ -423,6 +454,14 @@ class PynamoDB:
         with self.BItem.batch_write() as batch:
             for model in models:
                 batch.save(model)
+
+    batch_writer = batch
+
+    def batch_get_prepare(self, n):
+        return [f"batch-{i}" for i in range(n)]
+
+    def batch_get(self, keys):
+        return sum(1 for _ in self.BItem.batch_get(keys))
 
 
 # --- model level (issue 8): the same calls through each library's ORM ----------------------
@@ -999,6 +1038,25 @@ def sc_batch(job):
     return timed(lambda: c.batch(items), job["ops"])
 
 
+def sc_batch_writer(job):
+    """10,000 puts through each library's batch writer (`with ... as writer: put`)."""
+    c = CONTENDERS[job["contender"]](job["endpoint"])
+    c.batch_writer(c.batch_prepare(min(100, job["ops"])))
+    items = c.batch_prepare(job["ops"])
+    return timed(lambda: c.batch_writer(items), job["ops"])
+
+
+def sc_batch_get(job):
+    """Batch get of the keys the batch scenarios write (written first, untimed)."""
+    c = CONTENDERS[job["contender"]](job["endpoint"])
+    c.batch(c.batch_prepare(job["ops"]))
+    keys = c.batch_get_prepare(job["ops"])
+    found = []
+    out = timed(lambda: found.append(c.batch_get(keys)), job["ops"])
+    assert found == [job["ops"]], (found, job["ops"])
+    return out
+
+
 def sc_scan_slow_consumer(job):
     """Wall time of scanning `pages` pages of `page_size` items through a server that holds
     each request (the driver's delay proxy), with `work_ms` of CPU work per item (a busy
@@ -1057,6 +1115,8 @@ SCENARIOS = {
     "wire-floor": sc_wire_floor,
     "stalls": sc_stalls,
     "batch": sc_batch,
+    "batch-writer": sc_batch_writer,
+    "batch-get": sc_batch_get,
     "leak": sc_leak,
     "scan-slow-consumer": sc_scan_slow_consumer,
     "model-get": sc_model_get,

@@ -30,6 +30,11 @@ use pyo3::prelude::*;
 #[pymodule]
 fn pydynox_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     bindings::register(m)?;
+    // A failed batch write sets these on its exception (src/errors/to_python.rs); every
+    // other error reads None (spec/errors.yaml declares them on the base class).
+    let base = m.getattr("PydynoxException")?;
+    base.setattr("unprocessed_items", m.py().None())?;
+    base.setattr("unprocessed_keys", m.py().None())?;
     let wait = wrap_pyfunction!(runtime::wait_for_async_tasks, m)?;
     m.py().import("atexit")?.call_method1("register", (wait,))?;
     // Set, not added: a private diagnostic for tests, kept out of `__all__` and the stubs.

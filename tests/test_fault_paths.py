@@ -440,6 +440,8 @@ def test_batch_write_gives_up_and_says_how_many_items_were_written(proxied, prox
         call(proxied, mode, "batch_write", table, put_items=items)
 
     assert "6 of 10 items were written" in str(raised.value), str(raised.value)
+    assert raised.value.unprocessed_items == items[6:], "exactly the items not written"
+    assert raised.value.unprocessed_keys == []
     assert stored(boto, table) == items[:6]
     assert proxy.calls["BatchWriteItem"] == 12, "up to 12 attempts, then the call gives up"
 

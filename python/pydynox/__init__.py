@@ -7,10 +7,12 @@ Every I/O method has an `async_` twin with the same parameters:
 
 from pydynox import exceptions
 from pydynox._generated.model_ops import (
+    AsyncBatchWriter,
     AsyncGSIQueryResult,
     AsyncLSIQueryResult,
     AsyncModelQueryResult,
     AsyncModelScanResult,
+    BatchWriter,
     GSIQueryResult,
     LSIQueryResult,
     ModelQueryResult,
@@ -48,6 +50,7 @@ VERSION = __version__
 __all__ = [
     "AdaptiveRate",
     "And",
+    "AsyncBatchWriter",
     "AsyncGSIQueryResult",
     "AsyncLSIQueryResult",
     "AsyncModelQueryResult",
@@ -56,6 +59,7 @@ __all__ = [
     "AsyncScanResult",
     "AsyncTransaction",
     "AutoGenerate",
+    "BatchWriter",
     "Condition",
     "DynamoDBClient",
     "FixedRate",

@@ -45,6 +45,12 @@ __all__ = [
 class PydynoxException(Exception):
     """Base class of every error pydynox raises for a failed DynamoDB call."""
 
+    unprocessed_items: list[dict[str, Any]] | None
+    """When a batch write (batch_write, BatchWriter) failed: the put items it did not write, in the order given; every other item was written. None otherwise."""
+
+    unprocessed_keys: list[dict[str, Any]] | None
+    """When a batch write failed: the keys it did not delete, in the order given. None otherwise."""
+
 class ValidationException(PydynoxException):
     """DynamoDB rejected the request as invalid (bad expression, wrong key schema, item too large)."""
 
@@ -665,48 +671,56 @@ class DynamoDBClient:
 
 
 
-    def batch_write(self, table: str, put_items: list[dict[str, Any]] | None = None, delete_keys: list[dict[str, Any]] | None = None) -> None:
-        """Puts and deletes many items of one table, 25 per request, re-sending unprocessed items with backoff until every one is written.
+    def batch_write(self, table: str, put_items: list[dict[str, Any]] | None = None, delete_keys: list[dict[str, Any]] | None = None, max_concurrency: int | None = None, max_attempts: int | None = None) -> None:
+        """Puts and deletes many items of one table, 25 per request with several in flight, re-sending unprocessed items with backoff and jitter until every one is written.
 
         Args:
             table: Table name.
             put_items: Items to write.
             delete_keys: Keys of items to delete.
+            max_concurrency: Requests of 25 in flight at once (default 8). If the call fails, the exception's unprocessed_items / unprocessed_keys list exactly what was not written.
+            max_attempts: Requests per chunk, re-sends of unprocessed items included, before the call gives up (default 12, at most 100).
         """
 
 
 
-    async def async_batch_write(self, table: str, put_items: list[dict[str, Any]] | None = None, delete_keys: list[dict[str, Any]] | None = None) -> None:
-        """Puts and deletes many items of one table, 25 per request, re-sending unprocessed items with backoff until every one is written.
+    async def async_batch_write(self, table: str, put_items: list[dict[str, Any]] | None = None, delete_keys: list[dict[str, Any]] | None = None, max_concurrency: int | None = None, max_attempts: int | None = None) -> None:
+        """Puts and deletes many items of one table, 25 per request with several in flight, re-sending unprocessed items with backoff and jitter until every one is written.
 
         Args:
             table: Table name.
             put_items: Items to write.
             delete_keys: Keys of items to delete.
+            max_concurrency: Requests of 25 in flight at once (default 8). If the call fails, the exception's unprocessed_items / unprocessed_keys list exactly what was not written.
+            max_attempts: Requests per chunk, re-sends of unprocessed items included, before the call gives up (default 12, at most 100).
         """
 
 
 
-    def batch_get(self, table: str, keys: list[dict[str, Any]], consistent_read: bool = False, projection: list[str] | None = None) -> list[dict[str, Any]]:
-        """Reads many items of one table by key, 100 per request, re-requesting unprocessed keys. Missing items are left out; order is not guaranteed.
+    def batch_get(self, table: str, keys: list[dict[str, Any]], consistent_read: bool = False, projection: list[str] | None = None, max_concurrency: int | None = None, max_attempts: int | None = None) -> list[dict[str, Any]]:
+        """Reads many items of one table by key, 100 per request with several in flight, re-requesting unprocessed keys with backoff. A key given twice is read once; missing items are left out; order is not guaranteed.
 
         Args:
             table: Table name.
             keys: Full primary keys.
             consistent_read: Use strongly consistent reads.
             projection: Attributes to return, as names or document paths (`address.city`, `tags[0]`); all when None. Include the key attributes to match items to keys.
+            max_concurrency: Requests of 100 keys in flight at once (default 8).
+            max_attempts: Requests per chunk, re-sends of unprocessed items included, before the call gives up (default 12, at most 100).
         """
 
 
 
-    async def async_batch_get(self, table: str, keys: list[dict[str, Any]], consistent_read: bool = False, projection: list[str] | None = None) -> list[dict[str, Any]]:
-        """Reads many items of one table by key, 100 per request, re-requesting unprocessed keys. Missing items are left out; order is not guaranteed.
+    async def async_batch_get(self, table: str, keys: list[dict[str, Any]], consistent_read: bool = False, projection: list[str] | None = None, max_concurrency: int | None = None, max_attempts: int | None = None) -> list[dict[str, Any]]:
+        """Reads many items of one table by key, 100 per request with several in flight, re-requesting unprocessed keys with backoff. A key given twice is read once; missing items are left out; order is not guaranteed.
 
         Args:
             table: Table name.
             keys: Full primary keys.
             consistent_read: Use strongly consistent reads.
             projection: Attributes to return, as names or document paths (`address.city`, `tags[0]`); all when None. Include the key attributes to match items to keys.
+            max_concurrency: Requests of 100 keys in flight at once (default 8).
+            max_attempts: Requests per chunk, re-sends of unprocessed items included, before the call gives up (default 12, at most 100).
         """
 
 

@@ -60,6 +60,14 @@ pub enum ErrorKind {
     S3,
 }
 
+/// The writes a failed batch write did not make, in the caller's order: put items and
+/// delete keys. Every write of the call not listed here was made.
+#[derive(Debug, Default)]
+pub struct Unprocessed {
+    pub items: Vec<Item>,
+    pub keys: Vec<Item>,
+}
+
 #[derive(Debug)]
 pub struct Error {
     pub kind: ErrorKind,
@@ -75,6 +83,8 @@ pub struct Error {
     pub item: Option<Item>,
     /// Per-operation reasons of a cancelled transaction.
     pub reasons: Vec<CancellationReason>,
+    /// What a failed batch write did not write (boxed: rare, and keeps `Error` small).
+    pub unprocessed: Option<Box<Unprocessed>>,
     /// How attached items are decoded (the client's `exact_numbers`).
     pub read: ReadOptions,
 }
@@ -89,6 +99,7 @@ impl Error {
             endpoint: None,
             item: None,
             reasons: Vec::new(),
+            unprocessed: None,
             read: ReadOptions::default(),
         }
     }

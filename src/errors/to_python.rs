@@ -37,6 +37,11 @@ impl Error {
         let read = self.read;
         let attach = || -> PyResult<()> {
             let value = err.value(py);
+            // Declared on PydynoxException (None there): a failed batch write's leftovers.
+            if let Some(u) = &self.unprocessed {
+                value.setattr("unprocessed_items", items_to_py(py, &u.items, read)?)?;
+                value.setattr("unprocessed_keys", items_to_py(py, &u.keys, read)?)?;
+            }
             match self.kind {
                 ErrorKind::ConditionalCheckFailed => {
                     let item = match &self.item {
@@ -54,6 +59,14 @@ impl Error {
             Err(decode_error) => decode_error,
         }
     }
+}
+
+fn items_to_py<'py>(py: Python<'py>, items: &[crate::wire::Item], read: ReadOptions) -> PyResult<Bound<'py, PyList>> {
+    let list = PyList::empty(py);
+    for item in items {
+        list.append(item_to_py(py, item, read)?)?;
+    }
+    Ok(list)
 }
 
 fn reasons_to_py<'py>(py: Python<'py>, reasons: &[CancellationReason], read: ReadOptions) -> PyResult<Bound<'py, PyList>> {

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 from pydynox._model import core as _core
 from pydynox._model.results import AsyncPagedResult, PagedResult
+import pydynox._batch.writer_core as _writer_core
 import pydynox._model.transaction as _transaction
+from pydynox._batch.writer_core import BatchWriterBase
 from pydynox._model.transaction import TransactionCore
 
 if TYPE_CHECKING:
@@ -37,6 +39,8 @@ __all__ = [
     "S3AttributeOperations",
     "Transaction",
     "AsyncTransaction",
+    "BatchWriter",
+    "AsyncBatchWriter",
 ]
 
 # What a result yields: a model class, or `dict[str, Any]` with as_dict=True.
@@ -1463,3 +1467,133 @@ class AsyncTransaction(TransactionCore):
             await self.commit()
         else:
             _transaction.abandon(self, exc_val)
+
+
+class BatchWriter(BatchWriterBase):
+    """Writes many items of one table: requests of 25, several in flight at once, unprocessed items re-sent with backoff. `BatchWriter(client, table, *, max_concurrency=None, max_attempts=None, overwrite_by_pkeys=None)`. Use it as a context manager: the rest is sent when the block ends; on an exception in the block, what was sent stays written and the buffer is dropped.
+
+    Every I/O method blocks until done (the GIL released while it waits).
+    """
+
+    __slots__ = ()
+
+    def put(self, item: Any) -> None:
+        """Buffers one item (a dict, or a model instance with its hooks, generated values and size check as save applies them); sends a full round of requests when one is ready.
+
+        Args:
+            item: The item: a dict of attribute values, or a model instance.
+        """
+        plan = _writer_core.plan_writer_put(self, item=item)
+        if plan.skip:
+            return _writer_core.finish_writer_put(plan, None)  # type: ignore[no-any-return]
+        try:
+            plan.client.batch_write(**plan.args)
+        except Exception as error:
+            _writer_core.fail_writer_put(plan, error)
+            raise
+        return _writer_core.finish_writer_put(plan, None)  # type: ignore[no-any-return]
+
+    def delete(self, key: Any) -> None:
+        """Buffers the deletion of one item (a key dict, or a model instance); sends a full round when one is ready.
+
+        Args:
+            key: The item's key: a dict of key attributes, or a model instance.
+        """
+        plan = _writer_core.plan_writer_delete(self, key=key)
+        if plan.skip:
+            return _writer_core.finish_writer_delete(plan, None)  # type: ignore[no-any-return]
+        try:
+            plan.client.batch_write(**plan.args)
+        except Exception as error:
+            _writer_core.fail_writer_delete(plan, error)
+            raise
+        return _writer_core.finish_writer_delete(plan, None)  # type: ignore[no-any-return]
+
+    def flush(self) -> None:
+        """Sends everything buffered and returns when it is written. If some writes still fail, the exception's unprocessed_items / unprocessed_keys list exactly those.
+        """
+        plan = _writer_core.plan_writer_flush(self)
+        if plan.skip:
+            return _writer_core.finish_writer_flush(plan, None)  # type: ignore[no-any-return]
+        try:
+            plan.client.batch_write(**plan.args)
+        except Exception as error:
+            _writer_core.fail_writer_flush(plan, error)
+            raise
+        return _writer_core.finish_writer_flush(plan, None)  # type: ignore[no-any-return]
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc_val: BaseException | None, exc_tb: Any
+    ) -> None:
+        if exc_val is None:
+            self.flush()
+        else:
+            _writer_core.abandon(self, exc_val)
+
+
+class AsyncBatchWriter(BatchWriterBase):
+    """Writes many items of one table: requests of 25, several in flight at once, unprocessed items re-sent with backoff. `BatchWriter(client, table, *, max_concurrency=None, max_attempts=None, overwrite_by_pkeys=None)`. Use it as a context manager: the rest is sent when the block ends; on an exception in the block, what was sent stays written and the buffer is dropped.
+
+    The async twin: every I/O method is awaitable.
+    """
+
+    __slots__ = ()
+
+    async def put(self, item: Any) -> None:
+        """Buffers one item (a dict, or a model instance with its hooks, generated values and size check as save applies them); sends a full round of requests when one is ready.
+
+        Args:
+            item: The item: a dict of attribute values, or a model instance.
+        """
+        plan = _writer_core.plan_writer_put(self, item=item)
+        if plan.skip:
+            return _writer_core.finish_writer_put(plan, None)  # type: ignore[no-any-return]
+        try:
+            await plan.client.async_batch_write(**plan.args)
+        except Exception as error:
+            _writer_core.fail_writer_put(plan, error)
+            raise
+        return _writer_core.finish_writer_put(plan, None)  # type: ignore[no-any-return]
+
+    async def delete(self, key: Any) -> None:
+        """Buffers the deletion of one item (a key dict, or a model instance); sends a full round when one is ready.
+
+        Args:
+            key: The item's key: a dict of key attributes, or a model instance.
+        """
+        plan = _writer_core.plan_writer_delete(self, key=key)
+        if plan.skip:
+            return _writer_core.finish_writer_delete(plan, None)  # type: ignore[no-any-return]
+        try:
+            await plan.client.async_batch_write(**plan.args)
+        except Exception as error:
+            _writer_core.fail_writer_delete(plan, error)
+            raise
+        return _writer_core.finish_writer_delete(plan, None)  # type: ignore[no-any-return]
+
+    async def flush(self) -> None:
+        """Sends everything buffered and returns when it is written. If some writes still fail, the exception's unprocessed_items / unprocessed_keys list exactly those.
+        """
+        plan = _writer_core.plan_writer_flush(self)
+        if plan.skip:
+            return _writer_core.finish_writer_flush(plan, None)  # type: ignore[no-any-return]
+        try:
+            await plan.client.async_batch_write(**plan.args)
+        except Exception as error:
+            _writer_core.fail_writer_flush(plan, error)
+            raise
+        return _writer_core.finish_writer_flush(plan, None)  # type: ignore[no-any-return]
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc_val: BaseException | None, exc_tb: Any
+    ) -> None:
+        if exc_val is None:
+            await self.flush()
+        else:
+            _writer_core.abandon(self, exc_val)
