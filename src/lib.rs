@@ -8,6 +8,7 @@ pub mod awaitable;
 pub mod client;
 pub mod errors;
 pub mod kms;
+pub mod observe;
 pub mod ops;
 pub mod pager;
 pub mod ready;
@@ -35,6 +36,8 @@ fn pydynox_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.setattr("_async_tasks_in_flight", wrap_pyfunction!(runtime::tasks_in_flight, m)?)?;
     m.setattr("_count_requests", wrap_pyfunction!(ops::send::count_requests, m)?)?;
     m.setattr("_requests_sent", wrap_pyfunction!(ops::send::requests_sent, m)?)?;
+    m.setattr("_observe_configure", wrap_pyfunction!(observe::observe_configure, m)?)?;
+    m.setattr("_observe_install", wrap_pyfunction!(observe::observe_install, m)?)?;
     m.setattr("_encode_item_json", wrap_pyfunction!(wire::write::encode_item_json, m)?)?;
     attrs::register(m)?;
     Ok(())
