@@ -81,6 +81,8 @@ def main() -> None:
 
     import boto3
 
+    # moto accepts any credentials; set them for boto3 here and for the workers.
+    os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1")
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
     moto = subprocess.Popen([sys.executable, "-m", "moto.server", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -111,7 +113,7 @@ def main() -> None:
         for r in range(args.rounds):
             order = variants[r % len(variants) :] + variants[: r % len(variants)]
             for variant in order:
-                env = dict(os.environ, AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench")
+                env = dict(os.environ)
                 if variant == "base":
                     env["PYTHONPATH"] = args.base
                 out = subprocess.run(

@@ -87,7 +87,6 @@ pub fn sdk_capacity(output: &dyn Any) -> Vec<ConsumedCapacity> {
 pub struct Watch {
     mode: u8,
     started: Instant,
-    wall: SystemTime,
 }
 
 /// Starts watching a request, or None (one relaxed load) when nothing is on.
@@ -96,7 +95,7 @@ pub fn watch() -> Option<Watch> {
     if mode == 0 {
         return None;
     }
-    Some(Watch { mode, started: Instant::now(), wall: SystemTime::now() })
+    Some(Watch { mode, started: Instant::now() })
 }
 
 /// Which request ended: what the send layer knows about it.
@@ -123,8 +122,9 @@ impl Watch {
             Err(e) => (e.request_id.clone(), Vec::new(), Some(error_class(e.kind))),
         };
         let (rcu, wcu) = units(request.action, &capacity);
-        let start_ns = self.wall.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+        // The wall clock is read only here, for the few requests that are emitted.
         let duration_ns = elapsed.as_nanos() as u64;
+        let start_ns = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64).saturating_sub(duration_ns);
         Python::attach(|py| {
             let ctx = captured.map(|c| c.0.clone_ref(py));
             let args = (ctx, request.operation, request.action, request.table, request.index, start_ns, duration_ns, rcu, wcu, request_id, error, slow);
@@ -185,4 +185,25 @@ pub fn observe_configure(mode: u8, slow_ms: f64) {
 pub fn observe_install(emitter: Py<PyAny>) {
     // Installed once per process; a second import of the module keeps the first.
     let _ = EMITTER.set(emitter);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn capacity(table: &str, total: f64, read: Option<f64>, write: Option<f64>) -> ConsumedCapacity {
+        ConsumedCapacity::builder().table_name(table).capacity_units(total).set_read_capacity_units(read).set_write_capacity_units(write).build()
+    }
+
+    #[test]
+    fn units_are_read_or_write_by_action_and_summed_over_tables() {
+        let two = [capacity("a", 1.0, None, None), capacity("b", 2.5, None, None)];
+        assert_eq!(units("BatchGetItem", &two), (Some(3.5), None));
+        assert_eq!(units("BatchWriteItem", &two), (None, Some(3.5)));
+        // The split, when DynamoDB gives one, wins over the total.
+        let split = [capacity("a", 3.0, Some(1.0), Some(2.0))];
+        assert_eq!(units("TransactWriteItems", &split), (None, Some(2.0)));
+        assert_eq!(units("Query", &split), (Some(1.0), None));
+        assert_eq!(units("GetItem", &[]), (None, None));
+    }
 }

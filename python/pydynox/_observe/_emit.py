@@ -33,7 +33,9 @@ def emit(
     if ctx is None:
         _observe(*args)
     else:
-        ctx.run(_observe, *args)
+        # A copy: requests of one call (parallel segments, prefetched pages) may end at
+        # once on several threads, and a Context can be entered by one thread at a time.
+        ctx.copy().run(_observe, *args)
 
 
 def _observe(

@@ -50,7 +50,7 @@ def refresh() -> None:
     _configure(mode(), slow_ms)
 
 
-class _RefreshingCache(dict):
+class _RefreshingCache(dict[int, bool]):
     """A logger's level cache that tells us when it is cleared: the logging module clears
     every logger's cache whenever any level changes (`setLevel`, `logging.disable`,
     `basicConfig(level=...)`, `dictConfig`), which is exactly when our mode may change."""
@@ -64,9 +64,10 @@ def watch_levels(target: Any) -> None:
     """Refresh the mode whenever `target`'s effective level may have changed. Only for a
     stdlib `logging.Logger`, whose `_cache` is a CPython detail since 3.7: if it is missing,
     `target` is treated like a logger that filters itself (every record goes to it)."""
-    if isinstance(target, logging.Logger) and isinstance(getattr(target, "_cache", None), dict):
-        if not isinstance(target._cache, _RefreshingCache):
-            target._cache = _RefreshingCache(target._cache)
+    cache = getattr(target, "_cache", None)
+    if isinstance(target, logging.Logger) and isinstance(cache, dict):
+        if not isinstance(cache, _RefreshingCache):
+            setattr(target, "_cache", _RefreshingCache(cache))  # noqa: B010 (private, not typed)
     elif isinstance(target, logging.Logger):
         global logger
         logger = _SelfFiltering(target)

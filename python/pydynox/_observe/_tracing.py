@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pydynox._observe import _state
@@ -18,15 +17,28 @@ class TracerProtocol(Protocol):
     def start_span(self, name: str, **kwargs: Any) -> SpanProtocol: ...
 
 
-@dataclass(frozen=True)
 class Tracing:
-    tracer: Any
-    record_exceptions: bool
-    record_consumed_capacity: bool
-    span_name_prefix: str | None
-    # opentelemetry.trace's SpanKind.CLIENT and Status(StatusCode.ERROR), None without it.
-    client_kind: Any
-    error_status: Any
+    """What `enable_tracing` was given. (Not a dataclass: `import pydynox` stays free of
+    `dataclasses`, see test_packaging.)"""
+
+    __slots__ = ("tracer", "record_exceptions", "record_consumed_capacity", "span_name_prefix", "client_kind", "error_status")
+
+    def __init__(
+        self,
+        tracer: Any,
+        record_exceptions: bool,
+        record_consumed_capacity: bool,
+        span_name_prefix: str | None,
+        client_kind: Any,
+        error_status: Any,
+    ) -> None:
+        self.tracer = tracer
+        self.record_exceptions = record_exceptions
+        self.record_consumed_capacity = record_consumed_capacity
+        self.span_name_prefix = span_name_prefix
+        # opentelemetry.trace's SpanKind.CLIENT and Status(StatusCode.ERROR), None without it.
+        self.client_kind = client_kind
+        self.error_status = error_status
 
 
 def enable_tracing(
