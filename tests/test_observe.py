@@ -478,3 +478,20 @@ except ImportError as e:
     assert done.returncode == 0, done.stderr
     assert "ImportError: enable_tracing() needs the opentelemetry-api package" in done.stdout
     assert "pip install 'pydynox[opentelemetry]'" in done.stdout
+
+
+def test_records_go_only_where_the_program_sends_its_logs(moto_endpoint: str, table: str) -> None:
+    # Sync only: what is tested is where a record goes, in a fresh interpreter.
+    code = """
+import logging, sys
+import pydynox
+if sys.argv[3] == "configured":
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+pydynox.set_slow_threshold(0)  # every call is slow
+pydynox.DynamoDBClient(endpoint_url=sys.argv[1], region="us-east-1").get_item(sys.argv[2], {"pk": "a", "sk": "1"})
+"""
+    silent = run_python(code, moto_endpoint, table, "unconfigured")
+    assert silent.returncode == 0 and silent.stderr == "", silent.stderr
+    shown = run_python(code, moto_endpoint, table, "configured")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stderr.startswith(f"WARNING get_item table={table} ") and "slow (threshold 0 ms)" in shown.stderr

@@ -25,6 +25,10 @@ TRACE = 4  # every call becomes a span
 DEFAULT_SLOW_MS = 100.0
 
 logger: Any = logging.getLogger("pydynox")
+# A library's records go where the application's logging config sends them, and nowhere
+# else: without a handler of its own, a slow call's WARNING would reach stderr through
+# logging's last-resort handler in programs that configured no logging at all.
+logger.addHandler(logging.NullHandler())
 slow_ms: float = DEFAULT_SLOW_MS
 correlation_id: ContextVar[str | None] = ContextVar("pydynox_correlation_id", default=None)
 # The tracing configuration (`_tracing.Tracing`), None while tracing is off.
