@@ -9,6 +9,7 @@ pub mod client;
 pub mod errors;
 pub mod flow;
 pub mod kms;
+pub mod observe;
 pub mod ops;
 pub mod pager;
 pub mod ready;
@@ -41,6 +42,8 @@ fn pydynox_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.setattr("_async_tasks_in_flight", wrap_pyfunction!(runtime::tasks_in_flight, m)?)?;
     m.setattr("_count_requests", wrap_pyfunction!(ops::send::count_requests, m)?)?;
     m.setattr("_requests_sent", wrap_pyfunction!(ops::send::requests_sent, m)?)?;
+    m.setattr("_observe_configure", wrap_pyfunction!(observe::observe_configure, m)?)?;
+    m.setattr("_observe_install", wrap_pyfunction!(observe::observe_install, m)?)?;
     m.setattr("_encode_item_json", wrap_pyfunction!(wire::write::encode_item_json, m)?)?;
     m.setattr("_RateLimiter", m.py().get_type::<flow::py::RateLimiter>())?;
     m.setattr("_HotPartitions", m.py().get_type::<flow::py::HotPartitions>())?;

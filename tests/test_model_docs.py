@@ -29,7 +29,7 @@ DOC_ENDPOINT = "http://127.0.0.1:8000"
 # The model guides (other guides in the folder have their own runners).
 MODEL_GUIDES = (
     "models", "crud", "query-scan", "indexes", "cursors", "hooks",
-    "optimistic-locking", "item-size", "ttl", "tables", "integrations", "files-and-secrets",
+    "optimistic-locking", "item-size", "ttl", "tables", "integrations", "files-and-secrets", "logging-tracing",
 )
 
 

@@ -6,6 +6,7 @@ Every I/O method has an `async_` twin with the same parameters:
 """
 
 from pydynox import exceptions
+from pydynox._observe import disable_tracing, enable_tracing, set_correlation_id, set_logger, set_slow_threshold
 from pydynox._generated.model_ops import (
     AsyncBatchWriter,
     AsyncGSIQueryResult,
@@ -85,8 +86,13 @@ __all__ = [
     "VERSION",
     "clear_default_client",
     "dynamodb_model",
+    "disable_tracing",
+    "enable_tracing",
     "exceptions",
     "get_default_client",
+    "set_correlation_id",
     "set_cursor_secret",
     "set_default_client",
+    "set_logger",
+    "set_slow_threshold",
 ]

@@ -31,6 +31,7 @@ use pyo3::types::PyDict;
 use crate::bindings::OperationMetrics;
 use crate::client::{ClientShared, OpKind};
 use crate::errors::{on_table, Error, ErrorKind};
+use crate::observe;
 use crate::ops::metrics;
 use crate::transport::sdk_body::capture;
 use crate::wire::ReadOptions;
@@ -61,6 +62,8 @@ pub struct Call {
     about: About,
     /// Capacity its requests reserved from the client's rate limit, until it records.
     ledger: crate::flow::rate::Ledger,
+    /// The caller's context, for logging and tracing (None when both are off).
+    observed: Option<observe::Captured>,
 }
 
 /// What every response tells besides its body.
@@ -111,7 +114,7 @@ impl Sent {
 
 impl Call {
     pub fn new(shared: &Arc<ClientShared>, name: &'static str, kind: OpKind, about: About) -> Self {
-        Call { shared: shared.clone(), name, kind, about, ledger: Default::default() }
+        Call { shared: shared.clone(), name, kind, about, ledger: Default::default(), observed: observe::capture() }
     }
 
     /// Whether requests take the direct path: only then does `prepare` write a direct body.
@@ -162,7 +165,7 @@ impl Call {
     pub async fn send_sdk<O, SE, Fut>(&self, action: &'static str, sdk: impl FnOnce(aws_sdk_dynamodb::Client) -> Fut) -> Result<(O, Sent), Error>
     where
         Fut: Future<Output = Result<O, SE>>,
-        O: RequestId,
+        O: RequestId + 'static,
         Error: From<SE>,
     {
         let started = Instant::now();
@@ -175,20 +178,29 @@ impl Call {
     }
 
     /// Every request, whichever way it goes: the one place for per-request concerns.
-    async fn around<T>(&self, action: &'static str, path: Path, request: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+    async fn around<T: observe::Observed>(&self, action: &'static str, path: Path, request: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
         tally::count(self.name, action, path);
+        let watch = observe::watch();
         let out = match self.shared.flow.is_off() {
             true => request.await,
             // Rate limit and hot-partition diagnostics (ADR 22). Boxed: its state (a
             // DescribeTable future among it) would otherwise ride in every request's future.
             false => Box::pin(crate::ops::flow_hook::around(&self.shared, &self.ledger, action, request)).await,
         };
-        out.map_err(|e| {
+        let outcome = out.map_err(|e| {
             if e.kind == ErrorKind::ResourceNotFound {
                 self.forget_key_schema();
             }
             self.fail(e)
-        })
+        });
+        if let Some(watch) = watch {
+            let (table, index) = match &self.about {
+                About::Table { table, index } => (Some(table.as_str()), index.as_deref()),
+                _ => (None, None),
+            };
+            watch.finish(self.observed.as_ref(), observe::Request { operation: self.name, action, table, index }, &outcome);
+        }
+        outcome
     }
 
     /// The client's cache of table key schemas (`crate::ops::key_schema`).
@@ -238,6 +250,26 @@ impl Call {
             About::Table { table, index } => on_table(self.name, table, index.as_deref()),
             About::Text(text) => format!("{} {text}", self.name),
         }
+    }
+}
+
+impl observe::Observed for Raw {
+    fn request_id(&self) -> Option<&str> {
+        self.sent.request_id.as_deref()
+    }
+
+    fn capacity(&self) -> Vec<ConsumedCapacity> {
+        crate::wire::read::meta(&self.body).map(|m| m.consumed_capacity).unwrap_or_default()
+    }
+}
+
+impl<O: 'static> observe::Observed for (O, Sent) {
+    fn request_id(&self) -> Option<&str> {
+        self.1.request_id.as_deref()
+    }
+
+    fn capacity(&self) -> Vec<ConsumedCapacity> {
+        observe::sdk_capacity(&self.0)
     }
 }
 
