@@ -1,4 +1,4 @@
-"""What logging and tracing cost per request (issue 17 item 5, ADR 20), as client CPU per
+"""What logging and tracing cost per request (issue 17 item 5, ADR 26), as client CPU per
 GetItem and per Query item against one moto server, in one run so the ratios compare.
 
 Each round starts a fresh worker per variant (order rotated each round) and takes the

@@ -132,7 +132,7 @@ pub struct ClientShared {
     metrics: Mutex<MetricsState>,
     /// Key attribute names of the tables described for exact resume keys (issue 15 item 5).
     pub key_schemas: key_schemas::KeySchemas,
-    /// Rate limit and hot-partition diagnostics of every request (ADR 22).
+    /// Rate limit and hot-partition diagnostics of every request (ADR 23).
     pub flow: crate::flow::Flow,
 }
 

@@ -1,4 +1,4 @@
-//! Logging and tracing of every request (issue 17, ADR 20): the hook the send layer calls
+//! Logging and tracing of every request (issue 17, ADR 26): the hook the send layer calls
 //! from `Call::new` ([`capture`]) and `Call::around` ([`watch`] / [`Watch::finish`]).
 //!
 //! Python decides what is on (`pydynox._observe` computes it from the `pydynox` logger's

@@ -16,7 +16,7 @@
 //! error) is only looked at when the caller runs out of decoded items, exactly where an
 //! on-demand fetch would have happened.
 //!
-//! Resume keys (issue 15 item 5, ADR 23): `last_evaluated_key` is the page's key once its
+//! Resume keys (issue 15 item 5, ADR 24): `last_evaluated_key` is the page's key once its
 //! items are all handed out, and the key of the last item handed out while some are not.
 //! The pager keeps the page being handed out (its body, shared, not copied) so that key can
 //! be read when asked for, never per item. Its attributes are those of the read's

@@ -1,5 +1,5 @@
 """Hot-partition diagnostics (`pydynox.diagnostics`, client `diagnostics=`, ModelConfig's
-`hot_partition_*`; ADR 20): every read and write path feeds the detector, which warns on
+`hot_partition_*`; ADR 23): every read and write path feeds the detector, which warns on
 logger `pydynox.diagnostics` naming the table and key when a key reaches its threshold."""
 
 from __future__ import annotations

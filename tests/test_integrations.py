@@ -1,4 +1,4 @@
-"""pydantic models and dataclasses as DynamoDB models (pydynox.integrations, ADR 21), through
+"""pydantic models and dataclasses as DynamoDB models (pydynox.integrations, ADR 22), through
 both twins (`mode`) against the moto server, with boto3 checking what was stored."""
 
 from __future__ import annotations

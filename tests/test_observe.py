@@ -1,4 +1,4 @@
-"""Logging and OpenTelemetry spans of every request (issue 17 items 1-2, ADR 20), through
+"""Logging and OpenTelemetry spans of every request (issue 17 items 1-2, ADR 26), through
 both twins against moto: the records' fields, correlation ids per task, spans parented
 under the caller's span, and nothing secret in either."""
 
@@ -49,7 +49,7 @@ class Records(logging.Handler):
 @pytest.fixture
 def records() -> Iterator[Records]:
     """The `pydynox` logger at INFO, its records collected. The level is set after the
-    handler, through the stdlib only: pydynox must notice it (ADR 20)."""
+    handler, through the stdlib only: pydynox must notice it (ADR 26)."""
     logger = logging.getLogger("pydynox")
     handler = Records()
     logger.addHandler(handler)

@@ -114,7 +114,7 @@ def test_resume_key_is_the_page_being_read_not_the_one_fetched_ahead(proxied, pr
     assert wait_until(lambda: proxy.calls["Query"] == 3)  # page 3 is on its way
     key = result.last_evaluated_key
 
-    assert key == {"pk": "p", "sk": "02"}, "the key is the last item handed out, not a page's end (ADR 23)"
+    assert key == {"pk": "p", "sk": "02"}, "the key is the last item handed out, not a page's end (ADR 24)"
     assert seen == ITEMS[:3]
     assert list(proxied.query(table, **QUERY, last_evaluated_key=key)) == ITEMS[3:]
 

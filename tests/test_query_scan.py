@@ -112,7 +112,7 @@ def test_query_is_lazy(client, items_table, mode):
 
     assert first_two == PARTITION[:2]
     assert client.get_total_metrics().query_count == 1
-    # Mid-page: the key of the last item handed out (ADR 23), named like the page's key.
+    # Mid-page: the key of the last item handed out (ADR 24), named like the page's key.
     assert result.last_evaluated_key == {"pk": "p", "sk": "item#01"}
 
 

@@ -1,4 +1,4 @@
-"""Rate limits (`FixedRate`, `AdaptiveRate`, client `rate_limit=`; ADR 20): waits never
+"""Rate limits (`FixedRate`, `AdaptiveRate`, client `rate_limit=`; ADR 23): waits never
 block the caller's event loop or hold the GIL, a fixed rate holds the capacity DynamoDB
 reports consumed to its setting, an adaptive rate backs off on throttling and climbs back."""
 

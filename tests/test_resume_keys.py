@@ -1,5 +1,5 @@
 """Client pagers' `last_evaluated_key` is exact wherever iteration stops, in the middle of
-a page too (issue 15 item 5, ADR 23): reading a table in pieces, each resumed from the key
+a page too (issue 15 item 5, ADR 24): reading a table in pieces, each resumed from the key
 of the one before, gives every item once. The key's attributes come from the read's
 LastEvaluatedKey, or from one DescribeTable per client and table when no page had one."""
 

@@ -4,7 +4,7 @@ disk in parts), the metadata stored in the item, the object removed with the ite
 the unhappy paths: an upload failing midway or cancelled, the write refused after the
 upload (the object is removed, or named when that fails too), a write whose outcome is
 unknown (the object kept and named), a delete whose object is already gone or cannot be
-removed (ADR 20)."""
+removed (ADR 25)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 every read and write path on main: save, get, query, scan, update, Model.batch_get and
 the client's batch_write / batch_get (items from `to_dict`, read back with `from_dict`),
 each checked with boto3. And the async twins' KMS calls leave the event loop free: a KMS
-request held by the proxy does not stop other tasks (ADR 20)."""
+request held by the proxy does not stop other tasks (ADR 25)."""
 
 from __future__ import annotations
 

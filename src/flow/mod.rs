@@ -3,7 +3,7 @@
 //! partition keys `keys.rs` reads from each request body). Both are hooked into every
 //! request by the send layer (`ops::send`, through `ops::flow_hook`); the Python classes
 //! in `python/pydynox/rate_limit.py` and `python/pydynox/diagnostics/` wrap the private
-//! classes of `py.rs`. Below the client: nothing here knows clients or operations (ADR 22).
+//! classes of `py.rs`. Below the client: nothing here knows clients or operations (ADR 23).
 
 pub mod hot;
 pub mod keys;

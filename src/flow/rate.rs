@@ -10,7 +10,7 @@
 //! async call awaits it on the runtime and the event loop keeps running; a sync call
 //! sleeps with the GIL released.
 //!
-//! Adaptive rate (ADR 22) is AIMD: it starts at half its maximum; a throttling error that
+//! Adaptive rate (ADR 23) is AIMD: it starts at half its maximum; a throttling error that
 //! reaches the send layer cuts the rate of that kind to 80% (at most once per
 //! [`DECREASE_GAP`], so a burst of concurrent throttles is one cut), never below the
 //! minimum; every full [`INCREASE_STEP`] without a throttle adds 5% of the maximum, never

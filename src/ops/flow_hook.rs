@@ -1,4 +1,4 @@
-//! The send layer's hook for rate limiting and hot-partition diagnostics (ADR 22): what
+//! The send layer's hook for rate limiting and hot-partition diagnostics (ADR 23): what
 //! `Call::around` runs for each request of a client that has either set, and what
 //! `Call::record` settles. A client with neither never gets here.
 

@@ -183,7 +183,7 @@ impl Call {
         let watch = observe::watch();
         let out = match self.shared.flow.is_off() {
             true => request.await,
-            // Rate limit and hot-partition diagnostics (ADR 22). Boxed: its state (a
+            // Rate limit and hot-partition diagnostics (ADR 23). Boxed: its state (a
             // DescribeTable future among it) would otherwise ride in every request's future.
             false => Box::pin(crate::ops::flow_hook::around(&self.shared, &self.ledger, action, request)).await,
         };

@@ -6,7 +6,7 @@
 //!   orchestrator.
 //! - `retry_quota.rs`: the SDK path draws on the direct path's retry quota (one per client,
 //!   its bucket per region), so both paths share it.
-//! - `request_tap.rs`: a copy of the request body sent, either path, for who asks (ADR 22).
+//! - `request_tap.rs`: a copy of the request body sent, either path, for who asks (ADR 23).
 //!
 //! Nothing here knows about clients or operations: choosing a path, metrics and error
 //! context are the send layer's job (`crate::ops::send`).

@@ -56,7 +56,7 @@ class _Paged(Generic[M]):
     def last_evaluated_key(self) -> dict[str, Any] | None:
         """Key to resume after the last item handed out; None once nothing is left."""
         # The pager's key only tells whether anything is left, which matters only once
-        # iteration ended; read mid-page it could cost a DescribeTable (ADR 23).
+        # iteration ended; read mid-page it could cost a DescribeTable (ADR 24).
         pager_key = self._pages.last_evaluated_key if self._done else None
         return resume_key(self._plan, self._last, pager_key, self._done)
 

@@ -1,5 +1,5 @@
 """Service steps: the S3 and KMS calls a model operation makes around its DynamoDB call
-(ADR 20), without I/O.
+(ADR 25), without I/O.
 
 A `Step` names one twinned call (`target.op(**args)`, or `await target.async_op(**args)`)
 and what to do with its answer (`done`) or its error (`fail`). The generated shells of the

@@ -1,4 +1,4 @@
-"""Logging and OpenTelemetry tracing of every request (issue 17, ADR 20).
+"""Logging and OpenTelemetry tracing of every request (issue 17, ADR 26).
 
 The Rust send layer watches each request only while something here is on (one atomic
 load otherwise) and hands its outcome to `_emit.emit`. `opentelemetry-api` is optional:

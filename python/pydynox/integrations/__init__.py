@@ -1,4 +1,4 @@
-"""pydantic models and dataclasses as DynamoDB models (ADR 21).
+"""pydantic models and dataclasses as DynamoDB models (ADR 22).
 
 ```python
 from pydynox import dynamodb_model

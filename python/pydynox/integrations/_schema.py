@@ -1,4 +1,4 @@
-"""The schema of a pydantic model or dataclass made a DynamoDB model (ADR 21).
+"""The schema of a pydantic model or dataclass made a DynamoDB model (ADR 22).
 
 A Model declares `Attribute`s; a pydantic model or dataclass declares typed fields. This
 module derives one attribute per field from its type (`str` -> S, `int` -> N kept int,
