@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
+use aws_sdk_dynamodb::types::{KeySchemaElement, TableDescription};
 use tokio::sync::OnceCell;
 
 /// A table's key attribute names and those of each of its indexes (partition attributes
@@ -23,6 +24,20 @@ pub struct TableKeys {
 }
 
 impl TableKeys {
+    /// The key attribute names in a table's description (exact resume keys and the
+    /// hot-partition detector read them from this one cache).
+    pub fn from_description(t: &TableDescription) -> TableKeys {
+        let names = |schema: &[KeySchemaElement]| schema.iter().map(|k| k.attribute_name().to_owned()).collect::<Vec<_>>();
+        let mut keys = TableKeys { table: names(t.key_schema()), ..TableKeys::default() };
+        for g in t.global_secondary_indexes() {
+            keys.indexes.insert(g.index_name().unwrap_or_default().to_owned(), names(g.key_schema()));
+        }
+        for l in t.local_secondary_indexes() {
+            keys.indexes.insert(l.index_name().unwrap_or_default().to_owned(), names(l.key_schema()));
+        }
+        keys
+    }
+
     /// The attributes of a resume key: the index's key attributes then the table's (an
     /// index's LastEvaluatedKey carries both), each once. None for an index the table does
     /// not have.

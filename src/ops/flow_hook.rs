@@ -78,7 +78,7 @@ async fn schema(shared: &ClientShared, table: &str) -> Option<Arc<Schema>> {
     }
     let fetch = || async {
         let out = shared.sdk_here().await.describe_table().table_name(table).send().await.map_err(|_| ())?;
-        out.table().map(crate::ops::key_schema::table_keys).ok_or(())
+        out.table().map(crate::client::key_schemas::TableKeys::from_description).ok_or(())
     };
     let keys = shared.key_schemas.get(table, fetch).await.ok();
     let schema = keys.and_then(|k| {

@@ -5,8 +5,6 @@
 //! per client and table, cached (`crate::client::key_schemas`), dropped when a request finds
 //! the table gone (`Call::forget_key_schema`).
 
-use aws_sdk_dynamodb::types::{KeySchemaElement, TableDescription};
-
 use crate::client::key_schemas::TableKeys;
 use crate::errors::{Error, ErrorKind};
 use crate::ops::send::Call;
@@ -26,21 +24,7 @@ async fn describe(call: &Call, table: &str) -> Result<TableKeys, Error> {
     let name = table.to_owned();
     let (out, _) = call.send_sdk("DescribeTable", |sdk| async move { sdk.describe_table().table_name(name).send().await }).await?;
     match out.table() {
-        Some(t) => Ok(table_keys(t)),
+        Some(t) => Ok(TableKeys::from_description(t)),
         None => Err(call.fail(Error::new(ErrorKind::Service, "DescribeTable returned no table description"))),
     }
-}
-
-/// The key attribute names in a table's description (also read by the hot-partition
-/// detector, `crate::ops::flow_hook`, which shares this cache).
-pub fn table_keys(t: &TableDescription) -> TableKeys {
-    let names = |schema: &[KeySchemaElement]| schema.iter().map(|k| k.attribute_name().to_owned()).collect::<Vec<_>>();
-    let mut keys = TableKeys { table: names(t.key_schema()), ..TableKeys::default() };
-    for g in t.global_secondary_indexes() {
-        keys.indexes.insert(g.index_name().unwrap_or_default().to_owned(), names(g.key_schema()));
-    }
-    for l in t.local_secondary_indexes() {
-        keys.indexes.insert(l.index_name().unwrap_or_default().to_owned(), names(l.key_schema()));
-    }
-    keys
 }
