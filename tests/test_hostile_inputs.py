@@ -23,7 +23,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import pydynox
+from pydynox.diagnostics import HotPartitionDetector
 from pydynox.exceptions import ParamValidationException, PydynoxException
+from pydynox.rate_limit import AdaptiveRate, FixedRate
 
 from support import MODES, boto_get, boto_get_raw, call, closed_endpoint, from_boto
 
@@ -223,6 +225,11 @@ BY_TYPE: dict[str, st.SearchStrategy] = {
         ),
     ),
     "tuple[str, str]": st.tuples(names, st.one_of(st.sampled_from(["S", "N", "B"]), names)),
+    # Valid, and generous enough that no call waits on them (their own bad values have
+    # their own tests: test_rate_limit, test_hot_partitions).
+    "FixedRate": st.builds(FixedRate, rcu=st.floats(1e5, 1e6), wcu=st.floats(1e5, 1e6)),
+    "AdaptiveRate": st.builds(AdaptiveRate, max_rcu=st.floats(1e5, 1e6), max_wcu=st.floats(1e5, 1e6)),
+    "HotPartitionDetector": st.builds(HotPartitionDetector, writes_threshold=st.integers(1, 1000), reads_threshold=st.integers(1, 1000), window_seconds=st.integers(1, 60)),
 }
 
 
