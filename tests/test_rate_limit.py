@@ -187,6 +187,21 @@ def test_an_adaptive_rate_backs_off_on_throttling_and_climbs_back(
     assert (rate.throttle_count, rate.consumed_wcu) == (0, 0)
 
 
+def test_an_adaptive_rate_backs_off_on_throttles_the_retries_absorbed(
+    fault_client: Any, proxy: Any, table: str, mode: str
+) -> None:
+    """With retries on, a throttled attempt that a retry then gets through still lowers the
+    rate: the limiter need not wait for the retries to run out to learn it."""
+    rate = AdaptiveRate(max_rcu=100, max_wcu=40)
+    client = fault_client(max_retries=3, rate_limit=rate)
+    start = rate.current_wcu
+    proxy.inject("PutItem", Fault.THROTTLED, 1)
+    call_put(client, mode, table, 0)  # throttled once, then written
+    assert proxy.calls["PutItem"] == 2
+    assert rate.current_wcu is not None and rate.current_wcu < start
+    assert rate.throttle_count == 1
+
+
 def call_put(client: Any, mode: str, table: str, i: int) -> Any:
     if mode == "sync":
         return client.put_item(table, {"pk": f"p{i}", "sk": "s"})

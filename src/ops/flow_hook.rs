@@ -16,7 +16,7 @@ use crate::flow::keys::{self, Schema};
 use crate::flow::py::log_hot_detached;
 use crate::flow::rate::Ledger;
 use crate::flow::kind_of;
-use crate::transport::request_tap;
+use crate::transport::{request_tap, throttles};
 
 /// One request under the client's flow settings: waits for its share of the rate (a tokio
 /// sleep: the event loop and the GIL stay free), sends, counts a throttle against the
@@ -31,12 +31,18 @@ pub async fn around<T>(shared: &ClientShared, ledger: &Ledger, action: &'static 
             tokio::time::sleep(wait).await;
         }
     }
-    let (out, body) = match (&flow.hot, kind) {
-        (Some(_), Some(_)) => request_tap::tap(request).await,
-        _ => (request.await, None),
-    };
-    if let (Err(e), Some((limiter, kind))) = (&out, limiter) {
-        if e.kind == ErrorKind::Throughput {
+    // Throttled attempts the retries absorbed count too: the rate backs off before the
+    // retries run out (one cut per request at most).
+    let ((out, body), absorbed) = throttles::counting(async {
+        match (&flow.hot, kind) {
+            (Some(_), Some(_)) => request_tap::tap(request).await,
+            _ => (request.await, None),
+        }
+    })
+    .await;
+    if let Some((limiter, kind)) = limiter {
+        let failed = matches!(&out, Err(e) if e.kind == ErrorKind::Throughput);
+        if absorbed > 0 || failed {
             limiter.throttled(kind);
         }
     }

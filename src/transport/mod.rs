@@ -6,6 +6,7 @@
 //!   orchestrator.
 //! - `retry_quota.rs`: the SDK path draws on the direct path's retry quota (one per client,
 //!   its bucket per region), so both paths share it.
+//! - `throttles.rs`: how many throttled attempts a request's retries absorbed (ADR 23).
 //! - `request_tap.rs`: a copy of the request body sent, either path, for who asks (ADR 23).
 //!
 //! Nothing here knows about clients or operations: choosing a path, metrics and error
@@ -15,3 +16,4 @@ pub mod direct;
 pub mod retry_quota;
 pub mod request_tap;
 pub mod sdk_body;
+pub mod throttles;

@@ -222,6 +222,9 @@ impl Quota {
     /// Takes the cost of one retry of an error of `kind`; false when the quota is spent
     /// (no retry then).
     pub fn try_retry(&self, kind: RetryKind) -> bool {
+        if kind == RetryKind::ThrottlingError {
+            crate::transport::throttles::note();
+        }
         match self.bucket.acquire(kind) {
             Some(permit) => {
                 self.permit.hold(permit);
