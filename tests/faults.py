@@ -28,6 +28,7 @@ how long to wait.
 
 from __future__ import annotations
 
+import hashlib
 import http.client
 import json
 import re
@@ -298,6 +299,12 @@ class FaultProxy:
         # first answer, applying nothing again; moto 5 ignores the token, so with this set
         # the proxy does it in moto's place (the token -> answer of each one applied).
         self.honour_client_request_tokens = False
+        # With this set, an injected fault spares a request whose body is one the proxy has
+        # already answered with a fault: the client's retry of a faulted request goes through
+        # wherever it lands among concurrent requests, so how many faults one request meets
+        # does not depend on timing.
+        self.spare_resends = False
+        self._faulted_bodies: set[bytes] = set()
         self._token_answers: dict[str, bytes] = {}
         proxy = self
 
@@ -422,6 +429,12 @@ class FaultProxy:
             self.max_active = max(self.max_active, self.active)
             handler.in_progress = True  # type: ignore[attr-defined]
             fault = self.faults.get(operation, {}).get(number)
+            if fault is not None and self.spare_resends:
+                digest = hashlib.sha256(body).digest()
+                if digest in self._faulted_bodies:
+                    fault = None
+                else:
+                    self._faulted_bodies.add(digest)
             if fault is None and self.fail_next > 0:
                 self.fail_next -= 1
                 fault = Fault.SERVER_ERROR
