@@ -32,7 +32,10 @@ pub const EVERY: u8 = 2;
 /// Every call becomes a span.
 pub const TRACE: u8 = 4;
 
-static MODE: AtomicU8 = AtomicU8::new(0);
+/// Until `pydynox._observe` is imported, slow calls are watched: that is what its default
+/// configuration (the `pydynox` logger at WARNING) turns on, and it is imported only when
+/// the first slow call needs its emitter ([`emitter`]), keeping `import pydynox` short.
+static MODE: AtomicU8 = AtomicU8::new(SLOW);
 /// Calls at least this long are slow (nanoseconds).
 static SLOW_NS: AtomicU64 = AtomicU64::new(100_000_000);
 /// `pydynox._observe._emit.emit`, installed once when that module is imported.
@@ -116,7 +119,6 @@ impl Watch {
         if self.mode & (EVERY | TRACE) == 0 && !(slow && self.mode & SLOW != 0) {
             return;
         }
-        let Some(emitter) = EMITTER.get() else { return };
         let (request_id, capacity, error) = match outcome {
             Ok(out) => (out.request_id().map(str::to_owned), out.capacity(), None),
             Err(e) => (e.request_id.clone(), Vec::new(), Some(error_class(e.kind))),
@@ -126,6 +128,7 @@ impl Watch {
         let duration_ns = elapsed.as_nanos() as u64;
         let start_ns = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64).saturating_sub(duration_ns);
         Python::attach(|py| {
+            let Some(emitter) = emitter(py) else { return };
             let ctx = captured.map(|c| c.0.clone_ref(py));
             let args = (ctx, request.operation, request.action, request.table, request.index, start_ns, duration_ns, rcu, wcu, request_id, error, slow);
             if let Err(e) = emitter.call1(py, args) {
@@ -134,6 +137,18 @@ impl Watch {
             }
         });
     }
+}
+
+/// The installed emitter; the first time, importing `pydynox._observe` installs it (and
+/// stores the mode its configuration asks for, which [`Watch::finish`] of this request
+/// no longer reads). None only if that import fails, which is reported, not raised.
+fn emitter(py: Python<'_>) -> Option<&'static Py<PyAny>> {
+    if EMITTER.get().is_none() {
+        if let Err(e) = py.import("pydynox._observe") {
+            e.write_unraisable(py, None);
+        }
+    }
+    EMITTER.get()
 }
 
 /// Read and write units of a response's consumed capacity, summed over its tables.

@@ -495,3 +495,20 @@ pydynox.DynamoDBClient(endpoint_url=sys.argv[1], region="us-east-1").get_item(sy
     shown = run_python(code, moto_endpoint, table, "configured")
     assert shown.returncode == 0, shown.stderr
     assert shown.stderr.startswith(f"WARNING get_item table={table} ") and "slow (threshold 0 ms)" in shown.stderr
+
+
+def test_a_slow_call_is_logged_when_only_the_client_was_imported(proxy: Any, table: str) -> None:
+    # Sync only: what is tested is a fresh interpreter's defaults. `pydynox._observe` loads
+    # on the first slow call (src/observe.rs), not at `import pydynox`; the call must still
+    # be logged, with the default 100 ms threshold.
+    proxy.delay = 0.15
+    code = """
+import logging, sys
+logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+from pydynox import DynamoDBClient
+assert "pydynox._observe" not in sys.modules
+DynamoDBClient(endpoint_url=sys.argv[1], region="us-east-1").get_item(sys.argv[2], {"pk": "a", "sk": "1"})
+"""
+    done = run_python(code, proxy.endpoint, table)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith(f"WARNING get_item table={table} ") and "slow (threshold 100 ms)" in done.stderr

@@ -4,6 +4,7 @@ PYDYNOX_WHEEL and PYDYNOX_SDIST) the wheel's and the sdist's contents."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -43,7 +44,7 @@ def test_version_matches_the_metadata_and_the_project_files() -> None:
 
 def test_import_needs_no_aws_configuration_and_defers_heavy_modules() -> None:
     probe = (
-        "import sys, json, pydynox; "
+        "import sys, json; from pydynox import *; "
         f"print(json.dumps([m for m in {DEFERRED!r} if m in sys.modules]))"
     )
     done = subprocess.run(
@@ -52,6 +53,31 @@ def test_import_needs_no_aws_configuration_and_defers_heavy_modules() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert json.loads(done.stdout) == []
+
+
+def test_import_pydynox_alone_loads_neither_the_core_nor_the_model_layer() -> None:
+    probe = (
+        "import sys, json, pydynox; "
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('pydynox') or m == 'logging')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], env=_no_aws_environment(), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == ["pydynox"]
+
+
+def test_every_public_name_loads_and_type_checkers_see_the_same_names() -> None:
+    # The names are listed three times in pydynox/__init__.py: as imports for type
+    # checkers, in `__all__` and in the table the lazy loader reads. They must agree, and
+    # each must load.
+    tree = ast.parse((PACKAGE / "__init__.py").read_text())
+    checked = next(n for n in tree.body if isinstance(n, ast.If) and getattr(n.test, "id", "") == "TYPE_CHECKING")
+    typed = {alias.asname or alias.name for node in checked.body if isinstance(node, ast.ImportFrom) for alias in node.names}
+    assert typed - {"Any"} == set(pydynox.__all__) - {"VERSION"} == set(pydynox._HOMES) | {"exceptions"}
+    for name in pydynox.__all__:
+        assert getattr(pydynox, name) is not None, name
+        assert name in dir(pydynox)
+    with pytest.raises(AttributeError, match="no attribute 'NotAThing'"):
+        pydynox.NotAThing  # noqa: B018
 
 
 def test_deferred_modules_load_when_their_feature_is_used() -> None:
