@@ -23,6 +23,7 @@ the block has ended every write given to the writer is either in the table or na
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from pydynox._model.plan import schema_of
@@ -333,7 +334,7 @@ def _answered(plan: WriterPlan, error: BaseException | None) -> None:
     plan.writer._unprocessed_keys.extend(not_deleted or [])
 
 
-def _not_written(writer: BatchWriterBase, writes: list[_Write | None]) -> None:
+def _not_written(writer: BatchWriterBase, writes: Iterable[_Write | None]) -> None:
     for w in writes:
         if w is not None:
             (writer._unprocessed_items if w.is_put else writer._unprocessed_keys).append(w.payload)
