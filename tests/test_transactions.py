@@ -534,3 +534,23 @@ def test_model_writes_go_through_the_transactions_client(no_default_client, clie
     assert boto_get(boto, table, {"pk": "acc#2", "sk": "v"}) == {"pk": "acc#2", "sk": "v", "owner": "bo", "balance": 35, "version": 2}
     assert boto_get(boto, table, {"pk": "acc#3", "sk": "v"}) is None
 
+
+
+def test_an_integration_models_update_is_validated_as_its_own_update(client, boto, make_table, mode):
+    # A pydantic model's values go through pydantic (coerced, validators applied), as in user.update().
+    import pydantic
+
+    from test_integrations import GSIS, pydantic_user
+
+    table = make_table(gsis=GSIS)
+    User = pydantic_user(table, client)
+    user = User(pk="u1", sk="a", email="a@x", age=1)
+    user.save()
+
+    with pytest.raises(pydantic.ValidationError, match="age"):
+        run(client, mode, lambda txn: txn.update(user, age="many"))
+    run(client, mode, lambda txn: txn.update(user, age="7", email="NEW@X"))
+
+    assert (user.age, user.email) == (7, "new@x")
+    stored = boto_get(boto, table, {"pk": "u1", "sk": "a"})
+    assert (stored["age"], stored["email"]) == (7, "new@x")

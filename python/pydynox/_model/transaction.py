@@ -215,11 +215,14 @@ class TransactionCore:
         `model.update(...)` would send it. After the commit the instance holds the values
         set by keyword and its new version; attributes changed by `atomic` actions keep
         their old values (a transaction does not return items: read it again to see them)."""
-        if _schema(table) is not None:
+        schema = _schema(table)
+        if schema is not None:
             if isinstance(key, (list, tuple)) and atomic is None:
                 atomic, key = list(key), None  # update(model, [User.visits.add(1)])
             raw = (key, update_expression, condition_expression, expression_attribute_names, expression_attribute_values)
             _no_raw("update", **dict(zip(("key", "update_expression", *_RAW_EXPRESSIONS), raw)))
+            if kwargs:  # a pydantic model's or dataclass's own validation, as its update() applies it
+                kwargs = schema.check_update(table, kwargs)
             plan = plan_update(table, self._client, atomic=atomic, condition=condition, skip_hooks=skip_hooks, **kwargs)
             plan.args.pop("return_values", None)  # a transaction returns no items
             self._add(_model_op("update", plan), plan)
