@@ -217,3 +217,21 @@ def test_a_model_of_another_table_is_refused(client, table, mode):
     Row = _model(client, "another-table")
     with pytest.raises(ValueError, match="lives in table 'another-table'"):
         run_writer(mode, client, table, [("put", Row(pk="p", sk="x"))])
+
+
+def test_models_without_a_client_are_written_through_the_writers(client, boto, table, mode):
+    # The model class has no client and there is no default: the writer's client plans and sends.
+    from pydynox import clear_default_client, get_default_client, set_default_client
+
+    before = get_default_client()
+    clear_default_client()
+    try:
+        Row = _model(None, table)
+        rows = [Row(pk="p", sk=f"m{i}", n=i, name="X") for i in range(3)]
+        run_writer(mode, client, table, [("put", r) for r in rows])
+    finally:
+        if before is not None:
+            set_default_client(before)
+
+    assert by_key(boto_scan(boto, table)) == [{"pk": "p", "sk": f"m{i}", "n": i, "name": "x"} for i in range(3)]
+    assert all(r.events == ["before_save", "after_save"] for r in rows)

@@ -98,6 +98,22 @@ def test_default_client_is_used_when_the_model_has_none() -> None:
         assert core.plan_save(User(pk="a", sk="b")).client is CLIENT  # its own wins
     finally:
         clear_default_client()
+
+
+def test_a_callers_client_stands_in_for_a_model_without_one() -> None:
+    # What a transaction or a batch writer passes: the client that sends the write.
+    class Lonely(Model):
+        model_config = ModelConfig(table="lonely")
+        pk = StringAttribute(hash_key=True)
+        n = NumberAttribute()
+
+    clear_default_client()
+    other = DynamoDBClient(endpoint_url="http://127.0.0.1:9", region="us-east-1")
+    assert core.plan_save(Lonely(pk="a"), client=other).client is other
+    assert core.plan_delete(Lonely(pk="a"), client=other).client is other
+    assert core.plan_update(Lonely(pk="a"), other, n=1).client is other
+    assert core.plan_save(User(pk="a", sk="b"), client=other).client is CLIENT  # its own wins
+    assert core.plan_update(User(pk="a", sk="b"), other, age=3).client is CLIENT
     assert get_default_client() is None
 
 

@@ -492,3 +492,65 @@ def test_transact_get_fails_cleanly_then_reads(proxy, boto, table, mode, fault):
         read()
     (got,) = read()
     assert (got.owner, got.balance, got.version) == ("al", 10, 1)
+
+
+# --- a model without a client of its own -------------------------------------------------
+
+
+@pytest.fixture
+def no_default_client() -> Any:
+    """No default client for the test (the one set before, if any, is put back after)."""
+    before = pydynox.get_default_client()
+    pydynox.clear_default_client()
+    yield
+    if before is not None:
+        pydynox.set_default_client(before)
+
+
+def test_model_writes_go_through_the_transactions_client(no_default_client, client, boto, table, mode):
+    # The model class has no client and there is no default: the transaction's client,
+    # which sends the commit, is the one its model writes are planned with.
+    Account = make_account(table, None)
+    boto_put(boto, table, {"pk": "acc#2", "sk": "v", "owner": "bo", "balance": 5, "version": 1})
+    boto_put(boto, table, {"pk": "acc#3", "sk": "v", "owner": "cy", "balance": 1})
+    boto_put(boto, table, {"pk": "acc#4", "sk": "v", "owner": "di", "balance": 50})
+    fresh = Account(pk="acc#1", sk="v", owner="al", balance=100)
+    stored = Account(pk="acc#2", sk="v", owner="bo", balance=5, version=1)
+    doomed = Account(pk="acc#3", sk="v")
+    guard = Account(pk="acc#4", sk="v")
+    with pytest.raises(ValueError, match="Account: no DynamoDB client"):
+        fresh.save()  # the model alone cannot write
+
+    def body(txn: Any) -> None:
+        txn.save(fresh)
+        txn.update(stored, balance=35)
+        txn.delete(doomed)
+        txn.condition_check(guard, Account.balance >= 50)
+
+    run(client, mode, body)
+
+    assert (fresh.version, stored.version, stored.balance) == (1, 2, 35)
+    assert boto_get(boto, table, {"pk": "acc#1", "sk": "v"}) == {"pk": "acc#1", "sk": "v", "owner": "al", "balance": 100, "version": 1}
+    assert boto_get(boto, table, {"pk": "acc#2", "sk": "v"}) == {"pk": "acc#2", "sk": "v", "owner": "bo", "balance": 35, "version": 2}
+    assert boto_get(boto, table, {"pk": "acc#3", "sk": "v"}) is None
+
+
+
+def test_an_integration_models_update_is_validated_as_its_own_update(client, boto, make_table, mode):
+    # A pydantic model's values go through pydantic (coerced, validators applied), as in user.update().
+    import pydantic
+
+    from test_integrations import GSIS, pydantic_user
+
+    table = make_table(gsis=GSIS)
+    User = pydantic_user(table, client)
+    user = User(pk="u1", sk="a", email="a@x", age=1)
+    user.save()
+
+    with pytest.raises(pydantic.ValidationError, match="age"):
+        run(client, mode, lambda txn: txn.update(user, age="many"))
+    run(client, mode, lambda txn: txn.update(user, age="7", email="NEW@X"))
+
+    assert (user.age, user.email) == (7, "new@x")
+    stored = boto_get(boto, table, {"pk": "u1", "sk": "a"})
+    assert (stored["age"], stored["email"]) == (7, "new@x")

@@ -15,9 +15,13 @@ exponential backoff and jitter. If writes still fail, the exception's `unprocess
 and `unprocessed_keys` list exactly what was not written; everything else was.
 
 An exception inside the block: what was already sent stays written, what is still
-buffered is dropped, and nothing more is sent.
+buffered is dropped, and nothing more is sent. A cancelled task (or Ctrl-C) stops the round
+in flight and propagates unchanged. Whatever ended the block, `writer.unconfirmed` (an
+`UnconfirmedWrites`) names every write not confirmed: not written, or sent by a cancelled
+call and so of unknown outcome; everything else is in the table.
 """
 
+from pydynox._batch.writer_core import UnconfirmedWrites
 from pydynox._generated.model_ops import AsyncBatchWriter, BatchWriter
 
-__all__ = ["AsyncBatchWriter", "BatchWriter"]
+__all__ = ["AsyncBatchWriter", "BatchWriter", "UnconfirmedWrites"]

@@ -76,7 +76,7 @@ class RateLimitMetrics:
 
 
 class _Limit:
-    """What both rate limits share: the core and its counts."""
+    """What both rate limits share: the core and its counts (read through `metrics`)."""
 
     __slots__ = ("_core",)
     _core: Any
@@ -88,18 +88,18 @@ class _Limit:
 
     @property
     def consumed_rcu(self) -> float:
-        """Read capacity units DynamoDB reported consumed so far."""
-        return cast("float", self._core.consumed(False))
+        """Read capacity units DynamoDB reported consumed so far (`metrics.consumed_rcu`)."""
+        return self.metrics.consumed_rcu
 
     @property
     def consumed_wcu(self) -> float:
-        """Write capacity units DynamoDB reported consumed so far."""
-        return cast("float", self._core.consumed(True))
+        """Write capacity units DynamoDB reported consumed so far (`metrics.consumed_wcu`)."""
+        return self.metrics.consumed_wcu
 
     @property
     def throttle_count(self) -> int:
-        """Throttling errors the client's calls got."""
-        return cast("int", self._core.throttle_count())
+        """Throttling errors the client's calls got (`metrics.throttle_count`)."""
+        return self.metrics.throttle_count
 
 
 class FixedRate(_Limit):

@@ -12,10 +12,18 @@ Failures: the client's exception lists exactly the items it did not write
 (`unprocessed_items`, `unprocessed_keys`); the writer passes it on unchanged. An exception
 inside the `with` block drops what is still buffered: what was already sent stays sent,
 nothing more is sent.
+
+Bookkeeping: a round stays in `_in_flight` from the moment it is handed to the client until
+`finish_*` or `fail_*` hears how it went. A call ended by cancellation (`task.cancel()`, a
+timeout) or an interrupt (Ctrl-C) raises a BaseException that the generated methods do not
+route through `fail_*`, so its round stays there: its outcome is unknown. `unconfirmed`
+reports those, plus the writes a failure listed and the ones dropped unsent, so that once
+the block has ended every write given to the writer is either in the table or named.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from pydynox._model.plan import schema_of
@@ -28,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BatchWriterBase",
+    "UnconfirmedWrites",
     "WriterPlan",
     "abandon",
     "fail_writer_delete",
@@ -58,10 +67,61 @@ class _Write:
         self.model_plan = model_plan
 
 
-class BatchWriterBase:
-    """State shared by both writers: the table, the options and the buffer."""
+class UnconfirmedWrites:
+    """The writes a batch writer was given that DynamoDB did not confirm, in the order given.
 
-    __slots__ = ("_buffer", "_by_key", "_client", "_key_names", "_max_attempts", "_max_concurrency", "_table")
+    Attributes:
+        unprocessed_items: Put items not written: listed by a failed request (as the
+            exception listed them) or dropped unsent by an exception inside the block.
+        unprocessed_keys: Delete keys not written, likewise.
+        unknown_items: Put items sent in a round whose call was cancelled (`task.cancel()`,
+            `asyncio.timeout`) or interrupted (Ctrl-C) before DynamoDB answered: each may
+            or may not have been written.
+        unknown_keys: Delete keys sent in such a round.
+
+    Falsy when all four are empty. Sending the listed writes again is safe: a batch put or
+    delete applied twice leaves the item as applying it once does.
+    """
+
+    __slots__ = ("unknown_items", "unknown_keys", "unprocessed_items", "unprocessed_keys")
+
+    def __init__(
+        self,
+        unprocessed_items: list[dict[str, Any]],
+        unprocessed_keys: list[dict[str, Any]],
+        unknown_items: list[dict[str, Any]],
+        unknown_keys: list[dict[str, Any]],
+    ) -> None:
+        self.unprocessed_items = unprocessed_items
+        self.unprocessed_keys = unprocessed_keys
+        self.unknown_items = unknown_items
+        self.unknown_keys = unknown_keys
+
+    def __bool__(self) -> bool:
+        return bool(self.unprocessed_items or self.unprocessed_keys or self.unknown_items or self.unknown_keys)
+
+    def __repr__(self) -> str:
+        counts = (self.unprocessed_items, self.unprocessed_keys, self.unknown_items, self.unknown_keys)
+        return "UnconfirmedWrites(unprocessed_items={}, unprocessed_keys={}, unknown_items={}, unknown_keys={})".format(
+            *(f"[{len(c)} writes]" for c in counts)
+        )
+
+
+class BatchWriterBase:
+    """State shared by both writers: the table, the options, the buffer and the bookkeeping."""
+
+    __slots__ = (
+        "_buffer",
+        "_by_key",
+        "_client",
+        "_in_flight",
+        "_key_names",
+        "_max_attempts",
+        "_max_concurrency",
+        "_table",
+        "_unprocessed_items",
+        "_unprocessed_keys",
+    )
 
     def __init__(
         self,
@@ -98,6 +158,12 @@ class BatchWriterBase:
         # Key -> position in the buffer, so a later write of one key replaces the earlier
         # (DynamoDB rejects a request that names one key twice).
         self._by_key: dict[tuple[str, ...], int] = {}
+        # Rounds handed to the client and not answered yet (module docstring: a cancelled
+        # or interrupted call leaves its round here).
+        self._in_flight: list[list[_Write]] = []
+        # Writes known not written: listed by a failure, or dropped unsent.
+        self._unprocessed_items: list[dict[str, Any]] = []
+        self._unprocessed_keys: list[dict[str, Any]] = []
 
     @property
     def table(self) -> str:
@@ -108,6 +174,19 @@ class BatchWriterBase:
         """Writes buffered and not yet sent."""
         return len(self._buffer) - sum(1 for w in self._buffer if w is None)
 
+    @property
+    def unconfirmed(self) -> UnconfirmedWrites:
+        """The writes given to this writer that DynamoDB did not confirm (a snapshot): read it
+        after the block ended by an error, a cancellation or an interrupt; every other write
+        given is in the table. Empty after a clean run."""
+        unknown = [w for sent in self._in_flight for w in sent]
+        return UnconfirmedWrites(
+            list(self._unprocessed_items),
+            list(self._unprocessed_keys),
+            [w.payload for w in unknown if w.is_put],
+            [w.payload for w in unknown if not w.is_put],
+        )
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(table={self._table!r}, pending={self.pending()})"
 
@@ -115,10 +194,11 @@ class BatchWriterBase:
 class WriterPlan:
     """One step of a writer: the client call's arguments, or `skip` when nothing is sent."""
 
-    __slots__ = ("args", "client", "sent", "skip")
+    __slots__ = ("args", "client", "sent", "skip", "writer")
 
-    def __init__(self, client: DynamoDBClient, args: dict[str, Any], sent: list[_Write], skip: bool) -> None:
-        self.client = client
+    def __init__(self, writer: BatchWriterBase, args: dict[str, Any], sent: list[_Write], skip: bool) -> None:
+        self.writer = writer
+        self.client = writer._client
         self.args = args
         self.sent = sent
         self.skip = skip
@@ -147,7 +227,7 @@ def _no_condition(plan: WritePlan, what: str) -> None:
 def _model_write(writer: BatchWriterBase, model: Any, is_put: bool) -> tuple[_Write, tuple[str, ...]]:
     """A model's put or delete, planned as its save/delete would be (hooks, generated
     values, size check), and its key."""
-    plan = plan_save(model) if is_put else plan_delete(model)
+    plan = (plan_save if is_put else plan_delete)(model, client=writer._client)
     _no_condition(plan, "save" if is_put else "delete")
     table = plan.args["table"]
     if table != writer.table:
@@ -178,7 +258,7 @@ def _take(writer: BatchWriterBase, only_full_round: bool) -> WriterPlan:
     send yet (`only_full_round`: fewer than 25 x max_concurrency writes buffered)."""
     live = writer.pending()
     if live == 0 or (only_full_round and live < REQUEST_SIZE * writer._max_concurrency):
-        return WriterPlan(writer._client, {}, [], skip=True)
+        return WriterPlan(writer, {}, [], skip=True)
     sent = [w for w in writer._buffer if w is not None]
     writer._buffer = []
     writer._by_key = {}
@@ -189,7 +269,8 @@ def _take(writer: BatchWriterBase, only_full_round: bool) -> WriterPlan:
         "max_concurrency": writer._max_concurrency,
         "max_attempts": writer._max_attempts,
     }
-    return WriterPlan(writer._client, args, sent, skip=False)
+    writer._in_flight.append(sent)
+    return WriterPlan(writer, args, sent, skip=False)
 
 
 # --- what the generated methods call --------------------------------------------------------
@@ -234,12 +315,39 @@ def _listed(write: _Write, left: list[dict[str, Any]]) -> bool:
     return any(all(item.get(n) == v for n, v in key.items()) for item in left)
 
 
+def _answered(plan: WriterPlan, error: BaseException | None) -> None:
+    """The round's call ended with an answer: it leaves `_in_flight`, and what a failure
+    did not write joins the writer's unprocessed writes."""
+    rounds = plan.writer._in_flight
+    for number, sent in enumerate(rounds):
+        if sent is plan.sent:
+            del rounds[number]
+            break
+    if error is None:
+        return
+    not_written = getattr(error, "unprocessed_items", None)
+    not_deleted = getattr(error, "unprocessed_keys", None)
+    if not_written is None and not_deleted is None:
+        _not_written(plan.writer, plan.sent)  # failed before any request was sent
+        return
+    plan.writer._unprocessed_items.extend(not_written or [])
+    plan.writer._unprocessed_keys.extend(not_deleted or [])
+
+
+def _not_written(writer: BatchWriterBase, writes: Iterable[_Write | None]) -> None:
+    for w in writes:
+        if w is not None:
+            (writer._unprocessed_items if w.is_put else writer._unprocessed_keys).append(w.payload)
+
+
 def finish_writer_put(plan: WriterPlan, answer: None) -> None:
     if not plan.skip:
+        _answered(plan, None)
         _written(plan, None)
 
 
 def fail_writer_put(plan: WriterPlan, error: BaseException) -> None:
+    _answered(plan, error)
     _written(plan, error)
 
 
@@ -250,6 +358,8 @@ fail_writer_flush = fail_writer_put
 
 
 def abandon(writer: BatchWriterBase, error: BaseException) -> None:
-    """The `with` block raised: drop what is buffered (nothing more is sent)."""
+    """The `with` block raised: drop what is buffered (nothing more is sent); the dropped
+    writes are reported as unprocessed."""
+    _not_written(writer, writer._buffer)
     writer._buffer = []
     writer._by_key = {}

@@ -1510,7 +1510,7 @@ class BatchWriter(BatchWriterBase):
         return _writer_core.finish_writer_delete(plan, None)  # type: ignore[no-any-return]
 
     def flush(self) -> None:
-        """Sends everything buffered and returns when it is written. If some writes still fail, the exception's unprocessed_items / unprocessed_keys list exactly those.
+        """Sends everything buffered and returns when it is written. If some writes still fail, the exception's unprocessed_items / unprocessed_keys list exactly those. Cancelled or interrupted, it raises that (CancelledError, KeyboardInterrupt) and `unconfirmed` names the writes of the call as outcome unknown.
         """
         plan = _writer_core.plan_writer_flush(self)
         if plan.skip:
@@ -1575,7 +1575,7 @@ class AsyncBatchWriter(BatchWriterBase):
         return _writer_core.finish_writer_delete(plan, None)  # type: ignore[no-any-return]
 
     async def flush(self) -> None:
-        """Sends everything buffered and returns when it is written. If some writes still fail, the exception's unprocessed_items / unprocessed_keys list exactly those.
+        """Sends everything buffered and returns when it is written. If some writes still fail, the exception's unprocessed_items / unprocessed_keys list exactly those. Cancelled or interrupted, it raises that (CancelledError, KeyboardInterrupt) and `unconfirmed` names the writes of the call as outcome unknown.
         """
         plan = _writer_core.plan_writer_flush(self)
         if plan.skip:

@@ -53,7 +53,9 @@ MAX_OPERATIONS = 100
 MAX_REQUEST_BYTES = 4 * 1024 * 1024
 """DynamoDB's limit on the aggregate size of a transaction's items."""
 
-_RAW_UPDATE = ("key", "update_expression", "condition_expression", "expression_attribute_names", "expression_attribute_values")
+_RAW_EXPRESSIONS = ("condition_expression", "expression_attribute_names", "expression_attribute_values")
+"""The table form's expression arguments, in their order (after `key`, and for update after
+`update_expression`)."""
 
 
 def _schema(target: Any) -> ModelSchema | None:
@@ -133,7 +135,7 @@ class TransactionCore:
         and after_save hooks run only once the transaction is committed."""
         if _schema(model) is None:
             raise TypeError(f"Transaction.save: expected a model instance, got {model!r}")
-        plan = plan_save(model, condition=condition, skip_hooks=skip_hooks)
+        plan = plan_save(model, condition=condition, skip_hooks=skip_hooks, client=self._client)
         self._add(_model_op("put", plan), plan)
 
     @overload
@@ -163,10 +165,8 @@ class TransactionCore:
         """Adds a delete: `delete(table, key, ...)` as in pydynox 0.21.0, or `delete(model,
         condition=...)` as `model.delete(...)` would send it (with its version check)."""
         if _schema(table) is not None:
-            _no_raw("delete", condition_expression=condition_expression, expression_attribute_names=expression_attribute_names,
-                    expression_attribute_values=expression_attribute_values)
-            condition = _positional_condition("delete", key, condition)
-            plan = plan_delete(table, condition=condition, skip_hooks=skip_hooks)
+            condition = _model_condition("delete", key, condition, condition_expression, expression_attribute_names, expression_attribute_values)
+            plan = plan_delete(table, condition=condition, skip_hooks=skip_hooks, client=self._client)
             self._add(_model_op("delete", plan), plan)
             return
         _no_model("delete", condition=condition, skip_hooks=skip_hooks)
@@ -215,13 +215,15 @@ class TransactionCore:
         `model.update(...)` would send it. After the commit the instance holds the values
         set by keyword and its new version; attributes changed by `atomic` actions keep
         their old values (a transaction does not return items: read it again to see them)."""
-        if _schema(table) is not None:
+        schema = _schema(table)
+        if schema is not None:
             if isinstance(key, (list, tuple)) and atomic is None:
                 atomic, key = list(key), None  # update(model, [User.visits.add(1)])
-            given = {"key": key, "update_expression": update_expression, "condition_expression": condition_expression,
-                     "expression_attribute_names": expression_attribute_names, "expression_attribute_values": expression_attribute_values}
-            _no_raw("update", **given)
-            plan = plan_update(table, atomic=atomic, condition=condition, skip_hooks=skip_hooks, **kwargs)
+            raw = (key, update_expression, condition_expression, expression_attribute_names, expression_attribute_values)
+            _no_raw("update", **dict(zip(("key", "update_expression", *_RAW_EXPRESSIONS), raw)))
+            if kwargs:  # a pydantic model's or dataclass's own validation, as its update() applies it
+                kwargs = schema.check_update(table, kwargs)
+            plan = plan_update(table, self._client, atomic=atomic, condition=condition, skip_hooks=skip_hooks, **kwargs)
             plan.args.pop("return_values", None)  # a transaction returns no items
             self._add(_model_op("update", plan), plan)
             return
@@ -263,9 +265,7 @@ class TransactionCore:
         instance."""
         schema = _schema(table)
         if schema is not None:
-            _no_raw("condition_check", condition_expression=condition_expression, expression_attribute_names=expression_attribute_names,
-                    expression_attribute_values=expression_attribute_values)
-            condition = _positional_condition("condition_check", key, condition)
+            condition = _model_condition("condition_check", key, condition, condition_expression, expression_attribute_names, expression_attribute_values)
             if condition is None:
                 raise TypeError(f"Transaction.condition_check({schema.name}): a condition is required (e.g. {schema.name}.balance >= 10)")
             builder = ExpressionBuilder()
@@ -334,9 +334,11 @@ def _no_model(kind: str, **given: Any) -> None:
         raise TypeError(f"Transaction.{kind}(table, ...): {', '.join(passed)} apply to a model instance only")
 
 
-def _positional_condition(kind: str, second: Any, condition: Condition | None) -> Condition | None:
-    """`delete(model, cond)` / `condition_check(model, cond)`: the second positional
-    argument (named `key` for 0.21.0's table form) is the condition."""
+def _model_condition(kind: str, second: Any, condition: Condition | None, *raw: Any) -> Condition | None:
+    """The condition of `delete(model, ...)` / `condition_check(model, ...)`, given as
+    `condition=` or as the second positional argument (named `key` for 0.21.0's table
+    form); the table form's expression arguments (`raw`, in its order) must not be passed."""
+    _no_raw(kind, **dict(zip(_RAW_EXPRESSIONS, raw)))
     if second is None:
         return condition
     if not isinstance(second, Condition) or condition is not None:

@@ -55,10 +55,14 @@ __all__ = [
 # --- save ---------------------------------------------------------------------------------
 
 
-def plan_save(instance: Any, condition: Condition | None = None, skip_hooks: bool | None = None) -> WritePlan:
+def plan_save(
+    instance: Any, condition: Condition | None = None, skip_hooks: bool | None = None, *, client: Any = None
+) -> WritePlan:
+    """`client`: the one to use when the model has none of its own (a transaction's or a
+    batch writer's, which sends the write)."""
     schema = schema_of(instance)
     config = config_of(schema)
-    client = config.client or client_of(schema, config)
+    client = config.client or client or client_of(schema, config)
     if schema.hooks:
         run_hooks(hooks_for(schema, HookType.BEFORE_SAVE, skip_hooks), instance)
 
@@ -182,10 +186,13 @@ def _add_condition(
 # --- delete ---------------------------------------------------------------------------------
 
 
-def plan_delete(instance: Any, condition: Condition | None = None, skip_hooks: bool | None = None) -> WritePlan:
+def plan_delete(
+    instance: Any, condition: Condition | None = None, skip_hooks: bool | None = None, *, client: Any = None
+) -> WritePlan:
+    """`client`: as for `plan_save`."""
     schema = schema_of(instance)
     config = config_of(schema)
-    client = config.client or client_of(schema, config)
+    client = config.client or client or client_of(schema, config)
     if schema.hooks:
         run_hooks(hooks_for(schema, HookType.BEFORE_DELETE, skip_hooks), instance)
     state = instance.__dict__
@@ -288,14 +295,17 @@ def _atomic_actions(schema: ModelSchema, atomic: Any) -> list[AtomicOp]:
 
 def plan_update(
     instance: Any,
+    client: Any = None,
+    /,
     atomic: list[AtomicOp] | None = None,
     condition: Condition | None = None,
     skip_hooks: bool | None = None,
     **kwargs: Any,
 ) -> WritePlan:
+    """`client`: as for `plan_save`; positional-only, as `kwargs` are attribute names."""
     schema = schema_of(instance)
     config = config_of(schema)
-    client = config.client or client_of(schema, config)
+    client = config.client or client or client_of(schema, config)
     if schema.hooks:
         run_hooks(hooks_for(schema, HookType.BEFORE_UPDATE, skip_hooks), instance)
     state = instance.__dict__

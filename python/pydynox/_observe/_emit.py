@@ -15,27 +15,15 @@ from typing import Any
 from pydynox._observe import _state
 
 
-def emit(
-    ctx: Context | None,
-    operation: str,
-    action: str,
-    table: str | None,
-    index: str | None,
-    start_ns: int,
-    duration_ns: int,
-    rcu: float | None,
-    wcu: float | None,
-    request_id: str | None,
-    error: str | None,
-    slow: bool,
-) -> None:
-    args = (operation, action, table, index, start_ns, duration_ns, rcu, wcu, request_id, error, slow)
+def emit(ctx: Context | None, *fields: Any) -> None:
+    """`fields`: `_observe`'s parameters, in its order (src/observe.rs sends them so), run
+    in the caller's context `ctx` when one was captured."""
     if ctx is None:
-        _observe(*args)
+        _observe(*fields)
     else:
         # A copy: requests of one call (parallel segments, prefetched pages) may end at
         # once on several threads, and a Context can be entered by one thread at a time.
-        ctx.copy().run(_observe, *args)
+        ctx.copy().run(_observe, *fields)
 
 
 def _observe(
