@@ -61,7 +61,17 @@ class _Write:
 class BatchWriterBase:
     """State shared by both writers: the table, the options and the buffer."""
 
-    __slots__ = ("_buffer", "_by_key", "_client", "_key_names", "_max_attempts", "_max_concurrency", "_table")
+    __slots__ = (
+        "_buffer",
+        "_by_key",
+        "_client",
+        "_holes",
+        "_key_names",
+        "_max_attempts",
+        "_max_concurrency",
+        "_round",
+        "_table",
+    )
 
     def __init__(
         self,
@@ -91,6 +101,8 @@ class BatchWriterBase:
         self._client = client
         self._table = table
         self._max_concurrency = max_concurrency or DEFAULT_CONCURRENCY
+        # Writes per round: a round is sent as soon as this many are buffered.
+        self._round = REQUEST_SIZE * self._max_concurrency
         # Requests per chunk before giving up (unprocessed re-sends included); None: the client's default.
         self._max_attempts = max_attempts
         self._key_names: tuple[str, ...] | None = tuple(overwrite_by_pkeys) if overwrite_by_pkeys else None
@@ -98,6 +110,9 @@ class BatchWriterBase:
         # Key -> position in the buffer, so a later write of one key replaces the earlier
         # (DynamoDB rejects a request that names one key twice).
         self._by_key: dict[tuple[str, ...], int] = {}
+        # Buffer entries a later write of the same key replaced (None in `_buffer`), so
+        # `pending()` costs nothing per put.
+        self._holes = 0
 
     @property
     def table(self) -> str:
@@ -106,7 +121,7 @@ class BatchWriterBase:
 
     def pending(self) -> int:
         """Writes buffered and not yet sent."""
-        return len(self._buffer) - sum(1 for w in self._buffer if w is None)
+        return len(self._buffer) - self._holes
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(table={self._table!r}, pending={self.pending()})"
@@ -122,6 +137,10 @@ class WriterPlan:
         self.args = args
         self.sent = sent
         self.skip = skip
+
+
+# Nothing to send yet: one shared plan (no client call is made with it).
+_SKIP = WriterPlan(None, {}, [], skip=True)  # type: ignore[arg-type]
 
 
 # --- buffering ------------------------------------------------------------------------------
@@ -166,9 +185,11 @@ def _add(writer: BatchWriterBase, value: Any, is_put: bool) -> None:
         write, key = _model_write(writer, value, is_put)
     else:
         raise TypeError(f"BatchWriter({writer.table!r}): {what} must be a dict or a model instance, got {type(value).__name__}")
-    if key is not None and key in writer._by_key:
-        writer._buffer[writer._by_key[key]] = None
     if key is not None:
+        earlier = writer._by_key.get(key)
+        if earlier is not None:
+            writer._buffer[earlier] = None
+            writer._holes += 1
         writer._by_key[key] = len(writer._buffer)
     writer._buffer.append(write)
 
@@ -176,12 +197,13 @@ def _add(writer: BatchWriterBase, value: Any, is_put: bool) -> None:
 def _take(writer: BatchWriterBase, only_full_round: bool) -> WriterPlan:
     """The buffered writes as one client call, or a skipped plan when there is nothing to
     send yet (`only_full_round`: fewer than 25 x max_concurrency writes buffered)."""
-    live = writer.pending()
-    if live == 0 or (only_full_round and live < REQUEST_SIZE * writer._max_concurrency):
-        return WriterPlan(writer._client, {}, [], skip=True)
+    live = len(writer._buffer) - writer._holes
+    if live == 0 or (only_full_round and live < writer._round):
+        return _SKIP
     sent = [w for w in writer._buffer if w is not None]
     writer._buffer = []
     writer._by_key = {}
+    writer._holes = 0
     args: dict[str, Any] = {
         "table": writer.table,
         "put_items": [w.payload for w in sent if w.is_put],
@@ -253,3 +275,4 @@ def abandon(writer: BatchWriterBase, error: BaseException) -> None:
     """The `with` block raised: drop what is buffered (nothing more is sent)."""
     writer._buffer = []
     writer._by_key = {}
+    writer._holes = 0
