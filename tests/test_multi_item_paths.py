@@ -6,6 +6,7 @@ and keys, the idempotency token. Every test runs once per path (`request_path` o
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 import pytest
@@ -62,7 +63,8 @@ def test_batch_and_transaction_requests_take_the_clients_path(path_client, reque
     )
 
     assert by_key(got) == items
-    assert read == [{"pk": "t1", "sk": "x", "s": {"a", "b"}}, {"n": 100}, None]
+    assert read[0] == {"pk": "t1", "sk": "x", "s": {"a", "b"}} and read[2] is None
+    assert read[1]["n"] == 100  # moto returns the whole item whatever the projection
     assert boto_get(boto, table, {"pk": "k001", "sk": "x"}) is None
     assert len(boto_scan(boto, table)) == 30
     assert pydynox_core._requests_sent() == {
@@ -104,7 +106,8 @@ def test_a_cancelled_transaction_raises_the_same_exception_on_both_paths(moto_en
     direct, sdk = raised["direct"], raised["sdk"]
     assert [r["code"] for r in direct.reasons][1] == "ConditionalCheckFailed"
     assert direct.reasons == sdk.reasons
-    assert type(direct) is type(sdk) and str(direct) == str(sdk)
+    request_id = re.compile(r"\(request id: [^)]*\)")
+    assert type(direct) is type(sdk) and request_id.sub("", str(direct)) == request_id.sub("", str(sdk))
     assert boto_scan(boto, table) == [{"pk": "guard", "sk": "v", "open": False}]
 
 
