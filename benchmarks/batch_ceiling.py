@@ -100,6 +100,26 @@ def blast(port: int, action: str, payloads: list[bytes], threads: int) -> tuple[
     return took, left[0]
 
 
+def ours(endpoint: str, n: int, rounds: int) -> list[tuple[str, float]]:
+    """pydynox's BatchWriter (default options) and batch_get over the same items: best of `rounds`."""
+    import pydynox
+
+    client = pydynox.DynamoDBClient(endpoint_url=endpoint, region="us-east-1")
+    written = [items.batch_item(i) for i in range(n)]
+    keys = [{"pk": f"batch-{i}"} for i in range(n)]
+    best_write = best_get = 0.0
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        with pydynox.BatchWriter(client, items.TABLE_BATCH) as writer:
+            for item in written:
+                writer.put(item)
+        best_write = max(best_write, n / (time.perf_counter() - t0))
+        t0 = time.perf_counter()
+        got = client.batch_get(items.TABLE_BATCH, keys)
+        best_get = max(best_get, len(got) / (time.perf_counter() - t0))
+    return [("pydynox BatchWriter", best_write), ("pydynox batch_get", best_get)]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -111,6 +131,11 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--threads", default="1,2,4,8,16")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--ours", action="store_true",
+        help="also time pydynox's BatchWriter and batch_get on the same server, between the raw runs "
+        "(run with a Python that has this checkout installed)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
@@ -140,6 +165,9 @@ def main() -> None:
                     rate = (args.items - left) / took
                     best = rate if best is None else max(best, rate)
                 print(json.dumps({"action": action, "threads": threads, "items": args.items, "best_items_per_s": round(best)}))
+        if args.ours:
+            for what, rate in ours(f"http://127.0.0.1:{port}", args.items, args.rounds):
+                print(json.dumps({"action": what, "items": args.items, "best_items_per_s": round(rate)}))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
