@@ -110,40 +110,32 @@ fn operations(ops: impl Iterator<Item = (&'static str, Bytes)>) -> Vec<u8> {
     out
 }
 
+/// The fields every transactional write shares after its own: the condition, its names and
+/// values, and what to return when it fails. A macro, as the SDK's four types share field
+/// names but no trait.
+macro_rules! conditions {
+    ($b:expr, $op:expr, $condition:expr) => {
+        $b.str("ConditionExpression", $condition)
+            .names("ExpressionAttributeNames", $op.expression_attribute_names.as_ref())
+            .item("ExpressionAttributeValues", $op.expression_attribute_values.as_ref())
+            .str("ReturnValuesOnConditionCheckFailure", $op.return_values_on_condition_check_failure.as_ref().map(|r| r.as_str()))
+    };
+}
+
 fn transact_write_item(w: &TransactWriteItem) -> (&'static str, Bytes) {
     let mut b = Body::new();
     let kind = if let Some(p) = &w.put {
-        b.str("TableName", Some(&p.table_name))
-            .item("Item", Some(&p.item))
-            .str("ConditionExpression", p.condition_expression.as_deref())
-            .names("ExpressionAttributeNames", p.expression_attribute_names.as_ref())
-            .item("ExpressionAttributeValues", p.expression_attribute_values.as_ref())
-            .str("ReturnValuesOnConditionCheckFailure", p.return_values_on_condition_check_failure.as_ref().map(|r| r.as_str()));
+        conditions!(b.str("TableName", Some(&p.table_name)).item("Item", Some(&p.item)), p, p.condition_expression.as_deref());
         "Put"
     } else if let Some(d) = &w.delete {
-        b.str("TableName", Some(&d.table_name))
-            .item("Key", Some(&d.key))
-            .str("ConditionExpression", d.condition_expression.as_deref())
-            .names("ExpressionAttributeNames", d.expression_attribute_names.as_ref())
-            .item("ExpressionAttributeValues", d.expression_attribute_values.as_ref())
-            .str("ReturnValuesOnConditionCheckFailure", d.return_values_on_condition_check_failure.as_ref().map(|r| r.as_str()));
+        conditions!(b.str("TableName", Some(&d.table_name)).item("Key", Some(&d.key)), d, d.condition_expression.as_deref());
         "Delete"
     } else if let Some(u) = &w.update {
-        b.str("TableName", Some(&u.table_name))
-            .item("Key", Some(&u.key))
-            .str("UpdateExpression", Some(&u.update_expression))
-            .str("ConditionExpression", u.condition_expression.as_deref())
-            .names("ExpressionAttributeNames", u.expression_attribute_names.as_ref())
-            .item("ExpressionAttributeValues", u.expression_attribute_values.as_ref())
-            .str("ReturnValuesOnConditionCheckFailure", u.return_values_on_condition_check_failure.as_ref().map(|r| r.as_str()));
+        let head = b.str("TableName", Some(&u.table_name)).item("Key", Some(&u.key)).str("UpdateExpression", Some(&u.update_expression));
+        conditions!(head, u, u.condition_expression.as_deref());
         "Update"
     } else if let Some(c) = &w.condition_check {
-        b.str("TableName", Some(&c.table_name))
-            .item("Key", Some(&c.key))
-            .str("ConditionExpression", Some(&c.condition_expression))
-            .names("ExpressionAttributeNames", c.expression_attribute_names.as_ref())
-            .item("ExpressionAttributeValues", c.expression_attribute_values.as_ref())
-            .str("ReturnValuesOnConditionCheckFailure", c.return_values_on_condition_check_failure.as_ref().map(|r| r.as_str()));
+        conditions!(b.str("TableName", Some(&c.table_name)).item("Key", Some(&c.key)), c, Some(c.condition_expression.as_str()));
         "ConditionCheck"
     } else {
         // Not built by transact_write's prepare: an empty operation DynamoDB refuses.
