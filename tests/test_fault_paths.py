@@ -430,8 +430,8 @@ def test_batch_get_rerequests_unprocessed_keys_until_all_are_read(then, fault_cl
     assert [len(keys) for keys in sent[-2:]] == [1, 1], "only the unprocessed key is asked for again"
 
 
-def test_batch_write_gives_up_and_says_how_many_items_were_written(proxied, proxy, boto, table, mode):
-    # Not over request_path: batch_write always takes the SDK's pipeline (docs/timeouts-retries-cancellation.md).
+def test_batch_write_gives_up_and_says_how_many_items_were_written(fault_client, proxy, boto, table, mode):
+    proxied = fault_client(max_retries=0)
     # Every request has its last four writes held back: the first writes six, the re-sends none.
     proxy.intercept["BatchWriteItem"] = hold_back_writes(4, times=1000)
     items = [{"pk": "p", "sk": f"{i:02d}", "n": i} for i in range(10)]

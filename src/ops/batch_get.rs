@@ -21,6 +21,7 @@ use crate::client::{DynamoDBClient, OpKind};
 use crate::errors::{Error, ErrorKind};
 use crate::ops::send::{About, Call};
 use crate::ops::{batch_backoff, metrics};
+use crate::wire::write::multi_body;
 use crate::wire::{dict_to_item, Item, ReadOptions};
 
 const CHUNK: usize = 100;
@@ -106,10 +107,11 @@ async fn read_chunk(call: Arc<Call>, table: Arc<str>, template: Arc<KeysAndAttri
     let mut attempt = 0;
     loop {
         let table_name = table.to_string();
+        let direct = call.wants_direct().then(|| multi_body::batch_get(&table, &pending));
         let send = |sdk: aws_sdk_dynamodb::Client| async move {
             sdk.batch_get_item().request_items(table_name, pending).return_consumed_capacity(ReturnConsumedCapacity::Total).send().await
         };
-        let raw = call.send("BatchGetItem", None, send).await?;
+        let raw = call.send("BatchGetItem", direct, send).await?;
         let meta = call.meta(&raw)?;
         if let Some(units) = metrics::sum_units(&meta.consumed_capacity) {
             out.rcu = Some(out.rcu.unwrap_or(0.0) + units);

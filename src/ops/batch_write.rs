@@ -23,6 +23,8 @@ use crate::errors::{Error, ErrorKind, Unprocessed};
 use crate::ops::send::{About, Call};
 use crate::ops::{batch_backoff, metrics};
 use crate::wire::dict_to_item;
+use crate::wire::read::unprocessed_writes;
+use crate::wire::write::multi_body;
 
 const CHUNK: usize = 25;
 /// Requests in flight at once when the caller does not say.
@@ -109,13 +111,24 @@ async fn write_chunk(call: Arc<Call>, table: Arc<str>, chunk: Vec<(Slot, WriteRe
     let mut pending = chunk;
     let mut attempt = 0;
     loop {
-        let requests: Vec<WriteRequest> = pending.iter().map(|(_, w)| w.clone()).collect();
-        let table_name = table.to_string();
-        let send = |sdk: aws_sdk_dynamodb::Client| async move {
-            sdk.batch_write_item().request_items(table_name, requests).return_consumed_capacity(ReturnConsumedCapacity::Total).send().await
+        // The direct path's body is written from the pending writes; the SDK path's request
+        // clones them only when that path is taken.
+        let direct = call.wants_direct().then(|| multi_body::batch_write(&table, pending.iter().map(|(_, w)| w)));
+        let send = |sdk: aws_sdk_dynamodb::Client| {
+            let requests: Vec<WriteRequest> = pending.iter().map(|(_, w)| w.clone()).collect();
+            let table_name = table.to_string();
+            async move { sdk.batch_write_item().request_items(table_name, requests).return_consumed_capacity(ReturnConsumedCapacity::Total).send().await }
         };
-        let answer = match call.send_sdk("BatchWriteItem", send).await {
-            Ok((answer, _)) => answer,
+        // Both paths' bodies are read by the same readers (capacity, unprocessed writes).
+        let read = match call.send("BatchWriteItem", direct, send).await {
+            Ok(raw) => call.meta(&raw).and_then(|meta| {
+                let returned = unprocessed_writes(&raw.body, &table).map_err(|m| call.fail(Error::new(ErrorKind::Service, m)))?;
+                Ok((meta, returned))
+            }),
+            Err(error) => Err(error),
+        };
+        let (meta, returned) = match read {
+            Ok(read) => read,
             Err(error) => {
                 stop.store(true, Ordering::Release);
                 out.error = Some(error);
@@ -123,10 +136,9 @@ async fn write_chunk(call: Arc<Call>, table: Arc<str>, chunk: Vec<(Slot, WriteRe
                 return out;
             }
         };
-        if let Some(units) = metrics::sum_units(answer.consumed_capacity()) {
+        if let Some(units) = metrics::sum_units(&meta.consumed_capacity) {
             out.wcu = Some(out.wcu.unwrap_or(0.0) + units);
         }
-        let returned = answer.unprocessed_items.and_then(|mut u| u.remove(&*table)).unwrap_or_default();
         if returned.is_empty() {
             return out;
         }

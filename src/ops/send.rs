@@ -161,7 +161,7 @@ impl Call {
     }
 
     /// Sends one request on the SDK path and returns the SDK's decoded output: for the
-    /// control plane and the answers the direct path does not read (transactions).
+    /// control plane, whose answers the direct path does not read.
     pub async fn send_sdk<O, SE, Fut>(&self, action: &'static str, sdk: impl FnOnce(aws_sdk_dynamodb::Client) -> Fut) -> Result<(O, Sent), Error>
     where
         Fut: Future<Output = Result<O, SE>>,

@@ -12,12 +12,15 @@ use crate::errors::Error;
 use crate::ops::send::{About, Call, Raw};
 use crate::ops::{args, metrics};
 use crate::wire::dict_to_item;
+use crate::wire::write::multi_body;
 
 const KEYS: &[&str] = &["table", "key", "projection_expression", "expression_attribute_names"];
 
 pub struct Prepared {
     call: Call,
     request: TransactGetItemsInputBuilder,
+    /// The request JSON, when the client takes the direct path (ADR 12).
+    direct_body: Option<bytes::Bytes>,
 }
 
 /// The response body, decoded once the GIL is held (ADR 6); metrics wait for it too,
@@ -51,7 +54,8 @@ pub fn prepare(client: &DynamoDBClient, _py: Python<'_>, gets: crate::ops::args:
         .set_transact_items(Some(items))
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
     let call = Call::new(&client.shared, "transact_get", OpKind::Other, About::Text(format!("on {}", tables_of_gets(&request))));
-    Ok(Prepared { call, request })
+    let direct_body = call.wants_direct().then(|| multi_body::transact_get(&request));
+    Ok(Prepared { call, request, direct_body })
 }
 
 /// The tables the gets read, for error messages.
@@ -61,12 +65,12 @@ fn tables_of_gets(request: &TransactGetItemsInputBuilder) -> String {
 }
 
 pub async fn execute(p: Prepared) -> Result<Output, Error> {
-    let Prepared { call, request } = p;
+    let Prepared { call, request, direct_body } = p;
     // Nothing to read: no request (DynamoDB would reject an empty transaction), as in 0.21.0.
     if request.get_transact_items().as_ref().is_none_or(|items| items.is_empty()) {
         return Ok(Output { call, response: None });
     }
-    let raw = call.send("TransactGetItems", None, |sdk| async move { request.send_with(&sdk).await }).await?;
+    let raw = call.send("TransactGetItems", direct_body, |sdk| async move { request.send_with(&sdk).await }).await?;
     Ok(Output { call, response: Some(raw) })
 }
 

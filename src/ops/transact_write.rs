@@ -12,6 +12,7 @@ use crate::errors::Error;
 use crate::ops::send::{About, Call};
 use crate::ops::{args, metrics};
 use crate::wire::dict_to_item;
+use crate::wire::write::multi_body;
 
 const KEYS: &[&str] = &[
     "type",
@@ -27,6 +28,8 @@ const KEYS: &[&str] = &[
 pub struct Prepared {
     call: Call,
     request: TransactWriteItemsInputBuilder,
+    /// The request JSON, when the client takes the direct path (ADR 12).
+    direct_body: Option<bytes::Bytes>,
 }
 
 /// The parts every kind of transactional write may carry.
@@ -131,14 +134,17 @@ pub fn prepare(
         }
     }
     let items = operations.iter().enumerate().map(|(i, op)| one(op, &format!("operations[{i}]"))).collect::<PyResult<Vec<_>>>()?;
-    // Without a token the SDK generates one per call (ClientRequestToken is an idempotency
-    // token in DynamoDB's model), set once before its retry loop, so its own retries reuse it.
+    // Without a token one is made per call (ClientRequestToken is an idempotency token in
+    // DynamoDB's model, which the SDK fills in once before its retry loop): made here, so
+    // that both paths' retries of this call reuse it.
+    let token = client_request_token.unwrap_or_else(multi_body::idempotency_token);
     let request = TransactWriteItemsInput::builder()
-        .set_client_request_token(client_request_token)
+        .client_request_token(token)
         .set_transact_items(Some(items))
         .return_consumed_capacity(ReturnConsumedCapacity::Total);
     let call = Call::new(&client.shared, "transact_write", OpKind::Other, About::Text(format!("on {}", tables_of_writes(&request))));
-    Ok(Prepared { call, request })
+    let direct_body = call.wants_direct().then(|| multi_body::transact_write(&request));
+    Ok(Prepared { call, request, direct_body })
 }
 
 /// The tables the writes touch, for error messages.
@@ -154,16 +160,17 @@ fn tables_of_writes(request: &TransactWriteItemsInputBuilder) -> String {
 }
 
 pub async fn execute(p: Prepared) -> Result<(), Error> {
-    let Prepared { call, request } = p;
+    let Prepared { call, request, direct_body } = p;
     // Nothing to write: no request (DynamoDB would reject an empty transaction), as in 0.21.0.
     if request.get_transact_items().as_ref().is_none_or(|items| items.is_empty()) {
         return Ok(());
     }
-    let (out, sent) = call.send_sdk("TransactWriteItems", |sdk| async move { request.send_with(&sdk).await }).await?;
+    let raw = call.send("TransactWriteItems", direct_body, |sdk| async move { request.send_with(&sdk).await }).await?;
+    let meta = call.meta(&raw)?;
     let m = OperationMetrics {
-        duration_ms: sent.elapsed.as_secs_f64() * 1000.0,
-        consumed_wcu: metrics::sum_units(out.consumed_capacity()),
-        request_id: sent.request_id,
+        duration_ms: raw.sent.elapsed.as_secs_f64() * 1000.0,
+        consumed_wcu: metrics::sum_units(&meta.consumed_capacity),
+        request_id: raw.sent.request_id,
         ..Default::default()
     };
     call.record(&m);

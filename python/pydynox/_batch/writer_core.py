@@ -114,10 +114,13 @@ class BatchWriterBase:
         "_buffer",
         "_by_key",
         "_client",
+        "_holes",
         "_in_flight",
         "_key_names",
         "_max_attempts",
         "_max_concurrency",
+        "_round",
+        "_skip",
         "_table",
         "_unprocessed_items",
         "_unprocessed_keys",
@@ -151,6 +154,8 @@ class BatchWriterBase:
         self._client = client
         self._table = table
         self._max_concurrency = max_concurrency or DEFAULT_CONCURRENCY
+        # Writes per round: a round is sent as soon as this many are buffered.
+        self._round = REQUEST_SIZE * self._max_concurrency
         # Requests per chunk before giving up (unprocessed re-sends included); None: the client's default.
         self._max_attempts = max_attempts
         self._key_names: tuple[str, ...] | None = tuple(overwrite_by_pkeys) if overwrite_by_pkeys else None
@@ -158,12 +163,17 @@ class BatchWriterBase:
         # Key -> position in the buffer, so a later write of one key replaces the earlier
         # (DynamoDB rejects a request that names one key twice).
         self._by_key: dict[tuple[str, ...], int] = {}
+        # Buffer entries a later write of the same key replaced (None in `_buffer`), so
+        # `pending()` costs nothing per put.
+        self._holes = 0
         # Rounds handed to the client and not answered yet (module docstring: a cancelled
         # or interrupted call leaves its round here).
         self._in_flight: list[list[_Write]] = []
         # Writes known not written: listed by a failure, or dropped unsent.
         self._unprocessed_items: list[dict[str, Any]] = []
         self._unprocessed_keys: list[dict[str, Any]] = []
+        # Nothing to send yet: one plan per writer, reused (no client call is made with it).
+        self._skip = WriterPlan(self, {}, [], skip=True)
 
     @property
     def table(self) -> str:
@@ -172,7 +182,7 @@ class BatchWriterBase:
 
     def pending(self) -> int:
         """Writes buffered and not yet sent."""
-        return len(self._buffer) - sum(1 for w in self._buffer if w is None)
+        return len(self._buffer) - self._holes
 
     @property
     def unconfirmed(self) -> UnconfirmedWrites:
@@ -246,9 +256,11 @@ def _add(writer: BatchWriterBase, value: Any, is_put: bool) -> None:
         write, key = _model_write(writer, value, is_put)
     else:
         raise TypeError(f"BatchWriter({writer.table!r}): {what} must be a dict or a model instance, got {type(value).__name__}")
-    if key is not None and key in writer._by_key:
-        writer._buffer[writer._by_key[key]] = None
     if key is not None:
+        earlier = writer._by_key.get(key)
+        if earlier is not None:
+            writer._buffer[earlier] = None
+            writer._holes += 1
         writer._by_key[key] = len(writer._buffer)
     writer._buffer.append(write)
 
@@ -256,12 +268,13 @@ def _add(writer: BatchWriterBase, value: Any, is_put: bool) -> None:
 def _take(writer: BatchWriterBase, only_full_round: bool) -> WriterPlan:
     """The buffered writes as one client call, or a skipped plan when there is nothing to
     send yet (`only_full_round`: fewer than 25 x max_concurrency writes buffered)."""
-    live = writer.pending()
-    if live == 0 or (only_full_round and live < REQUEST_SIZE * writer._max_concurrency):
-        return WriterPlan(writer, {}, [], skip=True)
+    live = len(writer._buffer) - writer._holes
+    if live == 0 or (only_full_round and live < writer._round):
+        return writer._skip
     sent = [w for w in writer._buffer if w is not None]
     writer._buffer = []
     writer._by_key = {}
+    writer._holes = 0
     args: dict[str, Any] = {
         "table": writer.table,
         "put_items": [w.payload for w in sent if w.is_put],
@@ -363,3 +376,4 @@ def abandon(writer: BatchWriterBase, error: BaseException) -> None:
     _not_written(writer, writer._buffer)
     writer._buffer = []
     writer._by_key = {}
+    writer._holes = 0

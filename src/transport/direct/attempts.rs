@@ -162,8 +162,10 @@ fn service_error(reply: &Reply, parsed: error_body::ErrorBody) -> Error {
     let code = parsed.code.as_deref().unwrap_or("UnknownError");
     let mut error = Error::service(code, parsed.message.as_deref());
     error.request_id = reply.request_id.clone();
-    if error.kind == crate::errors::ErrorKind::ConditionalCheckFailed {
-        error.item = parsed.item;
+    match error.kind {
+        crate::errors::ErrorKind::ConditionalCheckFailed => error.item = parsed.item,
+        crate::errors::ErrorKind::TransactionCanceled => error.reasons = parsed.reasons,
+        _ => {}
     }
     error
 }

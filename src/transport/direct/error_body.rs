@@ -1,7 +1,9 @@
 //! Error responses of AWS JSON 1.0: the error code (the `x-amzn-errortype` header, else
-//! `__type` / `code` in the body), the message and, for a failed condition, the stored item.
+//! `__type` / `code` in the body), the message, for a failed condition the stored item, and
+//! for a cancelled transaction its `CancellationReasons`.
 //! Anything unreadable yields what could be read; never an error of its own, never a panic.
 
+use aws_sdk_dynamodb::types::CancellationReason;
 use serde::Deserialize;
 
 use crate::wire::Item;
@@ -12,6 +14,8 @@ pub struct ErrorBody {
     pub code: Option<String>,
     pub message: Option<String>,
     pub item: Option<Item>,
+    /// A cancelled transaction's per-operation reasons, in order (as the SDK decodes them).
+    pub reasons: Vec<CancellationReason>,
 }
 
 #[derive(Deserialize, Default)]
@@ -35,6 +39,21 @@ struct WithItem {
     item: Option<crate::wire::read::WireItem>,
 }
 
+/// Read apart too: a damaged reason list loses only the reasons.
+#[derive(Deserialize)]
+struct WithReasons {
+    #[serde(rename = "CancellationReasons")]
+    reasons: Option<Vec<WireReason>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct WireReason {
+    code: Option<String>,
+    message: Option<String>,
+    item: Option<crate::wire::read::WireItem>,
+}
+
 /// `aws.dynamodb#ConditionalCheckFailedException` -> `ConditionalCheckFailedException`;
 /// `Foo:http://internal/` (the header's form) -> `Foo`.
 pub fn sanitize_code(raw: &str) -> &str {
@@ -55,5 +74,16 @@ pub fn parse(header_code: Option<&str>, body: &[u8]) -> ErrorBody {
         code,
         message: wire.message.or(wire.message_upper).or(wire.error_message),
         item: serde_json::from_slice::<WithItem>(body).ok().and_then(|w| w.item).map(|i| i.0),
+        reasons: cancellation_reasons(body),
     }
+}
+
+fn cancellation_reasons(body: &[u8]) -> Vec<CancellationReason> {
+    let Some(reasons) = serde_json::from_slice::<WithReasons>(body).ok().and_then(|w| w.reasons) else {
+        return Vec::new();
+    };
+    reasons
+        .into_iter()
+        .map(|r| CancellationReason::builder().set_code(r.code).set_message(r.message).set_item(r.item.map(|i| i.0)).build())
+        .collect()
 }

@@ -18,6 +18,8 @@ pub mod http;
 pub mod retry;
 pub mod sign;
 #[cfg(test)]
+mod multi_item_tests;
+#[cfg(test)]
 mod sdk_parity_tests;
 #[cfg(test)]
 mod tests;

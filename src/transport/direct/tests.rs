@@ -22,7 +22,7 @@ use crate::wire::write::body as json;
 
 /// An HTTP client that keeps the request it is given and answers `{}`.
 #[derive(Clone, Debug, Default)]
-struct Capture(Arc<Mutex<Option<(Vec<(String, String)>, Bytes)>>>);
+pub(super) struct Capture(pub(super) Arc<Mutex<Option<(Vec<(String, String)>, Bytes)>>>);
 
 impl HttpConnector for Capture {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
@@ -41,7 +41,7 @@ impl HttpClient for Capture {
 
 const SIGNED_AT: u64 = 1_700_000_000;
 
-fn credentials() -> Credentials {
+pub(super) fn credentials() -> Credentials {
     Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", Some("session-token".into()), None, "test")
 }
 

@@ -22,6 +22,7 @@ mod key;
 mod meta;
 mod names;
 mod page;
+mod unprocessed;
 mod value;
 
 
@@ -35,6 +36,7 @@ use serde::de::{self, DeserializeSeed};
 pub use envelope::Response;
 pub use meta::{meta, Meta};
 pub use page::{Page, PageItems};
+pub use unprocessed::unprocessed_writes;
 // The direct request path (src/transport/direct) reads the item of a failed condition with it.
 pub(crate) use key::WireItem;
 

@@ -12,6 +12,7 @@
 mod base64;
 pub mod body;
 pub(crate) mod json;
+pub mod multi_body;
 mod replay;
 #[cfg(test)]
 mod tests;
