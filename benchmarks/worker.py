@@ -871,17 +871,24 @@ def sc_wire_floor(job):
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     pending = b""
 
+    def received():
+        # An empty read is the server closing the kept-alive socket: fail rather than spin.
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise RuntimeError("the server closed the wire floor's connection")
+        return chunk
+
     def call():
         nonlocal pending
         sock.sendall(request)
         data = pending
         while b"\r\n\r\n" not in data:
-            data += sock.recv(65536)
+            data += received()
         head, _, body = data.partition(b"\r\n\r\n")
         assert head.startswith(b"HTTP/1.1 200"), head[:100]
         length = int(head.lower().split(b"content-length:", 1)[1].split(b"\r\n", 1)[0])
         while len(body) < length:
-            body += sock.recv(65536)
+            body += received()
         pending = body[length:]
 
     for _ in range(job["warmup"]):
