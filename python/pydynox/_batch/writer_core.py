@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from pydynox._batch.writer_steps import RoundSteps, raise_orphans, round_steps
+from pydynox._batch.writer_steps import after_steps, before_steps, fail_steps, undo_steps  # noqa: F401 (the generated methods call them here)
 from pydynox._model.plan import schema_of
 from pydynox._model.schema import SCHEMA_ATTRIBUTE
 from pydynox._model.writes import finish_delete, finish_save, plan_delete, plan_save
@@ -115,13 +117,15 @@ class BatchWriterBase:
 class WriterPlan:
     """One step of a writer: the client call's arguments, or `skip` when nothing is sent."""
 
-    __slots__ = ("args", "client", "sent", "skip")
+    __slots__ = ("args", "client", "sent", "services", "skip")
 
     def __init__(self, client: DynamoDBClient, args: dict[str, Any], sent: list[_Write], skip: bool) -> None:
         self.client = client
         self.args = args
         self.sent = sent
         self.skip = skip
+        self.services: RoundSteps | None = None
+        """The round's service steps (pydynox._batch.writer_steps); None for most rounds."""
 
 
 # --- buffering ------------------------------------------------------------------------------
@@ -189,7 +193,9 @@ def _take(writer: BatchWriterBase, only_full_round: bool) -> WriterPlan:
         "max_concurrency": writer._max_concurrency,
         "max_attempts": writer._max_attempts,
     }
-    return WriterPlan(writer._client, args, sent, skip=False)
+    plan = WriterPlan(writer._client, args, sent, skip=False)
+    plan.services = round_steps(writer.table, sent)
+    return plan
 
 
 # --- what the generated methods call --------------------------------------------------------
@@ -237,6 +243,7 @@ def _listed(write: _Write, left: list[dict[str, Any]]) -> bool:
 def finish_writer_put(plan: WriterPlan, answer: None) -> None:
     if not plan.skip:
         _written(plan, None)
+        raise_orphans(plan)
 
 
 def fail_writer_put(plan: WriterPlan, error: BaseException) -> None:

@@ -33,6 +33,7 @@ __all__ = [
     "before_steps",
     "placer",
     "fail_steps",
+    "outcome_unknown",
     "raise_orphans",
     "read_steps",
     "undo_steps",
@@ -75,6 +76,11 @@ class Step:
         self.on_fail = on_fail
         self.undo = undo
         self.finished: Any = _PENDING
+
+    @property
+    def has_finished(self) -> bool:
+        """Whether the call answered (`done` ran)."""
+        return self.finished is not _PENDING
 
     def done(self, answer: Any) -> None:
         self.finished = answer
@@ -142,7 +148,7 @@ def before_steps(plan: Plan) -> list[Step]:
     return services.before if services is not None else []
 
 
-def _outcome_unknown(error: BaseException) -> bool:
+def outcome_unknown(error: BaseException) -> bool:
     """Whether a write that failed this way may still have been applied: the request was
     cut off (a timeout, a dropped connection, a cancellation) or the server failed
     (a 5xx answer, the base PydynoxException). A refusal (a condition, validation,
@@ -160,7 +166,7 @@ def undo_steps(plan: Plan, error: BaseException) -> list[Step]:
     if services is None:
         return []
     done = [step for step in services.before if step.undo is not None and step.finished is not _PENDING]
-    if done and all(step.finished is not _PENDING for step in services.before) and _outcome_unknown(error):
+    if done and all(step.finished is not _PENDING for step in services.before) and outcome_unknown(error):
         services.kept = [step.undo(step.finished).about for step in done]  # type: ignore[misc]
         return []
     return [step.undo(step.finished) for step in done]  # type: ignore[misc]
