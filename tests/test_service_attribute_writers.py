@@ -179,3 +179,25 @@ def test_async_writer_and_statement_leave_the_event_loop_free(make_table: Any, p
         return await while_held("Decrypt", records.async_execute_statement(f'SELECT * FROM "{table}" WHERE pk = ?', parameters=["p"]))
 
     assert [r.card for r in asyncio.run(run())] == [SECRET]
+
+
+@pytest.mark.parametrize("pair", [pydynox.Transaction, pydynox.AsyncTransaction])
+def test_a_transaction_refuses_values_it_would_store_unencrypted(
+    make_table: Any, client: Any, key_id: str, bucket: str, boto: Any, pair: Any
+) -> None:
+    # Both twins: the refusal is in the local save/update both classes share (no I/O to await).
+    table = make_table()
+    records = make_record(table, client, key_id, bucket)
+    record = records(pk="p", sk="1", card=SECRET)
+    with pytest.raises(ValueError, match=r"Transaction\.save: Record has values to encrypt .*Record\.card"):
+        pair(client).save(record)
+    with pytest.raises(ValueError, match=r"Transaction\.update: Record has values to encrypt"):
+        pair(client).update(record, card=SECRET)
+    with pytest.raises(ValueError, match=r"Transaction\.save: .*Record\.file"):
+        pair(client).save(records(pk="p", sk="2", file=S3File(b"x", name="f.txt")))
+    assert boto_get(boto, table, {"pk": "p", "sk": "1"}) is None
+    # A model whose values need no service call goes through.
+    call_free = records(pk="p", sk="3", note="short")
+    with pydynox.Transaction(client) as tx:
+        tx.save(call_free)
+    assert boto_get(boto, table, {"pk": "p", "sk": "3"}) == {"pk": "p", "sk": "3", "note": "short"}

@@ -134,6 +134,7 @@ class TransactionCore:
         if _schema(model) is None:
             raise TypeError(f"Transaction.save: expected a model instance, got {model!r}")
         plan = plan_save(model, condition=condition, skip_hooks=skip_hooks)
+        _no_service_steps(plan, "save")
         self._add(_model_op("put", plan), plan)
 
     @overload
@@ -222,6 +223,7 @@ class TransactionCore:
                      "expression_attribute_names": expression_attribute_names, "expression_attribute_values": expression_attribute_values}
             _no_raw("update", **given)
             plan = plan_update(table, atomic=atomic, condition=condition, skip_hooks=skip_hooks, **kwargs)
+            _no_service_steps(plan, "update")
             plan.args.pop("return_values", None)  # a transaction returns no items
             self._add(_model_op("update", plan), plan)
             return
@@ -320,6 +322,18 @@ def _model_op(kind: str, plan: WritePlan) -> dict[str, Any]:
     op = dict(plan.args)
     op["type"] = kind
     return op
+
+
+def _no_service_steps(plan: WritePlan, kind: str) -> None:
+    """A write whose values must first be encrypted or uploaded (service steps, ADR 25) is
+    refused: the transaction does not run those steps, and would store the placeholders
+    (the plaintext) instead (ADR 28)."""
+    if plan.services is not None and plan.services.before:
+        names = ", ".join(f"{plan.schema.name}.{name}" for name, _, _ in plan.schema.services)
+        raise ValueError(
+            f"Transaction.{kind}: {plan.schema.name} has values to encrypt or files to upload ({names}), "
+            f"which a transaction cannot do; use the model's own {kind}() or a batch writer"
+        )
 
 
 def _no_raw(kind: str, **given: Any) -> None:
