@@ -15,13 +15,14 @@ import boto3
 import pytest
 
 from s3_faults import S3FailingProxy
-from support import boto_get, call, unique_name
+from support import boto_get, call, collect, unique_name
 
 import pydynox
 from pydynox import AsyncBatchWriter, BatchWriter
 from pydynox.attributes import CompressedAttribute, EncryptedAttribute, S3Attribute, S3File, S3Value, StringAttribute
 from pydynox.config import ModelConfig
 from pydynox.exceptions import PydynoxException, S3AttributeException
+from pydynox.indexes import GlobalSecondaryIndex
 from pydynox.model import Model
 
 TEXT = "a long, repetitive note. " * 80
@@ -152,7 +153,7 @@ def test_execute_statement_decrypts(make_table: Any, client: Any, key_id: str, b
     assert sorted((r.sk, r.card, r.note) for r in got) == [("1", SECRET + "1", TEXT), ("2", SECRET + "2", TEXT)]
 
 
-def test_async_writer_and_statement_leave_the_event_loop_free(make_table: Any, proxy: Any, key_id: str, bucket: str) -> None:
+def test_async_writer_statement_and_transact_get_leave_the_event_loop_free(make_table: Any, proxy: Any, key_id: str, bucket: str) -> None:
     # Async only: the point is what the event loop does while an async twin waits on KMS.
     client = pydynox.DynamoDBClient(endpoint_url=proxy.endpoint, region="us-east-1", max_retries=0)
     table = make_table()
@@ -176,9 +177,10 @@ def test_async_writer_and_statement_leave_the_event_loop_free(make_table: Any, p
 
     async def run() -> list[Any]:
         await while_held("GenerateDataKey", write())
-        return await while_held("Decrypt", records.async_execute_statement(f'SELECT * FROM "{table}" WHERE pk = ?', parameters=["p"]))
+        found = await while_held("Decrypt", records.async_execute_statement(f'SELECT * FROM "{table}" WHERE pk = ?', parameters=["p"]))
+        return found + await while_held("Decrypt", records.async_transact_get([{"pk": "p", "sk": "1"}]))
 
-    assert [r.card for r in asyncio.run(run())] == [SECRET]
+    assert [r.card for r in asyncio.run(run())] == [SECRET, SECRET]
 
 
 @pytest.mark.parametrize("pair", [pydynox.Transaction, pydynox.AsyncTransaction])
@@ -201,3 +203,21 @@ def test_a_transaction_refuses_values_it_would_store_unencrypted(
     with pydynox.Transaction(client) as tx:
         tx.save(call_free)
     assert boto_get(boto, table, {"pk": "p", "sk": "3"}) == {"pk": "p", "sk": "3", "note": "short"}
+
+
+
+def test_transact_get_and_index_queries_decrypt(make_table: Any, client: Any, key_id: str, mode: str) -> None:
+    table = make_table(gsis=[("by-tag", ("tag", "S"), None)])
+
+    class Tagged(Model):
+        model_config = ModelConfig(table=table, client=client)
+        pk = StringAttribute(hash_key=True)
+        sk = StringAttribute(range_key=True)
+        tag = StringAttribute()
+        card = EncryptedAttribute(key_id=key_id)
+        by_tag = GlobalSecondaryIndex(index_name="by-tag", hash_key="tag")
+
+    call(Tagged(pk="p", sk="1", tag="t", card=SECRET), mode, "save")
+    assert [r.card for r in call(Tagged, mode, "transact_get", [{"pk": "p", "sk": "1"}])] == [SECRET]
+    items, _ = collect(Tagged.by_tag, mode, "query", tag="t")
+    assert [r.card for r in items] == [SECRET]

@@ -760,7 +760,29 @@ class ModelOperations:
         plan = _core.plan_transact_get(cls, gets=gets)
         if plan.skip:
             return _core.finish_transact_get(plan, None)  # type: ignore[no-any-return]
-        answer = plan.client.transact_get(**plan.args)
+        try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+            answer = plan.client.transact_get(**plan.args)
+        except BaseException as error:
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         return _core.finish_transact_get(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
@@ -773,7 +795,29 @@ class ModelOperations:
         plan = _core.plan_transact_get(cls, gets=gets)
         if plan.skip:
             return _core.finish_transact_get(plan, None)  # type: ignore[no-any-return]
-        answer = await plan.client.async_transact_get(**plan.args)
+        try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+            answer = await plan.client.async_transact_get(**plan.args)
+        except BaseException as error:
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         return _core.finish_transact_get(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod

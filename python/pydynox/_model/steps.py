@@ -111,8 +111,9 @@ class Services:
         """What was not undone because the write may have been applied (its outcome unknown)."""
         self.ready: Callable[[], None] | None = None
         """Runs once every before-step is done (the size check of the finished item)."""
-        self.reveal: ModelSchema | None = None
-        """The schema whose readers (decryption) run on the item the call answers."""
+        self.reveal: ModelSchema | list[ModelSchema | None] | None = None
+        """The schema whose readers (decryption) run on the items the call answers; a list
+        holds one per item, in order (transact_get, whose items are of several models)."""
         self._left = 0
 
     def add_before(self, step: Step) -> None:
@@ -224,8 +225,11 @@ def after_steps(plan: Plan, answer: Any) -> list[Step]:
         return []
     steps = list(services.after)
     if services.reveal is not None and answer is not None:
-        for raw in _items_of(answer):
-            steps.extend(read_steps(services.reveal, raw))
+        items = _items_of(answer)
+        reveal = services.reveal
+        for schema, raw in zip(reveal if isinstance(reveal, list) else [reveal] * len(items), items):
+            if schema is not None:
+                steps.extend(read_steps(schema, raw))
     return steps
 
 

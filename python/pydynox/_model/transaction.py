@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, overload
 from pydynox._model.expressions import ExpressionBuilder
 from pydynox._model.plan import ReadPlan, WritePlan, client_of, config_of, instance_key, key_from_kwargs, user_condition
 from pydynox._model.schema import SCHEMA_ATTRIBUTE
+from pydynox._model.steps import Services
 from pydynox._model.writes import finish_delete, finish_save, finish_update, plan_delete, plan_save, plan_update
 from pydynox.conditions import Condition
 from pydynox.exceptions import ParamValidationException
@@ -536,6 +537,9 @@ def plan_transact_get(model: Any, gets: Any) -> TransactGetPlan:
     first = schemas[0]
     plan = TransactGetPlan(client_of(first), {"gets": requests}, first, "get")
     plan.loads = loads
+    if any(schema.services for schema in schemas):  # decrypted by the shell's steps, awaited in the twin
+        plan.services = Services()
+        plan.services.reveal = [schema if schema.services else None for schema in schemas]
     return plan
 
 
