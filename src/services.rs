@@ -41,41 +41,46 @@ pub async fn load(options: &ClientOptions) -> Loaded {
     Loaded { sdk, region: Region::new(region), credentials, custom_endpoint }
 }
 
-/// The constructor's settings, checked as the DynamoDB client checks them. Transfers
-/// have no overall time limit (a large file takes what it takes); the connect timeout
-/// defaults to five seconds.
-#[allow(clippy::too_many_arguments)]
-pub fn options(
-    region: Option<String>,
-    access_key: Option<String>,
-    secret_key: Option<String>,
-    session_token: Option<String>,
-    profile: Option<String>,
-    role_arn: Option<String>,
-    role_session_name: Option<String>,
-    external_id: Option<String>,
-    endpoint_url: Option<String>,
-    connect_timeout: Option<f64>,
-    read_timeout: Option<f64>,
-    max_retries: Option<i64>,
-    proxy_url: Option<String>,
-) -> pyo3::PyResult<ClientOptions> {
-    client::checked_options(
-        region,
-        access_key,
-        secret_key,
-        session_token,
-        profile,
-        endpoint_url,
-        role_arn,
-        role_session_name,
-        external_id,
-        Some(connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT)),
-        read_timeout,
-        None,
-        max_retries,
-        proxy_url,
-    )
+/// The connection settings `S3Operations` and `KmsEncryptor` take, under the DynamoDB
+/// client's names (spec/services.yaml: the constructors' `settings`, which the generated
+/// `__new__` gathers into this struct).
+pub struct Connection {
+    pub region: Option<String>,
+    pub access_key: Option<String>,
+    pub secret_key: Option<String>,
+    pub session_token: Option<String>,
+    pub profile: Option<String>,
+    pub role_arn: Option<String>,
+    pub role_session_name: Option<String>,
+    pub external_id: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub connect_timeout: Option<f64>,
+    pub read_timeout: Option<f64>,
+    pub max_retries: Option<i64>,
+    pub proxy_url: Option<String>,
+}
+
+impl Connection {
+    /// Checked as the DynamoDB client checks its settings. Transfers have no overall time
+    /// limit (a large file takes what it takes); the connect timeout defaults to five seconds.
+    pub fn options(self) -> pyo3::PyResult<ClientOptions> {
+        client::checked_options(
+            self.region,
+            self.access_key,
+            self.secret_key,
+            self.session_token,
+            self.profile,
+            self.endpoint_url,
+            self.role_arn,
+            self.role_session_name,
+            self.external_id,
+            Some(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT)),
+            self.read_timeout,
+            None,
+            self.max_retries,
+            self.proxy_url,
+        )
+    }
 }
 
 /// The settings of a DynamoDB client, for the S3 or KMS client of an attribute of a

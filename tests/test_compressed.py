@@ -108,6 +108,16 @@ def test_parameters_are_checked_at_declaration() -> None:
     CompressedAttribute(algorithm=CompressionAlgorithm.Lz4, level=99)  # lz4 has no levels: ignored, as in 0.21.0
 
 
+def test_algorithms_behave_as_0_21_0s() -> None:
+    # 0.21.0's CompressionAlgorithm is a Rust enum: int-valued, printed as Class.Member.
+    assert [int(a) for a in (CompressionAlgorithm.Zstd, CompressionAlgorithm.Lz4, CompressionAlgorithm.Gzip)] == [0, 1, 2]
+    assert CompressionAlgorithm.Zstd == 0 and str(CompressionAlgorithm.Lz4) == "CompressionAlgorithm.Lz4"
+    assert {CompressionAlgorithm.Gzip: "g"}[CompressionAlgorithm(2)] == "g"
+    # Zstd is 0, so falsy: it still selects zstd, never "the default" by accident of truthiness.
+    assert CompressedAttribute(algorithm=CompressionAlgorithm.Zstd, min_size=1).serialize("z" * 300).startswith("ZSTD:")  # type: ignore[union-attr]
+    assert CompressedAttribute(algorithm=CompressionAlgorithm.Lz4, min_size=1).serialize("z" * 300).startswith("LZ4:")  # type: ignore[union-attr]
+
+
 def test_wrong_type_is_refused_before_sending(docs: Any, mode: str, boto: Any) -> None:
     with pytest.raises(TypeError, match="Doc.zstd"):
         call(docs(pk="p", sk="4", zstd=b"bytes"), mode, "save")

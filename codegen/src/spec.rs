@@ -119,6 +119,19 @@ pub struct ClassSpec {
 pub struct ConstructorSpec {
     pub doc: String,
     pub params: Vec<ParamSpec>,
+    /// Parameters the core's `new` takes gathered into one struct (settings several
+    /// classes share), passed after the others.
+    #[serde(default)]
+    pub settings: Option<SettingsSpec>,
+}
+
+/// `rust_type { a, b, ... }` built from the constructor parameters `params` by the
+/// generated `__new__` (each a field of the same name).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsSpec {
+    pub rust_type: String,
+    pub params: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::spec::{
     Calls, ClassPairSpec,
     ClassSpec, ErrorSpec, FieldSpec, ModelClassSpec, ModelOperationSpec, ModelResultSpec, OperationSpec,
-    PagerSpec, ParamSpec, PythonTypeSpec, Receiver, RecordSpec, SpecFile,
+    PagerSpec, ParamSpec, PythonTypeSpec, Receiver, RecordSpec, SettingsSpec, SpecFile,
 };
 
 /// Prefix of every awaitable twin. The only place the convention is spelled.
@@ -267,6 +267,23 @@ fn callable(
     })
 }
 
+/// The constructor's arguments with `settings.params` gathered into one struct literal,
+/// passed last: `key_id, context, crate::services::Connection { region, ... }`.
+fn settings_forward(constructor: &CallableView, settings: &SettingsSpec, at: &str) -> Result<String, SpecError> {
+    for name in &settings.params {
+        if !constructor.params.iter().any(|p| &p.name == name) {
+            return err(format!("{at}: `{name}` is not a parameter of the constructor"));
+        }
+    }
+    if settings.params.is_empty() || settings.rust_type.trim().is_empty() {
+        return err(format!("{at}: name the struct (`rust_type`) and the parameters it gathers"));
+    }
+    let mut forward: Vec<String> =
+        constructor.params.iter().filter(|p| !settings.params.contains(&p.name)).map(|p| p.name.clone()).collect();
+    forward.push(format!("{} {{ {} }}", settings.rust_type.trim(), settings.params.join(", ")));
+    Ok(forward.join(", "))
+}
+
 fn field(types: Option<&IndexMap<String, String>>, f: &FieldSpec, at: &str) -> Result<FieldView, SpecError> {
     let rust_type = match types {
         None => String::new(),
@@ -361,7 +378,10 @@ impl Model {
         let mut classes = Vec::new();
         for c in &m.classes {
             let at = format!("class `{}`", c.name);
-            let constructor = callable(&m.param_types, "__new__", &c.constructor.doc, &c.constructor.params, "None", &format!("{at}, constructor"))?;
+            let mut constructor = callable(&m.param_types, "__new__", &c.constructor.doc, &c.constructor.params, "None", &format!("{at}, constructor"))?;
+            if let Some(settings) = &c.constructor.settings {
+                constructor.forward = settings_forward(&constructor, settings, &format!("{at}, constructor settings"))?;
+            }
             let mut local_methods = Vec::new();
             let mut method_names = BTreeSet::new();
             for l in &c.local_methods {
@@ -628,8 +648,8 @@ fn model_operation(
     if (o.fails || names.len() > 1) && (o.repeat || o.result.is_some()) {
         return err(format!("{at}: `fails` and a `call:` list go with a single, unrepeated, unpaginated call"));
     }
-    if o.steps && (o.fails || names.len() > 1 || o.repeat || o.result.is_some()) {
-        return err(format!("{at}: `steps` goes with a single, unrepeated, unpaginated call without `fails`"));
+    if o.steps && (names.len() > 1 || o.result.is_some()) {
+        return err(format!("{at}: `steps` goes with a single, unpaginated call"));
     }
     let generic_arg = if o.receiver == Receiver::Index { "M" } else { "Self" };
     let (returns, async_returns, result) = match (&o.returns, &o.result) {

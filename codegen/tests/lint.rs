@@ -218,8 +218,22 @@ fn class_pair_mistakes_name_the_pair() {
 #[test]
 fn service_steps_go_with_a_plain_call() {
     load(&with_model(&MODEL.replace("call: ping", "call: ping\n        steps: true"))).unwrap();
+    load(&with_model(&MODEL.replace("call: ping", "call: ping\n        steps: true\n        fails: true"))).unwrap();
     fails_with(
-        &with_model(&MODEL.replace("call: ping", "call: ping\n        steps: true\n        fails: true")),
-        "`steps` goes with a single, unrepeated, unpaginated call without `fails`",
+        &with_model(&MODEL.replace("call: ping", "call: [ping, ping]\n        steps: true")),
+        "`steps` goes with a single, unpaginated call",
     );
+}
+
+#[test]
+fn service_steps_with_fails_book_the_failure_first() {
+    // A class pair's core books a failed call (`fail_<core>`) before the undo steps run,
+    // and a cancellation is not booked as a failure; the step functions are the core's.
+    let pair = PAIR.replace("call: ping", "call: ping\n        fails: true\n        steps: true");
+    let python = codegen::render_model_ops(&load(&with_model(&pair)).unwrap()).unwrap();
+    let fail = python.find("_w_core.fail_w_send(plan, error)").expect("fail_ call");
+    let undo = python.find("_w_core.undo_steps(plan, error)").expect("undo steps");
+    assert!(fail < undo, "{python}");
+    assert!(python.contains("if isinstance(error, Exception):"), "{python}");
+    assert!(python.contains("_w_core.before_steps(plan)"), "{python}");
 }

@@ -72,41 +72,13 @@ pub fn build(key_id: String, context: Option<Bound<'_, PyDict>>, options: Client
 }
 
 /// The generated `__new__`.
-#[allow(clippy::too_many_arguments)]
 pub fn new(
     _py: Python<'_>,
     key_id: String,
-    region: Option<String>,
     context: Option<Bound<'_, PyDict>>,
-    access_key: Option<String>,
-    secret_key: Option<String>,
-    session_token: Option<String>,
-    profile: Option<String>,
-    role_arn: Option<String>,
-    role_session_name: Option<String>,
-    external_id: Option<String>,
-    endpoint_url: Option<String>,
-    connect_timeout: Option<f64>,
-    read_timeout: Option<f64>,
-    max_retries: Option<i64>,
-    proxy_url: Option<String>,
+    settings: services::Connection,
 ) -> PyResult<KmsEncryptor> {
-    let options = services::options(
-        region,
-        access_key,
-        secret_key,
-        session_token,
-        profile,
-        role_arn,
-        role_session_name,
-        external_id,
-        endpoint_url,
-        connect_timeout,
-        read_timeout,
-        max_retries,
-        proxy_url,
-    )?;
-    build(key_id, context, options)
+    build(key_id, context, settings.options()?)
 }
 
 /// `KmsEncryptor(key_id='alias/x')`: the key and endpoint, never credentials or context values.

@@ -63,38 +63,8 @@ pub fn build(options: ClientOptions) -> S3Operations {
 }
 
 /// The generated `__new__`.
-#[allow(clippy::too_many_arguments)]
-pub fn new(
-    _py: Python<'_>,
-    region: Option<String>,
-    access_key: Option<String>,
-    secret_key: Option<String>,
-    session_token: Option<String>,
-    profile: Option<String>,
-    role_arn: Option<String>,
-    role_session_name: Option<String>,
-    external_id: Option<String>,
-    endpoint_url: Option<String>,
-    connect_timeout: Option<f64>,
-    read_timeout: Option<f64>,
-    max_retries: Option<i64>,
-    proxy_url: Option<String>,
-) -> PyResult<S3Operations> {
-    Ok(build(services::options(
-        region,
-        access_key,
-        secret_key,
-        session_token,
-        profile,
-        role_arn,
-        role_session_name,
-        external_id,
-        endpoint_url,
-        connect_timeout,
-        read_timeout,
-        max_retries,
-        proxy_url,
-    )?))
+pub fn new(_py: Python<'_>, settings: services::Connection) -> PyResult<S3Operations> {
+    Ok(build(settings.options()?))
 }
 
 /// `S3Operations(region='...')`, never credentials.

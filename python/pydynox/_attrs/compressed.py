@@ -7,7 +7,7 @@ and base64) runs in Rust, with the GIL released for large values.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, IntEnum
 from typing import Any
 
 from pydynox._attrs._core import compress_value, decompress_value
@@ -16,15 +16,26 @@ from pydynox.attributes import Attribute
 __all__ = ["CompressedAttribute", "CompressionAlgorithm"]
 
 
-class CompressionAlgorithm(Enum):
-    """How `CompressedAttribute` compresses."""
+class CompressionAlgorithm(IntEnum):
+    """How `CompressedAttribute` compresses.
 
-    Zstd = "zstd"
+    Members compare and convert as 0.21.0's do (`int(CompressionAlgorithm.Lz4) == 1`,
+    `str()` gives `CompressionAlgorithm.Lz4`); being an `IntEnum`, the class also iterates
+    over its members and looks them up by name (`CompressionAlgorithm["Gzip"]`)."""
+
+    Zstd = 0
     """Best ratio (level 1-22, default 3). The default."""
-    Lz4 = "lz4"
+    Lz4 = 1
     """Fastest (no levels)."""
-    Gzip = "gzip"
+    Gzip = 2
     """Widely readable (level 0-9, default 6)."""
+
+    __str__ = Enum.__str__  # `CompressionAlgorithm.Zstd`, as 0.21.0 prints it (IntEnum's is "0")
+
+    @property
+    def codec(self) -> str:
+        """The codec's name the Rust core takes (`zstd`, `lz4`, `gzip`)."""
+        return self.name.lower()
 
 
 class CompressedAttribute(Attribute[str]):
@@ -73,7 +84,7 @@ class CompressedAttribute(Attribute[str]):
 
     @property
     def _algorithm_name(self) -> str:
-        return (self.algorithm or CompressionAlgorithm.Zstd).value
+        return (self.algorithm if self.algorithm is not None else CompressionAlgorithm.Zstd).codec
 
     def _check(self, value: Any, where: str) -> None:
         if not isinstance(value, str):

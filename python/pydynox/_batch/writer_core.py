@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from pydynox._batch.writer_steps import RoundSteps, raise_orphans, round_steps
+from pydynox._batch.writer_steps import after_steps, before_steps, fail_steps, undo_steps  # noqa: F401 (the generated methods call them here)
 from pydynox._model.plan import schema_of
 from pydynox._model.schema import SCHEMA_ATTRIBUTE
 from pydynox._model.writes import finish_delete, finish_save, plan_delete, plan_save
@@ -204,7 +206,7 @@ class BatchWriterBase:
 class WriterPlan:
     """One step of a writer: the client call's arguments, or `skip` when nothing is sent."""
 
-    __slots__ = ("args", "client", "sent", "skip", "writer")
+    __slots__ = ("args", "client", "sent", "services", "skip", "writer")
 
     def __init__(self, writer: BatchWriterBase, args: dict[str, Any], sent: list[_Write], skip: bool) -> None:
         self.writer = writer
@@ -212,6 +214,8 @@ class WriterPlan:
         self.args = args
         self.sent = sent
         self.skip = skip
+        self.services: RoundSteps | None = None
+        """The round's service steps (pydynox._batch.writer_steps); None for most rounds."""
 
 
 # --- buffering ------------------------------------------------------------------------------
@@ -283,7 +287,9 @@ def _take(writer: BatchWriterBase, only_full_round: bool) -> WriterPlan:
         "max_attempts": writer._max_attempts,
     }
     writer._in_flight.append(sent)
-    return WriterPlan(writer, args, sent, skip=False)
+    plan = WriterPlan(writer, args, sent, skip=False)
+    plan.services = round_steps(writer.table, sent)
+    return plan
 
 
 # --- what the generated methods call --------------------------------------------------------
@@ -357,6 +363,7 @@ def finish_writer_put(plan: WriterPlan, answer: None) -> None:
     if not plan.skip:
         _answered(plan, None)
         _written(plan, None)
+        raise_orphans(plan)
 
 
 def fail_writer_put(plan: WriterPlan, error: BaseException) -> None:

@@ -760,7 +760,29 @@ class ModelOperations:
         plan = _core.plan_transact_get(cls, gets=gets)
         if plan.skip:
             return _core.finish_transact_get(plan, None)  # type: ignore[no-any-return]
-        answer = plan.client.transact_get(**plan.args)
+        try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+            answer = plan.client.transact_get(**plan.args)
+        except BaseException as error:
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         return _core.finish_transact_get(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
@@ -773,7 +795,29 @@ class ModelOperations:
         plan = _core.plan_transact_get(cls, gets=gets)
         if plan.skip:
             return _core.finish_transact_get(plan, None)  # type: ignore[no-any-return]
-        answer = await plan.client.async_transact_get(**plan.args)
+        try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+            answer = await plan.client.async_transact_get(**plan.args)
+        except BaseException as error:
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         return _core.finish_transact_get(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
@@ -788,9 +832,37 @@ class ModelOperations:
         plan = _core.plan_execute_statement(cls, statement=statement, parameters=parameters, consistent_read=consistent_read)
         if plan.skip:
             return _core.finish_execute_statement(plan, None)  # type: ignore[no-any-return]
-        answer = plan.client.execute_statement(**plan.args)
+        try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+            answer = plan.client.execute_statement(**plan.args)
+        except BaseException as error:
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         while _core.more_execute_statement(plan, answer):
             answer = plan.client.execute_statement(**plan.args)
+            if plan.services is not None:
+                for step in _core.after_steps(plan, answer):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
         return _core.finish_execute_statement(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
@@ -805,9 +877,37 @@ class ModelOperations:
         plan = _core.plan_execute_statement(cls, statement=statement, parameters=parameters, consistent_read=consistent_read)
         if plan.skip:
             return _core.finish_execute_statement(plan, None)  # type: ignore[no-any-return]
-        answer = await plan.client.async_execute_statement(**plan.args)
+        try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _core.before_steps(plan):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+            answer = await plan.client.async_execute_statement(**plan.args)
+        except BaseException as error:
+            if plan.services is not None:
+                for step in _core.undo_steps(plan, error):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _core.fail_steps(plan, error)
+            raise
+        if plan.services is not None:
+            for step in _core.after_steps(plan, answer):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         while _core.more_execute_statement(plan, answer):
             answer = await plan.client.async_execute_statement(**plan.args)
+            if plan.services is not None:
+                for step in _core.after_steps(plan, answer):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
         return _core.finish_execute_statement(plan, answer)  # type: ignore[no-any-return]
 
     @classmethod
@@ -1487,10 +1587,30 @@ class BatchWriter(BatchWriterBase):
         if plan.skip:
             return _writer_core.finish_writer_put(plan, None)  # type: ignore[no-any-return]
         try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _writer_core.before_steps(plan):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
             plan.client.batch_write(**plan.args)
-        except Exception as error:
-            _writer_core.fail_writer_put(plan, error)
+        except BaseException as error:
+            if isinstance(error, Exception):  # a cancellation or an interrupt is not a failure the core books
+                _writer_core.fail_writer_put(plan, error)
+            if plan.services is not None:
+                for step in _writer_core.undo_steps(plan, error):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _writer_core.fail_steps(plan, error)
             raise
+        if plan.services is not None:
+            for step in _writer_core.after_steps(plan, None):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         return _writer_core.finish_writer_put(plan, None)  # type: ignore[no-any-return]
 
     def delete(self, key: Any) -> None:
@@ -1503,10 +1623,30 @@ class BatchWriter(BatchWriterBase):
         if plan.skip:
             return _writer_core.finish_writer_delete(plan, None)  # type: ignore[no-any-return]
         try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _writer_core.before_steps(plan):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
             plan.client.batch_write(**plan.args)
-        except Exception as error:
-            _writer_core.fail_writer_delete(plan, error)
+        except BaseException as error:
+            if isinstance(error, Exception):  # a cancellation or an interrupt is not a failure the core books
+                _writer_core.fail_writer_delete(plan, error)
+            if plan.services is not None:
+                for step in _writer_core.undo_steps(plan, error):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _writer_core.fail_steps(plan, error)
             raise
+        if plan.services is not None:
+            for step in _writer_core.after_steps(plan, None):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         return _writer_core.finish_writer_delete(plan, None)  # type: ignore[no-any-return]
 
     def flush(self) -> None:
@@ -1516,10 +1656,30 @@ class BatchWriter(BatchWriterBase):
         if plan.skip:
             return _writer_core.finish_writer_flush(plan, None)  # type: ignore[no-any-return]
         try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _writer_core.before_steps(plan):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
             plan.client.batch_write(**plan.args)
-        except Exception as error:
-            _writer_core.fail_writer_flush(plan, error)
+        except BaseException as error:
+            if isinstance(error, Exception):  # a cancellation or an interrupt is not a failure the core books
+                _writer_core.fail_writer_flush(plan, error)
+            if plan.services is not None:
+                for step in _writer_core.undo_steps(plan, error):
+                    try:
+                        step.done(getattr(step.target, step.op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _writer_core.fail_steps(plan, error)
             raise
+        if plan.services is not None:
+            for step in _writer_core.after_steps(plan, None):
+                try:
+                    step.done(getattr(step.target, step.op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         return _writer_core.finish_writer_flush(plan, None)  # type: ignore[no-any-return]
 
     def __enter__(self) -> Self:
@@ -1552,10 +1712,30 @@ class AsyncBatchWriter(BatchWriterBase):
         if plan.skip:
             return _writer_core.finish_writer_put(plan, None)  # type: ignore[no-any-return]
         try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _writer_core.before_steps(plan):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
             await plan.client.async_batch_write(**plan.args)
-        except Exception as error:
-            _writer_core.fail_writer_put(plan, error)
+        except BaseException as error:
+            if isinstance(error, Exception):  # a cancellation or an interrupt is not a failure the core books
+                _writer_core.fail_writer_put(plan, error)
+            if plan.services is not None:
+                for step in _writer_core.undo_steps(plan, error):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _writer_core.fail_steps(plan, error)
             raise
+        if plan.services is not None:
+            for step in _writer_core.after_steps(plan, None):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         return _writer_core.finish_writer_put(plan, None)  # type: ignore[no-any-return]
 
     async def delete(self, key: Any) -> None:
@@ -1568,10 +1748,30 @@ class AsyncBatchWriter(BatchWriterBase):
         if plan.skip:
             return _writer_core.finish_writer_delete(plan, None)  # type: ignore[no-any-return]
         try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _writer_core.before_steps(plan):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
             await plan.client.async_batch_write(**plan.args)
-        except Exception as error:
-            _writer_core.fail_writer_delete(plan, error)
+        except BaseException as error:
+            if isinstance(error, Exception):  # a cancellation or an interrupt is not a failure the core books
+                _writer_core.fail_writer_delete(plan, error)
+            if plan.services is not None:
+                for step in _writer_core.undo_steps(plan, error):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _writer_core.fail_steps(plan, error)
             raise
+        if plan.services is not None:
+            for step in _writer_core.after_steps(plan, None):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         return _writer_core.finish_writer_delete(plan, None)  # type: ignore[no-any-return]
 
     async def flush(self) -> None:
@@ -1581,10 +1781,30 @@ class AsyncBatchWriter(BatchWriterBase):
         if plan.skip:
             return _writer_core.finish_writer_flush(plan, None)  # type: ignore[no-any-return]
         try:
+            if plan.services is not None:  # most models have no service steps: one check
+                for step in _writer_core.before_steps(plan):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
             await plan.client.async_batch_write(**plan.args)
-        except Exception as error:
-            _writer_core.fail_writer_flush(plan, error)
+        except BaseException as error:
+            if isinstance(error, Exception):  # a cancellation or an interrupt is not a failure the core books
+                _writer_core.fail_writer_flush(plan, error)
+            if plan.services is not None:
+                for step in _writer_core.undo_steps(plan, error):
+                    try:
+                        step.done(await getattr(step.target, step.async_op)(**step.args))
+                    except Exception as step_error:
+                        step.fail(step_error)
+                _writer_core.fail_steps(plan, error)
             raise
+        if plan.services is not None:
+            for step in _writer_core.after_steps(plan, None):
+                try:
+                    step.done(await getattr(step.target, step.async_op)(**step.args))
+                except Exception as step_error:
+                    step.fail(step_error)
         return _writer_core.finish_writer_flush(plan, None)  # type: ignore[no-any-return]
 
     async def __aenter__(self) -> Self:

@@ -227,7 +227,9 @@ def plan_execute_statement(
     if parameters is not None and not isinstance(parameters, (list, tuple)):
         raise TypeError(f"{schema.name}.execute_statement: parameters must be a list, got {parameters!r}")
     args = {"statement": statement, "parameters": None if parameters is None else list(parameters), "consistent_read": bool(consistent_read)}
-    return ReadPlan(client, args, schema, "", loader_of(schema, False))
+    plan = ReadPlan(client, args, schema, "", loader_of(schema, False))
+    _reveal_loaded(plan, False)  # each page's items are decrypted before they are loaded
+    return plan
 
 
 def more_execute_statement(plan: ReadPlan, answer: Any) -> bool:

@@ -33,6 +33,7 @@ __all__ = [
     "before_steps",
     "placer",
     "fail_steps",
+    "outcome_unknown",
     "raise_orphans",
     "read_steps",
     "undo_steps",
@@ -76,6 +77,11 @@ class Step:
         self.undo = undo
         self.finished: Any = _PENDING
 
+    @property
+    def has_finished(self) -> bool:
+        """Whether the call answered (`done` ran)."""
+        return self.finished is not _PENDING
+
     def done(self, answer: Any) -> None:
         self.finished = answer
         if self.on_done is not None:
@@ -105,8 +111,9 @@ class Services:
         """What was not undone because the write may have been applied (its outcome unknown)."""
         self.ready: Callable[[], None] | None = None
         """Runs once every before-step is done (the size check of the finished item)."""
-        self.reveal: ModelSchema | None = None
-        """The schema whose readers (decryption) run on the item the call answers."""
+        self.reveal: ModelSchema | list[ModelSchema | None] | None = None
+        """The schema whose readers (decryption) run on the items the call answers; a list
+        holds one per item, in order (transact_get, whose items are of several models)."""
         self._left = 0
 
     def add_before(self, step: Step) -> None:
@@ -142,7 +149,7 @@ def before_steps(plan: Plan) -> list[Step]:
     return services.before if services is not None else []
 
 
-def _outcome_unknown(error: BaseException) -> bool:
+def outcome_unknown(error: BaseException) -> bool:
     """Whether a write that failed this way may still have been applied: the request was
     cut off (a timeout, a dropped connection, a cancellation) or the server failed
     (a 5xx answer, the base PydynoxException). A refusal (a condition, validation,
@@ -160,7 +167,7 @@ def undo_steps(plan: Plan, error: BaseException) -> list[Step]:
     if services is None:
         return []
     done = [step for step in services.before if step.undo is not None and step.finished is not _PENDING]
-    if done and all(step.finished is not _PENDING for step in services.before) and _outcome_unknown(error):
+    if done and all(step.finished is not _PENDING for step in services.before) and outcome_unknown(error):
         services.kept = [step.undo(step.finished).about for step in done]  # type: ignore[misc]
         return []
     return [step.undo(step.finished) for step in done]  # type: ignore[misc]
@@ -218,8 +225,11 @@ def after_steps(plan: Plan, answer: Any) -> list[Step]:
         return []
     steps = list(services.after)
     if services.reveal is not None and answer is not None:
-        for raw in _items_of(answer):
-            steps.extend(read_steps(services.reveal, raw))
+        items = _items_of(answer)
+        reveal = services.reveal
+        for schema, raw in zip(reveal if isinstance(reveal, list) else [reveal] * len(items), items):
+            if schema is not None:
+                steps.extend(read_steps(schema, raw))
     return steps
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, overload
 from pydynox._model.expressions import ExpressionBuilder
 from pydynox._model.plan import ReadPlan, WritePlan, client_of, config_of, instance_key, key_from_kwargs, user_condition
 from pydynox._model.schema import SCHEMA_ATTRIBUTE
+from pydynox._model.steps import Services
 from pydynox._model.writes import finish_delete, finish_save, finish_update, plan_delete, plan_save, plan_update
 from pydynox.conditions import Condition
 from pydynox.exceptions import ParamValidationException
@@ -136,6 +137,7 @@ class TransactionCore:
         if _schema(model) is None:
             raise TypeError(f"Transaction.save: expected a model instance, got {model!r}")
         plan = plan_save(model, condition=condition, skip_hooks=skip_hooks, client=self._client)
+        _no_service_steps(plan, "save")
         self._add(_model_op("put", plan), plan)
 
     @overload
@@ -224,6 +226,7 @@ class TransactionCore:
             if kwargs:  # a pydantic model's or dataclass's own validation, as its update() applies it
                 kwargs = schema.check_update(table, kwargs)
             plan = plan_update(table, self._client, atomic=atomic, condition=condition, skip_hooks=skip_hooks, **kwargs)
+            _no_service_steps(plan, "update")
             plan.args.pop("return_values", None)  # a transaction returns no items
             self._add(_model_op("update", plan), plan)
             return
@@ -320,6 +323,18 @@ def _model_op(kind: str, plan: WritePlan) -> dict[str, Any]:
     op = dict(plan.args)
     op["type"] = kind
     return op
+
+
+def _no_service_steps(plan: WritePlan, kind: str) -> None:
+    """A write whose values must first be encrypted or uploaded (service steps, ADR 25) is
+    refused: the transaction does not run those steps, and would store the placeholders
+    (the plaintext) instead (ADR 29)."""
+    if plan.services is not None and plan.services.before:
+        names = ", ".join(f"{plan.schema.name}.{name}" for name, _, _ in plan.schema.services)
+        raise ValueError(
+            f"Transaction.{kind}: {plan.schema.name} has values to encrypt or files to upload ({names}), "
+            f"which a transaction cannot do; use the model's own {kind}() or a batch writer"
+        )
 
 
 def _no_raw(kind: str, **given: Any) -> None:
@@ -524,6 +539,9 @@ def plan_transact_get(model: Any, gets: Any) -> TransactGetPlan:
     first = schemas[0]
     plan = TransactGetPlan(client_of(first), {"gets": requests}, first, "get")
     plan.loads = loads
+    if any(schema.services for schema in schemas):  # decrypted by the shell's steps, awaited in the twin
+        plan.services = Services()
+        plan.services.reveal = [schema if schema.services else None for schema in schemas]
     return plan
 
 
