@@ -4,10 +4,12 @@
 //!
 //! A page arrives as its response body, is indexed where it arrived (no GIL: where each
 //! item lies, the page's key and counts) and is decoded straight into Python objects
-//! (ADR 6) a slice of [`SLICE`] items at a time, as the caller reaches them (issue 14 item 7:
-//! a whole 1 MB page in one GIL hold kept an event loop busy for milliseconds). Items already
-//! decoded are handed out with no trip through the runtime: `next` returns them, or says a
-//! page must be fetched first (`fetch_page`, the only async part).
+//! (ADR 6) a slice of at most [`SLICE`] items and [`SLICE_BYTES`] at a time, as the caller
+//! reaches them (issue 14 item 7, ADR 14: a whole 1 MB page in one GIL hold kept an event
+//! loop busy for milliseconds). Always on the caller's thread, the first slice of a page too:
+//! the runtime's workers fetch and index pages but never take the GIL. Items already decoded
+//! are handed out with no trip through the runtime: `next` returns them, or says a page must
+//! be fetched first (`fetch_page`, the only async part).
 //!
 //! Prefetch (issue 9 item 4, ADR 7): as soon as a page is decoded and its key is known,
 //! the request for the next one is spawned on the shared runtime, so it travels while the
@@ -39,9 +41,14 @@ use crate::ops::send::{Call, Raw};
 use crate::wire::read::{Page, PageItems};
 use crate::wire::{item_to_py, Item};
 
-/// Items decoded per step of the iterator: about half a millisecond of GIL for 1 KB items,
-/// and a few percent of a page's decoding spent on starting slices.
+/// Most items decoded per step of the iterator, and most bytes of the page they may span
+/// (a single larger item still goes alone). Building an item costs about in proportion to
+/// its size, so the bytes bound a step's time for large items (32 KB: 31 of the benchmark's
+/// 1 KB items, 0.13 ms of GIL median on a loaded machine) and the count bounds it for tiny ones.
+/// Starting a slice costs `async for` one loop turn: `Model.async_query` over a 1,000-item
+/// page used the same CPU per item with these slices as with 64-item ones (ADR 14).
 pub const SLICE: usize = 64;
+pub const SLICE_BYTES: usize = 32 * 1024;
 
 /// A page fetched and not taken up yet: the response with what its metrics need, and its
 /// index (or why it cannot be read), built off the GIL where the response arrived.
@@ -233,7 +240,7 @@ impl Pager {
             };
             // Decoded with the state unlocked: building objects may run Python code (the GC),
             // which may touch this pager.
-            let decoded = page.decode(py, SLICE, self.call.read_options());
+            let decoded = page.decode(py, SLICE, SLICE_BYTES, self.call.read_options());
             let mut st = self.state();
             st.decoding = false;
             let mut items = match decoded {
@@ -383,19 +390,48 @@ impl Pager {
             Step::Done => return Err(PyStopAsyncIteration::new_err(())),
             Step::Fetch => {}
         }
-        let pager = self.clone();
-        crate::awaitable::from_future(py, "pydynox_core.awaitable", async move {
-            loop {
-                if let Err(error) = pager.fetch_page().await {
-                    return Python::attach(|py| Err(error.into_pyerr(py)));
+        let (fetcher, pager) = (self.clone(), self.clone());
+        // The worker only fetches and indexes (no GIL); the page's first slice is decoded
+        // when the awaiting task resumes, on the loop's thread, like any other slice. A
+        // worker taking the GIL to decode would stop the loop thread for as long.
+        crate::awaitable::Lazy::new(
+            py,
+            "pydynox_core.awaitable",
+            async move { fetcher.fetch_items().await },
+            move |py, fetched: Result<(), Error>| {
+                fetched.map_err(|error| error.into_pyerr(py))?;
+                // Only a second task iterating the same pager meanwhile can have taken the
+                // items fetched; `next_item` then fetches again, waiting in this step.
+                match pager.next_item(py)? {
+                    Some(item) => Ok(item),
+                    None => Err(PyStopAsyncIteration::new_err(())),
                 }
-                match Python::attach(|py| pager.next(py))? {
-                    Step::Item(item) | Step::SliceStart(item) => return Ok(item),
-                    Step::Done => return Err(PyStopAsyncIteration::new_err(())),
-                    Step::Fetch => {}
+            },
+        )
+    }
+
+    /// Fetches until there is an item to hand out or the iteration is over: pages with no
+    /// items (a filtered scan's) are taken up here, without the GIL, and the next one asked for.
+    async fn fetch_items(&self) -> Result<(), Error> {
+        loop {
+            self.fetch_page().await?;
+            let empty = {
+                let mut st = self.state();
+                match &st.undecoded {
+                    Some(Fetched { page: Ok(page), .. }) if page.remaining() == 0 && st.buffer.is_empty() && st.current.is_none() => {
+                        st.undecoded.take()
+                    }
+                    _ => None,
                 }
+            };
+            match empty {
+                // Cannot fail: only a page that could not be read makes `take_up` fail.
+                Some(fetched) => {
+                    let _ = self.take_up(fetched);
+                }
+                None => return Ok(()),
             }
-        })
+        }
     }
 
     /// `to_list` of the async pager: an awaitable of every remaining item.

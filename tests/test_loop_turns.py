@@ -1,6 +1,7 @@
 """Results and pages reach the asyncio loop in bounded slices, so other tasks keep running
-(issue 14 item 7): a burst of finished calls resumes at most 16 awaiting tasks per turn of
-the loop, and `async for` over a page lets the loop turn at least every 64 items.
+(issue 14 item 7): a burst of finished calls resumes at most 8 awaiting tasks per turn of
+the loop, and `async for` over a page lets the loop turn at least every 64 items or 32 KB of
+items, whichever comes first.
 
 Measured in loop turns, not time: a task that logs each turn (`await asyncio.sleep(0)`
 steps it once per turn) and the awaiting tasks logging what they got, so a busy machine
@@ -14,14 +15,16 @@ import asyncio
 import time
 
 import pydynox
+import pytest
 from pydynox.pydynox_core import _async_tasks_in_flight
 
 from support import boto_put_many
 
 KEY = {"pk": "a", "sk": "b"}
-# What src/awaitable/loop_wake.rs (SLICE) and src/pager.rs (SLICE) promise.
-RESULTS_PER_TURN = 16
+# What src/awaitable/loop_wake.rs (SLICE) and src/pager.rs (SLICE, SLICE_BYTES) promise.
+RESULTS_PER_TURN = 8
 ITEMS_PER_TURN = 64
+BYTES_PER_TURN = 32 * 1024
 
 
 def longest_run(log: list[str], what: str) -> int:
@@ -72,8 +75,11 @@ def test_a_burst_of_finished_calls_resumes_a_slice_of_tasks_per_loop_turn(moto_e
     assert longest_run(log, "done") <= RESULTS_PER_TURN, longest_run(log, "done")
 
 
-def test_async_for_over_a_page_lets_the_loop_turn_every_slice(moto_endpoint, boto, table):
-    items = [{"pk": "p", "sk": f"{i:04d}", "body": "x" * 100} for i in range(300)]
+# Items of ~100 bytes: the item count bounds a slice. Items of ~1 KB: the bytes do, at 31
+# items (each is 1,040 bytes or so on the wire, so 32 of them pass 32 KB).
+@pytest.mark.parametrize(("body", "per_turn"), [(100, ITEMS_PER_TURN), (1000, BYTES_PER_TURN // 1040)])
+def test_async_for_over_a_page_lets_the_loop_turn_every_slice(moto_endpoint, boto, table, body, per_turn):
+    items = [{"pk": "p", "sk": f"{i:04d}", "body": "x" * body} for i in range(300)]
     boto_put_many(boto, table, items)
     client = pydynox.DynamoDBClient(endpoint_url=moto_endpoint, region="us-east-1")
 
@@ -93,5 +99,5 @@ def test_async_for_over_a_page_lets_the_loop_turn_every_slice(moto_endpoint, bot
 
     log, keys = asyncio.run(main())
     assert keys == [item["sk"] for item in items]
-    assert longest_run(log, "item") <= ITEMS_PER_TURN, longest_run(log, "item")
-    assert log.count("turn") >= len(items) // ITEMS_PER_TURN
+    assert longest_run(log, "item") <= per_turn, longest_run(log, "item")
+    assert log.count("turn") >= len(items) // per_turn

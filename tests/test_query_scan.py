@@ -350,3 +350,26 @@ def test_parallel_scan_with_filter(client, many_partitions, mode):
     )
 
     assert by_key(items) == by_key([i for i in all_items if i["n"] < 10])
+
+
+def test_scan_reads_past_pages_the_filter_leaves_empty(client, boto, table, mode):
+    """Pages of 3 items where only the last page's items match: the pages before come back
+    with no items (the async pager takes those up on the runtime, without the GIL) and the
+    iteration goes on to the page that has some, then ends."""
+    items = [{"pk": f"k{i:02d}", "sk": "x", "n": i} for i in range(12)]
+    boto_put_many(boto, table, items)
+    order = [i["pk"] for i in boto_scan(boto, table)]
+    wanted = set(order[-3:])
+
+    found, result = collect(
+        client,
+        mode,
+        "scan",
+        table,
+        page_size=3,
+        filter_expression="pk IN (:a, :b, :c)",
+        expression_attribute_values=dict(zip((":a", ":b", ":c"), sorted(wanted))),
+    )
+
+    assert {i["pk"] for i in found} == wanted and len(found) == 3
+    assert result.page_count >= 4, result.page_count

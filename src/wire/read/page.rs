@@ -75,10 +75,11 @@ impl Page {
         self.items.len() - self.decoded
     }
 
-    /// Builds the next `at_most` items (fewer at the end of the page). After an error the
-    /// page is spent: the same bytes would fail again.
-    pub fn decode<'py>(&mut self, py: Python<'py>, at_most: usize, opts: ReadOptions) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        let end = (self.decoded + at_most).min(self.items.len());
+    /// Builds the next slice of items: at most `at_most` of them, and no more than `bytes`
+    /// of the body unless a single item is larger (fewer at the end of the page). After an
+    /// error the page is spent: the same bytes would fail again.
+    pub fn decode<'py>(&mut self, py: Python<'py>, at_most: usize, bytes: usize, opts: ReadOptions) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        let end = self.slice_end(at_most, bytes);
         let ranges = self.decoded..end;
         self.decoded = end;
         let ctx = Ctx::with_names(py, opts, std::mem::take(&mut self.names));
@@ -100,6 +101,22 @@ impl Page {
             self.decoded = self.items.len();
         }
         result.map(|()| out)
+    }
+
+    /// Where the next slice ends: building an item costs about in proportion to its size,
+    /// so a byte budget bounds a slice's time whatever the items hold; the item count bounds
+    /// slices of tiny items, whose per-item cost dominates. Always at least one item.
+    fn slice_end(&self, at_most: usize, bytes: usize) -> usize {
+        let mut end = self.decoded;
+        let mut size = 0;
+        for range in &self.items[self.decoded..] {
+            size += range.len();
+            if end - self.decoded >= at_most.max(1) || (end > self.decoded && size > bytes) {
+                break;
+            }
+            end += 1;
+        }
+        end
     }
 }
 

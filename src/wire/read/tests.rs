@@ -460,7 +460,7 @@ fn measure() {
             let mut page = super::Page::index(body.clone()).unwrap();
             let mut n = 0;
             while page.remaining() > 0 {
-                n += page.decode(py, 64, opts).unwrap().len();
+                n += page.decode(py, 64, usize::MAX, opts).unwrap().len();
             }
             assert_eq!(n, 1000);
         };
@@ -577,6 +577,32 @@ fn execute_statement_envelope() {
         assert_eq!(r.consumed_capacity.unwrap().capacity_units(), Some(0.5));
         let none = super::response(py, br#"{"ConsumedCapacity":null,"NextToken":null,"Items":[]}"#, ReadOptions::default()).unwrap();
         assert!(none.consumed_capacity.is_none() && none.consumed_capacities.is_empty() && none.next_token.is_none());
+    });
+}
+
+#[test]
+fn a_page_decodes_in_slices_bounded_by_count_and_bytes() {
+    // 20 items of ~1 KB, then one of ~10 KB, then 5 tiny ones.
+    let sized = |i: usize, len: usize| -> HashMap<String, AttributeValue> {
+        [("n".to_string(), AttributeValue::N(i.to_string())), ("blob".to_string(), AttributeValue::S("x".repeat(len)))].into()
+    };
+    let mut items: Vec<_> = (0..20).map(|i| sized(i, 1000)).collect();
+    items.push(sized(20, 10_000));
+    items.extend((21..26).map(|i| sized(i, 1)));
+    let body = page(&items);
+    with_python(|py| {
+        let mut page = super::Page::index(body.clone()).unwrap();
+        let mut slices = Vec::new();
+        let mut seen = Vec::new();
+        while page.remaining() > 0 {
+            let slice = page.decode(py, 4, 3000, ReadOptions::default()).unwrap();
+            slices.push(slice.len());
+            seen.extend(slice.iter().map(|d| d.get_item("n").unwrap().unwrap().extract::<usize>().unwrap()));
+        }
+        // ~1 KB items: two fit in 3,000 bytes, a third does not; the 10 KB item goes alone
+        // (a slice holds at least one item); the tiny ones stop at the count.
+        assert_eq!(slices, [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 4, 1]);
+        assert_eq!(seen, (0..26).collect::<Vec<_>>(), "every item once, in order");
     });
 }
 
