@@ -1,5 +1,5 @@
 """Models with compressed, encrypted and S3 attributes through both batch writer twins and
-Model.execute_statement (ADR 27), checked with boto3: what the writers store (the file
+Model.execute_statement (ADR 29), checked with boto3: what the writers store (the file
 uploaded, the secret encrypted), the objects removed with the items they delete, and the
 unhappy paths: a round refused after its uploads (the objects removed, or named when that
 fails too), an upload failing (nothing written, the round's other uploads removed). The
@@ -11,52 +11,19 @@ import asyncio
 from collections.abc import Iterable
 from typing import Any
 
-import boto3
 import pytest
 
 from s3_faults import S3FailingProxy
+from service_models import SECRET, TEXT, bucket, key_id, make_record, s3  # noqa: F401 (fixtures used by name)
 from support import boto_get, call, collect, unique_name
 
 import pydynox
 from pydynox import AsyncBatchWriter, BatchWriter
-from pydynox.attributes import CompressedAttribute, EncryptedAttribute, S3Attribute, S3File, S3Value, StringAttribute
+from pydynox.attributes import EncryptedAttribute, S3File, S3Value, StringAttribute
 from pydynox.config import ModelConfig
 from pydynox.exceptions import PydynoxException, S3AttributeException
 from pydynox.indexes import GlobalSecondaryIndex
 from pydynox.model import Model
-
-TEXT = "a long, repetitive note. " * 80
-SECRET = "4111 1111 1111 1111"
-
-
-@pytest.fixture(scope="module")
-def s3(moto_endpoint: str) -> Any:
-    return boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1")
-
-
-@pytest.fixture(scope="module")
-def key_id(moto_endpoint: str) -> str:
-    kms = boto3.client("kms", endpoint_url=moto_endpoint, region_name="us-east-1")
-    return str(kms.create_key()["KeyMetadata"]["KeyId"])
-
-
-@pytest.fixture
-def bucket(s3: Any) -> str:
-    name = unique_name().lower().replace("_", "-")[:50]
-    s3.create_bucket(Bucket=name)
-    return name
-
-
-def make_record(table: str, client: Any, key_id: str, bucket: str) -> Any:
-    class Record(Model):
-        model_config = ModelConfig(table=table, client=client)
-        pk = StringAttribute(hash_key=True)
-        sk = StringAttribute(range_key=True)
-        note = CompressedAttribute()
-        card = EncryptedAttribute(key_id=key_id)
-        file = S3Attribute(bucket=bucket)
-
-    return Record
 
 
 def keys_in(s3: Any, bucket: str) -> list[str]:
