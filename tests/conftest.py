@@ -287,6 +287,25 @@ def request_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 
 
 @pytest.fixture
+def path_client(request_path: str, moto_endpoint: str) -> Any:
+    """A client built after `request_path` chose its path."""
+    import pydynox
+
+    return pydynox.DynamoDBClient(endpoint_url=moto_endpoint, region=REGION)
+
+
+@pytest.fixture
+def counted() -> Iterator[None]:
+    """Counts requests from zero for the test (`pydynox_core._requests_sent`), and stops
+    counting after it."""
+    from pydynox import pydynox_core
+
+    pydynox_core._count_requests(True)
+    yield
+    pydynox_core._count_requests(False)
+
+
+@pytest.fixture
 def fault_client(proxy: Any, request_path: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
     """Factory of clients whose requests go through the fault proxy on `request_path`:
     fault_client(max_retries=2, read_timeout=0.5, ...) takes DynamoDBClient's options."""

@@ -7,7 +7,7 @@ and keys, the idempotency token. Every test runs once per path (`request_path` o
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -19,19 +19,6 @@ from pydynox import pydynox_core
 from pydynox.exceptions import TransactionCanceledException
 
 from conftest import REGION
-
-
-@pytest.fixture
-def counted() -> Iterator[None]:
-    pydynox_core._count_requests(True)
-    yield
-    pydynox_core._count_requests(False)
-
-
-@pytest.fixture
-def path_client(request_path: str, moto_endpoint: str) -> Any:
-    """A client built after `request_path` chose its path."""
-    return pydynox.DynamoDBClient(endpoint_url=moto_endpoint, region=REGION)
 
 
 def test_batch_and_transaction_requests_take_the_clients_path(path_client, request_path, table, boto, counted, mode):

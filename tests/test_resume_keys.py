@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -22,14 +22,6 @@ from test_model_ops import read_some, seed, users  # noqa: F401 (users is a fixt
 # Pieces taken in turn: inside a page, across page boundaries, a page's exact size.
 PIECES = (3, 10, 1, 7, 4, 2, 9)
 DESCRIBES = ("query", "scan")
-
-
-@pytest.fixture
-def counted() -> Iterator[None]:
-    """Counts requests from zero for the test, and stops counting after it."""
-    pydynox_core._count_requests(True)
-    yield
-    pydynox_core._count_requests(False)
 
 
 def describe_tables_sent() -> int:

@@ -4,31 +4,12 @@ through it on the path the client takes, which its request counter (a private te
 
 from __future__ import annotations
 
-from typing import Any, Iterator
-
 import pytest
 
 from pydynox import pydynox_core
 from pydynox.exceptions import ResourceNotFoundException
 
 from support import boto_put_many, boto_scan, call, to_list
-from conftest import REGION
-
-
-@pytest.fixture
-def counted() -> Iterator[None]:
-    """Counts requests from zero for the test, and stops counting after it."""
-    pydynox_core._count_requests(True)
-    yield
-    pydynox_core._count_requests(False)
-
-
-@pytest.fixture
-def path_client(request_path: str, moto_endpoint: str) -> Any:
-    """A client built after `request_path` chose its path."""
-    import pydynox
-
-    return pydynox.DynamoDBClient(endpoint_url=moto_endpoint, region=REGION)
 
 
 def test_every_data_plane_request_takes_the_clients_path(path_client, request_path, table, boto, counted, mode):

@@ -15,7 +15,7 @@ use bytes::Bytes;
 use proptest::prelude::*;
 
 use super::error_body;
-use super::tests::{credentials, Capture};
+use super::tests::{capturing_config, Capture};
 use crate::wire::read::tests::{item, rt, sdk};
 use crate::wire::write::multi_body;
 
@@ -24,13 +24,7 @@ type Item = HashMap<String, AttributeValue>;
 /// A client whose requests are captured, not sent.
 fn capturing() -> (aws_sdk_dynamodb::Client, Capture) {
     let capture = Capture::default();
-    let conf = aws_sdk_dynamodb::Config::builder()
-        .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
-        .region(aws_sdk_dynamodb::config::Region::new("eu-west-1"))
-        .credentials_provider(credentials())
-        .endpoint_url("http://127.0.0.1:8000")
-        .http_client(capture.clone())
-        .build();
+    let conf = capturing_config(&capture).build();
     (aws_sdk_dynamodb::Client::from_conf(conf), capture)
 }
 

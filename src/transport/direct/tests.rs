@@ -41,20 +41,26 @@ impl HttpClient for Capture {
 
 const SIGNED_AT: u64 = 1_700_000_000;
 
-pub(super) fn credentials() -> Credentials {
+fn credentials() -> Credentials {
     Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", Some("session-token".into()), None, "test")
+}
+
+/// An SDK configuration (eu-west-1, the test credentials) whose requests `capture` keeps
+/// instead of sending.
+pub(super) fn capturing_config(capture: &Capture) -> aws_sdk_dynamodb::config::Builder {
+    aws_sdk_dynamodb::Config::builder()
+        .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
+        .region(aws_sdk_dynamodb::config::Region::new("eu-west-1"))
+        .credentials_provider(credentials())
+        .endpoint_url("http://127.0.0.1:8000")
+        .http_client(capture.clone())
 }
 
 /// What the SDK sends for a GetItem signed at `SIGNED_AT`: its headers and body.
 fn sdk_request() -> (Vec<(String, String)>, Bytes) {
     let capture = Capture::default();
-    let conf = aws_sdk_dynamodb::Config::builder()
-        .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
-        .region(aws_sdk_dynamodb::config::Region::new("eu-west-1"))
-        .credentials_provider(credentials())
-        .endpoint_url("http://127.0.0.1:8000")
+    let conf = capturing_config(&capture)
         .time_source(aws_smithy_async::time::StaticTimeSource::new(UNIX_EPOCH + Duration::from_secs(SIGNED_AT)))
-        .http_client(capture.clone())
         .build();
     let client = aws_sdk_dynamodb::Client::from_conf(conf);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
