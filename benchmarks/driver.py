@@ -38,6 +38,7 @@ VENV_OF = {
     "pynamodb": "pynamodb",
     "ours-client": "ours",  # the model scenarios' baseline: our client, no model
     "ours-on-demand": "ours",  # this checkout with page prefetch off (PYDYNOX_PREFETCH=0)
+    "ours-connector": "ours",  # sync calls on the connector, not blocking sockets (PYDYNOX_PLAIN_HTTP=0)
 }
 PACKAGE_OF = {  # for the versions table
     "ours": "pydynox",
@@ -48,6 +49,7 @@ PACKAGE_OF = {  # for the versions table
     "pynamodb": "pynamodb",
     "ours-client": "pydynox",
     "ours-on-demand": "pydynox",
+    "ours-connector": "pydynox",
 }
 
 SYNC = ["ours", "pydynox-0.21.0", "boto3-client", "boto3-resource", "pynamodb"]
@@ -59,7 +61,9 @@ ASYNC_MODELS = ["ours", "pydynox-0.21.0", "ours-client"]
 
 
 # Contenders that are this checkout run differently, not other libraries or versions.
-VARIANTS = {"ours-client", "ours-on-demand"}
+VARIANTS = {"ours-client", "ours-on-demand", "ours-connector"}
+# What each variant changes in the environment of this checkout's worker.
+VARIANT_ENV = {"ours-on-demand": {"PYDYNOX_PREFETCH": "0"}, "ours-connector": {"PYDYNOX_PLAIN_HTTP": "0"}}
 # scan-slow-consumer: the server's added round trip, and how the scan is read. Pages of 50
 # small items with 1 ms of work each take about as long to consume as a page takes to
 # arrive (the delay plus dynalite's own time), the case where fetching ahead saves the most:
@@ -86,13 +90,13 @@ def plan(quick: bool) -> list[dict]:
         {
             "name": "get",
             "server": "dynalite",
-            "contenders": SYNC + ["floor", "floor-wire", "wire-python"],
+            "contenders": SYNC + ["ours-connector", "floor", "floor-wire", "wire-python"],
             "job": {"ops": 200 if q else 2000, "warmup": 20 if q else 200},
         },
         {
             "name": "update",
             "server": "dynalite",
-            "contenders": ["ours", "pydynox-0.21.0"],
+            "contenders": ["ours", "ours-connector", "pydynox-0.21.0"],
             "job": {"ops": 200 if q else 1500, "warmup": 20 if q else 100},
         },
         {
@@ -404,9 +408,7 @@ def run_job(
         capture_output=True,
         text=True,
         check=False,
-        env=dict(worker_env(), PYDYNOX_PREFETCH="0")
-        if contender == "ours-on-demand"
-        else worker_env(),
+        env=dict(worker_env(), **VARIANT_ENV.get(contender, {})),
         timeout=timeout,
         cwd=str(BENCH),
     )

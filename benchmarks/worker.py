@@ -580,6 +580,7 @@ class PynamoDBModels(PynamoDB):
 CONTENDERS = {
     "ours": Ours,
     "ours-on-demand": Ours,  # the driver sets PYDYNOX_PREFETCH=0 for it
+    "ours-connector": Ours,  # the driver sets PYDYNOX_PLAIN_HTTP=0 for it
     "pydynox-0.21.0": Pydynox021,
     "boto3-client": Boto3Client,
     "boto3-resource": Boto3Resource,

@@ -31,7 +31,6 @@ use crate::transport::direct::credentials::{CredentialsCache, FromCache};
 use crate::transport::direct::{http, Direct};
 use crate::runtime;
 use per_runtime::PerRuntime;
-use aws_smithy_runtime_api::client::http::SharedHttpConnector;
 
 const DEFAULT_REGION: &str = "us-east-1";
 
@@ -127,7 +126,7 @@ pub struct ClientShared {
     /// The SDK client to send with from where a request runs (see `per_runtime.rs`).
     sdk: PerRuntime<aws_sdk_dynamodb::Client>,
     /// The direct path's HTTP connector, under the same rules.
-    connectors: PerRuntime<SharedHttpConnector>,
+    connectors: PerRuntime<http::Connectors>,
     pub read: ReadOptions,
     metrics: Mutex<MetricsState>,
     /// Key attribute names of the tables described for exact resume keys (issue 15 item 5).
@@ -152,7 +151,7 @@ impl ClientShared {
 
     /// The direct request path of this client in this process and the HTTP connector to
     /// send with from where this future runs; None when the client keeps the SDK path.
-    pub async fn direct_here(&self) -> Option<(Arc<Direct>, SharedHttpConnector)> {
+    pub async fn direct_here(&self) -> Option<(Arc<Direct>, http::Connectors)> {
         let pid = runtime::process_id();
         // Only the `Direct` is cloned on this hot path, not the whole SDK configuration.
         let resolved_here = {
@@ -163,7 +162,15 @@ impl ClientShared {
             Some(direct) => direct?,
             None => self.config_here().await.direct?,
         };
-        let connector = self.connectors.get(|| async { http::connector(direct.connect_timeout, direct.read_timeout) }).await;
+        let connector = self
+            .connectors
+            .get(|| async {
+                // Blocking sockets only where a sync call runs (runtime.rs): nothing may
+                // block the shared runtime's threads.
+                let plain = runtime::on_calling_thread().then(Default::default);
+                http::Connectors { hyper: http::connector(direct.connect_timeout, direct.read_timeout), plain }
+            })
+            .await;
         Some((direct, connector))
     }
 

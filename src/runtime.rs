@@ -17,7 +17,7 @@
 
 use std::cell::RefCell;
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
@@ -37,7 +37,7 @@ fn build() -> Runtime {
 
 /// The runtime of the current process, created on first use.
 pub fn runtime() -> &'static Runtime {
-    let pid = std::process::id();
+    let pid = process_id();
     if let Some((owner, rt)) = *RUNTIME.read().unwrap_or_else(|e| e.into_inner()) {
         if owner == pid {
             return rt;
@@ -55,8 +55,34 @@ pub fn runtime() -> &'static Runtime {
 }
 
 /// Id of the current process; clients compare it to rebuild connection pools after fork.
+/// Cached (glibc's `getpid` is a syscall, and every call asks several times), and
+/// forgotten in a forked child by an `atfork` handler.
 pub fn process_id() -> u32 {
-    std::process::id()
+    match PID.load(Ordering::Relaxed) {
+        0 => remember_pid(),
+        pid => pid,
+    }
+}
+
+static PID: AtomicU32 = AtomicU32::new(0);
+
+fn remember_pid() -> u32 {
+    static FORGET_IN_CHILD: std::sync::Once = std::sync::Once::new();
+    FORGET_IN_CHILD.call_once(|| {
+        #[cfg(unix)]
+        // SAFETY: registers a handler that only stores to an atomic.
+        unsafe {
+            libc::pthread_atfork(None, None, Some(forget_pid));
+        }
+    });
+    let pid = std::process::id();
+    PID.store(pid, Ordering::Relaxed);
+    pid
+}
+
+#[cfg(unix)]
+extern "C" fn forget_pid() {
+    PID.store(0, Ordering::Relaxed);
 }
 
 thread_local! {
@@ -79,7 +105,7 @@ pub fn block_on<F: Future>(fut: F) -> F::Output {
         // Cannot fail: `wait` refuses to start while this thread is inside a runtime, the
         // only state in which the cell is already borrowed.
         let mut slot = cell.borrow_mut();
-        let pid = std::process::id();
+        let pid = process_id();
         if slot.as_ref().is_none_or(|(owner, _)| *owner != pid) {
             if let Some(stale) = slot.take() {
                 std::mem::forget(stale);
@@ -87,14 +113,20 @@ pub fn block_on<F: Future>(fut: F) -> F::Output {
             *slot = Some((pid, build_local()));
         }
         let (_, rt) = slot.as_ref().expect("set just above");
+        // Tasks alive on this runtime between calls are pooled connections' (the
+        // connector's) and their pool's; none when this thread's calls used only blocking
+        // sockets (`transport::direct::plain`), which need no turn of the runtime.
+        let pooled = rt.metrics().num_alive_tasks() > 0;
         rt.block_on(async move {
-            // This runtime runs only inside a call, so a server's close of an idle pooled
-            // connection has not been read yet. Two yields (a yielded task resumes after the
-            // I/O driver has run): the driver reports the close, then the connection's task
-            // marks it closed, before the pool would hand it out for this request. Both
-            // request paths (SDK and direct) send through this.
-            tokio::task::yield_now().await;
-            tokio::task::yield_now().await;
+            if pooled {
+                // This runtime runs only inside a call, so a server's close of an idle pooled
+                // connection has not been read yet. Two yields (a yielded task resumes after
+                // the I/O driver has run): the driver reports the close, then the
+                // connection's task marks it closed, before the pool would hand it out for
+                // this request.
+                tokio::task::yield_now().await;
+                tokio::task::yield_now().await;
+            }
             fut.await
         })
     })
@@ -132,7 +164,8 @@ where
     if !on_main_thread(py) {
         return Ok(py.detach(|| block_on(fut)));
     }
-    py.detach(|| {
+    let _watch = WatchSignals::start();
+    let out = py.detach(|| {
         block_on(async move {
             let outcome = async move {
                 let mut fut = std::pin::pin!(fut);
@@ -155,7 +188,52 @@ where
             }
             outcome
         })
-    })
+    });
+    // A blocking attempt that saw a handler raise ended early; the exception is the answer.
+    match RAISED.take() {
+        Some(raised) => Err(raised),
+        None => out,
+    }
+}
+
+thread_local! {
+    /// Set while a sync call on the main thread waits: blocking waits check signals then.
+    static WATCHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// What a signal handler raised during a blocking wait, for `wait` to return.
+    static RAISED: RefCell<Option<PyErr>> = const { RefCell::new(None) };
+}
+
+/// Marks this thread's sync call as watching signals until dropped.
+struct WatchSignals;
+
+impl WatchSignals {
+    fn start() -> Self {
+        WATCHING.set(true);
+        RAISED.take();
+        WatchSignals
+    }
+}
+
+impl Drop for WatchSignals {
+    fn drop(&mut self) {
+        WATCHING.set(false);
+    }
+}
+
+/// For code that blocks the calling thread (`transport::direct::plain`): runs Python's
+/// signal handlers if this is a sync call on the main thread, and says whether one raised
+/// (the call must then end; `wait` returns the exception). False elsewhere.
+pub fn signal_raised() -> bool {
+    if !WATCHING.get() {
+        return false;
+    }
+    match Python::attach(|py| py.check_signals()) {
+        Ok(()) => false,
+        Err(raised) => {
+            RAISED.set(Some(raised));
+            true
+        }
+    }
 }
 
 /// Yields that let a dropped request's connection task see the drop and close its socket.
@@ -169,7 +247,7 @@ thread_local! {
 }
 
 fn on_main_thread(py: Python<'_>) -> bool {
-    let pid = std::process::id();
+    let pid = process_id();
     if let Some((owner, main)) = MAIN_THREAD.get() {
         if owner == pid {
             return main;
@@ -214,7 +292,7 @@ where
 static IN_FLIGHT: AtomicU64 = AtomicU64::new(0);
 
 fn in_flight() -> u64 {
-    let pid = u64::from(std::process::id());
+    let pid = u64::from(process_id());
     let current = IN_FLIGHT.load(Ordering::SeqCst);
     if current >> 32 == pid {
         current & u64::from(u32::MAX)
@@ -230,7 +308,7 @@ struct InFlight {
 
 impl InFlight {
     fn start() -> Self {
-        let pid = u64::from(std::process::id());
+        let pid = u64::from(process_id());
         let _ = IN_FLIGHT.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |current| {
             Some(if current >> 32 == pid { current + 1 } else { (pid << 32) | 1 })
         });

@@ -102,7 +102,7 @@ thread_local! {
 
 fn waker_for<'py>(event_loop: &Bound<'py, PyAny>) -> PyResult<Bound<'py, LoopWaker>> {
     let py = event_loop.py();
-    let pid = std::process::id();
+    let pid = crate::runtime::process_id();
     let (current, inherited) = WAKERS.with(|wakers| {
         let (mut current, mut inherited) = (None, false);
         wakers.borrow_mut().retain(|weak| {
@@ -157,7 +157,7 @@ impl LoopWaker {
             pipe: if with_pipe { Pipe::new().ok().map(Arc::new) } else { None },
             waiting: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(0),
-            pid: std::process::id(),
+            pid: crate::runtime::process_id(),
         }
     }
 

@@ -161,7 +161,7 @@ fn measure() {
     };
     // The direct path as GetItem runs it (ADR 12): the request JSON from the key map (what
     // `prepare` does), then credentials, SigV4, the canned connector, the body.
-    let canned = SharedHttpConnector::new(Canned);
+    let canned = crate::transport::direct::http::Connectors::from(SharedHttpConnector::new(Canned));
     let get_body = || {
         let mut body = crate::wire::write::body::Body::new();
         body.str("TableName", Some("bench_items"))
@@ -190,7 +190,7 @@ fn measure() {
         key_schemas: Default::default(),
         flow: Default::default(),
     });
-    shared.connectors.set_for_this_thread(SharedHttpConnector::new(Canned));
+    shared.connectors.set_for_this_thread(SharedHttpConnector::new(Canned).into());
     let direct_body = || {
         let mut body = crate::wire::write::body::Body::new();
         body.str("TableName", Some("bench_items"))
@@ -304,6 +304,7 @@ fn smithy_builder() -> aws_smithy_runtime::client::orchestrator::operation::Oper
 fn smithy_operation() -> aws_smithy_runtime::client::orchestrator::operation::Operation<Bytes, Bytes, NoError> {
     use aws_smithy_runtime_api::client::orchestrator::OrchestratorError;
     let credentials = aws_credential_types::Credentials::new("bench", "bench", None, None, "bench");
+    let keys = crate::transport::direct::sign::SigningKeys::default();
     smithy_builder()
         .retry_classifier(aws_smithy_runtime::client::retries::classifiers::HttpStatusCodeClassifier::default())
         .no_auth()
@@ -314,6 +315,7 @@ fn smithy_operation() -> aws_smithy_runtime::client::orchestrator::operation::Op
                 region: "us-east-1",
                 name: "dynamodb",
                 user_agent: "pydynox/bench",
+                keys: &keys,
             };
             let request = crate::transport::direct::sign::signed_request(&target, "GetItem", &body, &credentials, std::time::SystemTime::now())?;
             Ok(HttpRequest::try_from(request)?)

@@ -102,7 +102,7 @@ impl Paths {
         let mut body = Body::new();
         body.str("TableName", Some("t"));
         let connector = SharedHttpConnector::new(self.failing.clone());
-        let error = self.rt.block_on(self.direct.call(&connector, "GetItem", body.finish())).err().expect("every answer is a 500");
+        let error = self.rt.block_on(self.direct.call(&connector.into(), "GetItem", body.finish())).err().expect("every answer is a 500");
         assert!(error.message.contains("boom"), "{}", error.message);
         self.failing.sent() - before
     }

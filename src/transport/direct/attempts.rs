@@ -2,19 +2,18 @@
 //! the last attempt, an empty retry quota, or the operation timeout.
 
 use std::sync::atomic::Ordering;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use aws_sdk_dynamodb::error::SdkError;
 use aws_smithy_runtime_api::client::connection::CaptureSmithyConnection;
-use aws_smithy_runtime_api::client::http::SharedHttpConnector;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::retry::ErrorKind as RetryKind;
 use bytes::Bytes;
 
-use super::http::{self, Failure, Reply};
-use super::{error_body, retry, sign, Direct};
-use crate::errors::Error;
+use super::http::{self, Connectors, Failure, Reply};
+use super::{error_body, plain, retry, sign, Direct};
+use crate::errors::{Error, ErrorKind};
 
 /// A successful response: its body (decoded by the operation) and request id.
 pub struct Success {
@@ -39,13 +38,16 @@ impl std::fmt::Display for OperationTimeout {
 impl std::error::Error for OperationTimeout {}
 
 impl Direct {
-    /// Sends `DynamoDB_20120810.<action>` with `body` over `connector`.
-    pub async fn call(&self, connector: &SharedHttpConnector, action: &str, body: Bytes) -> Result<Success, Error> {
-        let attempts = self.attempts(connector, action, body);
+    /// Sends `DynamoDB_20120810.<action>` with `body` through `connectors`.
+    pub async fn call(&self, connectors: &Connectors, action: &str, body: Bytes) -> Result<Success, Error> {
+        // The deadline is also handed to blocking attempts (`plain`), which the timer
+        // below cannot interrupt.
+        let deadline = self.operation_timeout.map(|limit| Instant::now() + limit);
+        let attempts = self.attempts(connectors, action, body, deadline);
         match self.operation_timeout {
             Some(limit) => match tokio::time::timeout(limit, attempts).await {
                 Ok(result) => result,
-                Err(_) => Err(Error::from(Sdk::timeout_error(OperationTimeout(limit)))),
+                Err(_) => Err(operation_timeout(limit)),
             },
             None => attempts.await,
         }
@@ -85,7 +87,7 @@ impl Direct {
         Some(skew_ms)
     }
 
-    async fn attempts(&self, connector: &SharedHttpConnector, action: &str, body: Bytes) -> Result<Success, Error> {
+    async fn attempts(&self, connectors: &Connectors, action: &str, body: Bytes, deadline: Option<Instant>) -> Result<Success, Error> {
         let table_arn = super::endpoint::table_arn(&body);
         let mut skew = self.starting_skew();
         let mut attempt: u32 = 0;
@@ -97,11 +99,19 @@ impl Direct {
                 .endpoint(credentials.account_id().map(|a| a.as_str()), table_arn.as_deref())
                 .await
                 .map_err(|e| Error::from(Sdk::construction_failure(e)))?;
-            let target = sign::Target { uri: &endpoint.uri, host: &endpoint.host, region: &endpoint.signing_region, name: &endpoint.signing_name, user_agent: &self.user_agent };
+            let target = sign::Target { uri: &endpoint.uri, host: &endpoint.host, region: &endpoint.signing_region, name: &endpoint.signing_name, user_agent: &self.user_agent, keys: &self.keys };
             let request = sign::signed_request(&target, action, &body, &credentials, shifted(SystemTime::now(), skew))
                 .map_err(|e| Error::from(Sdk::construction_failure(e)))?;
             let connection = CaptureSmithyConnection::new();
-            let (kind, retry_after, error) = match http::attempt(connector, request, &connection).await {
+            let plain = connectors.plain.as_deref().filter(|_| self.plain_allowed && endpoint.uri.starts_with("http://"));
+            let reply = match plain {
+                Some(pool) => {
+                    let limits = plain::Limits { connect: self.connect_timeout, read: self.read_timeout, deadline };
+                    pool.attempt(&request, &limits)
+                }
+                None => http::attempt(&connectors.hyper, request, &connection).await,
+            };
+            let (kind, retry_after, error) = match reply {
                 Ok(reply) if (200..300).contains(&reply.status) => {
                     self.measure_skew(&reply);
                     self.quota.succeeded();
@@ -122,6 +132,9 @@ impl Direct {
                     let kind = if e.is_timeout() || e.is_io() { Some(RetryKind::TransientError) } else { e.as_other() };
                     (kind, None, Error::from(Sdk::dispatch_failure(e)))
                 }
+                Err(Failure::Deadline) => return Err(operation_timeout(self.operation_timeout.unwrap_or_default())),
+                // The signal's exception is what the caller sees (`runtime::wait`).
+                Err(Failure::Interrupted) => return Err(Error::new(ErrorKind::Connection, "the request was abandoned: a signal handler raised")),
                 Err(Failure::Body(e)) => {
                     let raw = HttpResponse::new(200.try_into().expect("200 is a status"), SdkBody::empty());
                     (Some(RetryKind::TransientError), None, Error::from(Sdk::response_error(e, raw)))
@@ -145,6 +158,10 @@ impl Direct {
             tokio::time::sleep(delay).await;
         }
     }
+}
+
+fn operation_timeout(limit: Duration) -> Error {
+    Error::from(Sdk::timeout_error(OperationTimeout(limit)))
 }
 
 /// A round trip longer than this gives no trustworthy skew (aws-runtime's

@@ -33,6 +33,20 @@ pub fn connector(connect_timeout: Option<Duration>, read_timeout: Option<Duratio
     SharedHttpConnector::new(connector)
 }
 
+/// What one client sends through from one place (see `ClientShared::direct_here`): the
+/// connector, and on a sync call's thread the blocking sockets of plain-HTTP endpoints.
+#[derive(Clone)]
+pub struct Connectors {
+    pub hyper: SharedHttpConnector,
+    pub plain: Option<std::sync::Arc<super::plain::Pool>>,
+}
+
+impl From<SharedHttpConnector> for Connectors {
+    fn from(hyper: SharedHttpConnector) -> Self {
+        Connectors { hyper, plain: None }
+    }
+}
+
 /// A response read to its end.
 pub struct Reply {
     pub status: u16,
@@ -57,6 +71,10 @@ pub enum Failure {
     Connector(ConnectorError),
     /// The response head arrived; its body could not be read (reset, stall).
     Body(Box<dyn std::error::Error + Send + Sync>),
+    /// The operation deadline passed during a blocking attempt (`plain`).
+    Deadline,
+    /// A signal handler raised during a blocking attempt (`plain`).
+    Interrupted,
 }
 
 /// Sends one attempt. `connection` learns which pooled connection carried it, so that the

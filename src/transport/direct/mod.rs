@@ -15,6 +15,7 @@ pub mod credentials;
 pub mod endpoint;
 pub mod error_body;
 pub mod http;
+pub mod plain;
 pub mod retry;
 pub mod sign;
 #[cfg(test)]
@@ -55,6 +56,11 @@ pub struct Direct {
     /// The server's clock minus ours, in milliseconds, learnt from the `Date` of responses
     /// (as the SDK's clock-skew interceptor does); added to the signing time.
     skew_ms: AtomicI64,
+    /// Whether sync calls to `http://` endpoints may use blocking sockets (`plain`): not
+    /// when a proxy is configured for plain HTTP, which only the connector honours.
+    plain_allowed: bool,
+    /// The signing key of the day (sign.rs).
+    keys: sign::SigningKeys,
 }
 
 impl Direct {
@@ -92,6 +98,8 @@ impl Direct {
             operation_timeout: timeouts.operation_timeout(),
             skew_correction: conf.disable_clock_skew_correction() != Some(true),
             skew_ms: AtomicI64::new(0),
+            plain_allowed: plain::allowed(),
+            keys: Default::default(),
         }))
     }
 }

@@ -89,7 +89,7 @@ fn both_paths(case: &Case) -> ((String, String), (String, String)) {
         "Key",
         Some(&std::collections::HashMap::from([("pk".to_string(), AttributeValue::S("a".into()))])),
     );
-    rt.block_on(direct.call(&SharedHttpConnector::new(direct_recorder.clone()), "GetItem", body.finish()))
+    rt.block_on(direct.call(&SharedHttpConnector::new(direct_recorder.clone()).into(), "GetItem", body.finish()))
         .unwrap_or_else(|e| panic!("the direct path sends the GetItem: {}", e.message));
     let ours = direct_recorder.0.lock().unwrap().take().expect("the direct path sent a request");
     (sdk, ours)

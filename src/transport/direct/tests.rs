@@ -105,7 +105,7 @@ fn signing_matches_the_sdk() {
 
 #[test]
 fn signed_requests_carry_what_dynamodb_needs() {
-    let target = sign::Target { uri: "http://127.0.0.1:8000/", host: "127.0.0.1:8000", region: "eu-west-1", name: "dynamodb", user_agent: "pydynox/test" };
+    let target = sign::Target { uri: "http://127.0.0.1:8000/", host: "127.0.0.1:8000", region: "eu-west-1", name: "dynamodb", user_agent: "pydynox/test", keys: &Default::default() };
     let body = Bytes::from_static(br#"{"TableName":"t"}"#);
     let at = UNIX_EPOCH + Duration::from_secs(SIGNED_AT);
     let request = sign::signed_request(&target, "GetItem", &body, &credentials(), at).unwrap();

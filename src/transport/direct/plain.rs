@@ -1,0 +1,498 @@
+//! Sync calls to a plain-HTTP endpoint (`http://`: DynamoDB Local, dynalite, moto, a local
+//! gateway), sent over blocking sockets that the calling thread owns (ADR 30).
+//!
+//! Why: a sync call already runs on its own thread with the GIL released. Driving hyper's
+//! pooled connection there costs a connection task, runtime turns, timer registrations
+//! and the wake-ups between them (measured: 5 `epoll_wait` and 3 eventfd writes per
+//! GetItem, several times the cost of the round trip itself). A blocking socket does the
+//! round trip in the syscalls it needs: one write, one read.
+//!
+//! What it keeps from the connector it replaces: one pool per client and calling thread
+//! (`ClientShared::direct_here`), the connect timeout, the read timeout (from sending until
+//! the response head), the stalled-body grace, `Connection: close`, Content-Length and
+//! chunked bodies, and no reuse of a connection that failed or that the server closed
+//! while it was idle (checked before each reuse, without blocking). The operation
+//! deadline and Ctrl-C are checked between slices of at most [`SLICE`] of waiting.
+//! TLS and proxies stay on the connector (`Direct::plain_allowed`).
+
+use std::io::{self, Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime};
+
+use aws_smithy_runtime_api::client::result::ConnectorError;
+use aws_smithy_types::body::SdkBody;
+use bytes::{Bytes, BytesMut};
+
+use super::http::{Failure, Reply, STALL_GRACE};
+
+/// The longest a blocking read or write waits before the deadlines and signals are
+/// checked again (the SDK path's Ctrl-C poll is the same 50 ms, `runtime::SIGNAL_POLL`).
+const SLICE: Duration = Duration::from_millis(50);
+
+/// Whether a client built now may send sync calls to `http://` endpoints this way: not
+/// when the environment names a proxy for plain HTTP (which only the connector honours),
+/// nor with `PYDYNOX_PLAIN_HTTP=0` (the connector then carries them, as for async calls).
+pub fn allowed() -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    !["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"].into_iter().any(set)
+        && std::env::var_os("PYDYNOX_PLAIN_HTTP").is_none_or(|v| v != "0")
+}
+
+/// Idle connections of one client on one calling thread (a handful: one per endpoint).
+#[derive(Default)]
+pub struct Pool {
+    idle: Mutex<Vec<Conn>>,
+}
+
+struct Conn {
+    /// `host:port` this socket is connected to.
+    authority: String,
+    stream: TcpStream,
+    /// The read and write timeout currently set on the socket (saves a syscall per call).
+    slice: Duration,
+}
+
+/// The time limits of one attempt.
+pub struct Limits {
+    pub connect: Option<Duration>,
+    /// From sending until the response head has arrived.
+    pub read: Option<Duration>,
+    /// The operation's deadline (all attempts).
+    pub deadline: Option<Instant>,
+}
+
+/// An `io::Error` that says which timeout ran out, worded as the SDK's connector words it.
+#[derive(Debug)]
+struct TimedOut {
+    kind: &'static str,
+    after: Duration,
+}
+
+impl std::fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} timeout occurred after {:?}", self.kind, self.after)
+    }
+}
+
+impl std::error::Error for TimedOut {}
+
+/// Why a wait ended early.
+enum Stop {
+    /// The operation deadline passed.
+    Deadline,
+    /// A signal handler raised (its exception is kept by `crate::runtime`).
+    Interrupted,
+    /// One attempt's own timeout ran out.
+    Timeout(TimedOut),
+    Io(io::Error),
+}
+
+impl From<io::Error> for Stop {
+    fn from(e: io::Error) -> Self {
+        Stop::Io(e)
+    }
+}
+
+impl Pool {
+    /// Sends one signed request and reads its whole response. `uri` is the request's
+    /// `http://` URI.
+    pub fn attempt(&self, request: &http::Request<SdkBody>, limits: &Limits) -> Result<Reply, Failure> {
+        let uri = request.uri();
+        let authority = uri.authority().map(|a| a.as_str().to_owned()).unwrap_or_default();
+        let bytes = serialize(request);
+        let mut conn = match self.take_idle(&authority) {
+            Some(conn) => conn,
+            None => connect(&authority, uri.port_u16().unwrap_or(80), limits).map_err(|stop| before_head(stop))?,
+        };
+        let sent = SystemTime::now();
+        let started = Instant::now();
+        let head_deadline = earliest(limits.read.map(|r| started + r), limits.deadline);
+        let mut buffer = BytesMut::new();
+        if let Err(stop) = write_all(&mut conn, &bytes, limits, head_deadline, limits.read) {
+            return Err(before_head(stop));
+        }
+        let head = read_head(&mut conn, &mut buffer, limits, head_deadline, limits.read).map_err(before_head)?;
+        let received = SystemTime::now();
+        let body = read_body(&mut conn, &mut buffer, &head, limits).map_err(after_head)?;
+        if head.reusable {
+            self.idle.lock().unwrap_or_else(|e| e.into_inner()).push(conn);
+        }
+        Ok(Reply {
+            status: head.status,
+            request_id: head.request_id,
+            error_type: head.error_type,
+            date: head.date.filter(|_| !head.aged),
+            sent,
+            received,
+            retry_after_ms: head.retry_after_ms,
+            body,
+        })
+    }
+
+    /// An idle connection to `authority` that the server has not closed, if there is one.
+    fn take_idle(&self, authority: &str) -> Option<Conn> {
+        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+        while let Some(at) = idle.iter().rposition(|c| c.authority == authority) {
+            let conn = idle.swap_remove(at);
+            if still_open(&conn.stream) {
+                return Some(conn);
+            }
+        }
+        None
+    }
+}
+
+/// Whether an idle connection can carry a request: nothing to read on it yet (a close, or
+/// bytes nobody asked for, mean it cannot). Never blocks.
+#[cfg(unix)]
+fn still_open(stream: &TcpStream) -> bool {
+    use std::os::fd::AsRawFd;
+    let mut byte = 0u8;
+    // SAFETY: a one-byte buffer we own, and the socket's own descriptor.
+    let got = unsafe { libc::recv(stream.as_raw_fd(), (&raw mut byte).cast(), 1, libc::MSG_PEEK | libc::MSG_DONTWAIT) };
+    got < 0 && io::Error::last_os_error().kind() == io::ErrorKind::WouldBlock
+}
+
+#[cfg(not(unix))]
+fn still_open(stream: &TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return false;
+    }
+    let open = matches!(stream.peek(&mut [0u8]), Err(e) if e.kind() == io::ErrorKind::WouldBlock);
+    open && stream.set_nonblocking(false).is_ok()
+}
+
+fn connect(authority: &str, default_port: u16, limits: &Limits) -> Result<Conn, Stop> {
+    let started = Instant::now();
+    let (host, port) = split_authority(authority, default_port);
+    let mut last = io::Error::new(io::ErrorKind::NotFound, format!("no address found for {host}"));
+    for address in (host, port).to_socket_addrs()? {
+        let limit = earliest(limits.connect.map(|c| started + c), limits.deadline);
+        let attempt = match limit {
+            None => TcpStream::connect(address),
+            Some(limit) => match limit.checked_duration_since(Instant::now()).filter(|d| !d.is_zero()) {
+                Some(left) => TcpStream::connect_timeout(&address, left),
+                None => return Err(expired(limits, "HTTP connect", limits.connect)),
+            },
+        };
+        match attempt {
+            Ok(stream) => {
+                stream.set_nodelay(true)?;
+                stream.set_read_timeout(Some(SLICE))?;
+                stream.set_write_timeout(Some(SLICE))?;
+                return Ok(Conn { authority: authority.to_owned(), stream, slice: SLICE });
+            }
+            Err(e) if e.kind() == io::ErrorKind::TimedOut => return Err(expired(limits, "HTTP connect", limits.connect)),
+            Err(e) => last = e,
+        }
+    }
+    Err(Stop::Io(last))
+}
+
+/// `(host, port)` of `host[:port]`, IPv6 brackets removed.
+fn split_authority(authority: &str, default_port: u16) -> (&str, u16) {
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if !port.contains(']') => (host, port.parse().unwrap_or(default_port)),
+        _ => (authority, default_port),
+    };
+    (host.trim_start_matches('[').trim_end_matches(']'), port)
+}
+
+/// The timeout that ends a wait: the operation's, when its deadline is the one that passed.
+fn expired(limits: &Limits, kind: &'static str, own: Option<Duration>) -> Stop {
+    if limits.deadline.is_some_and(|d| Instant::now() >= d) {
+        return Stop::Deadline;
+    }
+    Stop::Timeout(TimedOut { kind, after: own.unwrap_or_default() })
+}
+
+fn earliest(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The request as HTTP/1.1 bytes: one buffer, written with one syscall.
+fn serialize(request: &http::Request<SdkBody>) -> Vec<u8> {
+    let body = request.body().bytes().unwrap_or_default();
+    let path = request.uri().path_and_query().map_or("/", |p| p.as_str());
+    let mut out = Vec::with_capacity(512 + body.len());
+    out.extend_from_slice(request.method().as_str().as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(path.as_bytes());
+    out.extend_from_slice(b" HTTP/1.1\r\n");
+    for (name, value) in request.headers() {
+        out.extend_from_slice(name.as_str().as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(value.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(body);
+    out
+}
+
+/// Waits out one blocked read or write: Ok to try again, or why to stop. `deadline` is
+/// the limit of this phase, `own` the attempt's timeout it comes from (for the error).
+fn on_wait(conn: &mut Conn, limits: &Limits, deadline: Option<Instant>, own: Option<Duration>, kind: &'static str) -> Result<(), Stop> {
+    if crate::runtime::signal_raised() {
+        return Err(Stop::Interrupted);
+    }
+    let Some(deadline) = deadline else { return Ok(()) };
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err(expired(limits, kind, own));
+    }
+    // Near the end, wait only until the deadline (the socket keeps the shorter timeout
+    // until a later call needs the whole slice again).
+    let slice = left.min(SLICE).max(Duration::from_millis(1));
+    if slice != conn.slice {
+        conn.stream.set_read_timeout(Some(slice))?;
+        conn.stream.set_write_timeout(Some(slice))?;
+        conn.slice = slice;
+    }
+    Ok(())
+}
+
+fn blocked(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted)
+}
+
+fn write_all(conn: &mut Conn, mut bytes: &[u8], limits: &Limits, deadline: Option<Instant>, own: Option<Duration>) -> Result<(), Stop> {
+    restore_slice(conn)?;
+    while !bytes.is_empty() {
+        match conn.stream.write(bytes) {
+            Ok(0) => return Err(Stop::Io(io::ErrorKind::WriteZero.into())),
+            Ok(n) => bytes = &bytes[n..],
+            Err(e) if blocked(&e) => on_wait(conn, limits, deadline, own, "HTTP read")?,
+            Err(e) => return Err(Stop::Io(e)),
+        }
+    }
+    Ok(())
+}
+
+/// A socket left with a shortened timeout by a deadline gets the whole slice back.
+fn restore_slice(conn: &mut Conn) -> io::Result<()> {
+    if conn.slice != SLICE {
+        conn.stream.set_read_timeout(Some(SLICE))?;
+        conn.stream.set_write_timeout(Some(SLICE))?;
+        conn.slice = SLICE;
+    }
+    Ok(())
+}
+
+/// Reads more bytes into `buffer`; Ok(0) at the end of the stream.
+fn read_more(conn: &mut Conn, buffer: &mut BytesMut, want: usize, limits: &Limits, deadline: Option<Instant>, own: Option<Duration>, kind: &'static str) -> Result<usize, Stop> {
+    let filled = buffer.len();
+    buffer.resize(filled + want.max(READ_CHUNK), 0);
+    loop {
+        match conn.stream.read(&mut buffer[filled..]) {
+            Ok(n) => {
+                buffer.truncate(filled + n);
+                return Ok(n);
+            }
+            Err(e) if blocked(&e) => {
+                if let Err(stop) = on_wait(conn, limits, deadline, own, kind) {
+                    buffer.truncate(filled);
+                    return Err(stop);
+                }
+            }
+            Err(e) => {
+                buffer.truncate(filled);
+                return Err(Stop::Io(e));
+            }
+        }
+    }
+}
+
+/// Bytes asked of the kernel per read when the size to come is not known.
+const READ_CHUNK: usize = 16 * 1024;
+
+/// What the response head says.
+struct Head {
+    status: u16,
+    request_id: Option<String>,
+    error_type: Option<String>,
+    date: Option<String>,
+    /// `Age` present: the `Date` is a cache's.
+    aged: bool,
+    retry_after_ms: Option<u64>,
+    framing: Framing,
+    /// Whether the connection can carry another request afterwards.
+    reusable: bool,
+}
+
+enum Framing {
+    Length(usize),
+    Chunked,
+    /// Until the server closes the connection.
+    Close,
+}
+
+/// Reads until a whole (final, non-1xx) response head is in `buffer`, and removes it.
+fn read_head(conn: &mut Conn, buffer: &mut BytesMut, limits: &Limits, deadline: Option<Instant>, own: Option<Duration>) -> Result<Head, Stop> {
+    loop {
+        if !buffer.is_empty() {
+            let mut headers = [httparse::EMPTY_HEADER; 48];
+            let mut response = httparse::Response::new(&mut headers);
+            match response.parse(buffer) {
+                Ok(httparse::Status::Complete(length)) => {
+                    let status = response.code.unwrap_or(0);
+                    let head = (!(100..200).contains(&status)).then(|| head_of(&response, status));
+                    let _ = buffer.split_to(length);
+                    match head {
+                        Some(head) => return head,
+                        None => continue,
+                    }
+                }
+                Ok(httparse::Status::Partial) => {}
+                Err(e) => return Err(Stop::Io(io::Error::new(io::ErrorKind::InvalidData, format!("invalid HTTP response head: {e}")))),
+            }
+        }
+        if read_more(conn, buffer, 0, limits, deadline, own, "HTTP read")? == 0 {
+            return Err(Stop::Io(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed before message completed")));
+        }
+    }
+}
+
+fn head_of(response: &httparse::Response<'_, '_>, status: u16) -> Result<Head, Stop> {
+    let invalid = |what: &str| Stop::Io(io::Error::new(io::ErrorKind::InvalidData, format!("invalid HTTP response: {what}")));
+    let mut head = Head { status, request_id: None, error_type: None, date: None, aged: false, retry_after_ms: None, framing: Framing::Close, reusable: response.version == Some(1) };
+    let mut length = None;
+    let mut chunked = false;
+    for header in response.headers.iter() {
+        let text = || std::str::from_utf8(header.value).ok().map(|v| v.trim().to_owned());
+        let name = header.name;
+        if name.eq_ignore_ascii_case("content-length") {
+            let parsed = text().and_then(|v| v.parse::<usize>().ok()).ok_or_else(|| invalid("content-length"))?;
+            if length.is_some_and(|l| l != parsed) {
+                return Err(invalid("two content-lengths"));
+            }
+            length = Some(parsed);
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            chunked = text().is_some_and(|v| v.to_ascii_lowercase().ends_with("chunked"));
+        } else if name.eq_ignore_ascii_case("connection") {
+            let value = text().unwrap_or_default().to_ascii_lowercase();
+            if value.split(',').any(|t| t.trim() == "close") {
+                head.reusable = false;
+            } else if value.split(',').any(|t| t.trim() == "keep-alive") && response.version == Some(0) {
+                head.reusable = true;
+            }
+        } else if name.eq_ignore_ascii_case("x-amzn-requestid") {
+            head.request_id = text();
+        } else if name.eq_ignore_ascii_case("x-amzn-errortype") {
+            head.error_type = text();
+        } else if name.eq_ignore_ascii_case("date") {
+            head.date = text();
+        } else if name.eq_ignore_ascii_case("age") {
+            head.aged = true;
+        } else if name.eq_ignore_ascii_case("x-amz-retry-after") {
+            head.retry_after_ms = text().and_then(|v| v.parse().ok());
+        }
+    }
+    head.framing = if chunked {
+        Framing::Chunked
+    } else if let Some(length) = length {
+        Framing::Length(length)
+    } else if status == 204 || status == 304 {
+        Framing::Length(0)
+    } else {
+        head.reusable = false;
+        Framing::Close
+    };
+    Ok(head)
+}
+
+/// Reads the body `head` announces; `buffer` holds what was read past the head.
+fn read_body(conn: &mut Conn, buffer: &mut BytesMut, head: &Head, limits: &Limits) -> Result<Bytes, Stop> {
+    let stalled = Some(STALL_GRACE);
+    let deadline = || earliest(Some(Instant::now() + STALL_GRACE), limits.deadline);
+    match head.framing {
+        Framing::Length(length) => {
+            while buffer.len() < length {
+                let want = length - buffer.len();
+                if read_more(conn, buffer, want, limits, deadline(), stalled, "response body stall")? == 0 {
+                    return Err(closed_early());
+                }
+            }
+            if buffer.len() > length {
+                return Err(Stop::Io(io::Error::new(io::ErrorKind::InvalidData, "the server sent more than the response's Content-Length")));
+            }
+            Ok(buffer.split().freeze())
+        }
+        Framing::Close => {
+            while read_more(conn, buffer, 0, limits, deadline(), stalled, "response body stall")? > 0 {}
+            Ok(buffer.split().freeze())
+        }
+        Framing::Chunked => {
+            let mut body = BytesMut::new();
+            loop {
+                let line = loop {
+                    if let Some(end) = buffer.windows(2).position(|w| w == b"\r\n") {
+                        break buffer.split_to(end + 2);
+                    }
+                    if read_more(conn, buffer, 0, limits, deadline(), stalled, "response body stall")? == 0 {
+                        return Err(closed_early());
+                    }
+                };
+                let size = std::str::from_utf8(&line[..line.len() - 2])
+                    .ok()
+                    .and_then(|l| usize::from_str_radix(l.split(';').next().unwrap_or("").trim(), 16).ok())
+                    .ok_or_else(|| Stop::Io(io::Error::new(io::ErrorKind::InvalidData, "invalid chunk size")))?;
+                if size == 0 {
+                    // Trailers (ignored) up to the empty line.
+                    loop {
+                        if let Some(end) = buffer.windows(2).position(|w| w == b"\r\n") {
+                            let trailer = buffer.split_to(end + 2);
+                            if trailer.len() == 2 {
+                                return Ok(body.freeze());
+                            }
+                            continue;
+                        }
+                        if read_more(conn, buffer, 0, limits, deadline(), stalled, "response body stall")? == 0 {
+                            return Err(closed_early());
+                        }
+                    }
+                }
+                while buffer.len() < size + 2 {
+                    let want = size + 2 - buffer.len();
+                    if read_more(conn, buffer, want, limits, deadline(), stalled, "response body stall")? == 0 {
+                        return Err(closed_early());
+                    }
+                }
+                body.extend_from_slice(&buffer[..size]);
+                let _ = buffer.split_to(size + 2);
+            }
+        }
+    }
+}
+
+fn closed_early() -> Stop {
+    Stop::Io(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed before the response body was complete"))
+}
+
+/// A failure before the response head: the connector's kinds (io, timeout), as the SDK's
+/// retry classification expects them.
+fn before_head(stop: Stop) -> Failure {
+    match stop {
+        Stop::Deadline => Failure::Deadline,
+        Stop::Interrupted => Failure::Interrupted,
+        Stop::Timeout(t) => Failure::Connector(ConnectorError::timeout(Box::new(t))),
+        Stop::Io(e) => Failure::Connector(ConnectorError::io(Box::new(e))),
+    }
+}
+
+fn after_head(stop: Stop) -> Failure {
+    match stop {
+        Stop::Deadline => Failure::Deadline,
+        Stop::Interrupted => Failure::Interrupted,
+        Stop::Timeout(t) => Failure::Body(Box::new(t)),
+        Stop::Io(e) => Failure::Body(Box::new(e)),
+    }
+}
+
+#[cfg(test)]
+#[path = "plain_tests.rs"]
+mod tests;
