@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 
+import pydynox
 from pydynox.config import ModelConfig
 from pydynox.attributes import NumberAttribute, StringAttribute, VersionAttribute
 from pydynox.exceptions import (
@@ -41,6 +42,7 @@ from pydynox.exceptions import (
 from pydynox.model import Model
 
 from faults import Fault, hold_back_keys, hold_back_writes
+from conftest import REGION
 from support import MODES, boto_put_many, boto_scan, by_key, call, collect, wait_until
 
 ITEMS = [{"pk": "p", "sk": f"{i:02d}", "n": i} for i in range(4)]
@@ -335,8 +337,9 @@ def test_max_retries_is_the_number_of_attempts_after_the_first(mode, fault_clien
 
 # Found by this test (issue 9 item 5): a sync call sent its request on a pooled connection the
 # server had closed while the client was idle, and failed (or, with retries, paid a backoff).
-# The sync twins drive their connections on a current-thread runtime that runs only inside a
-# call; `runtime::block_on` now lets it read its sockets once before the request.
+# A sync call on the SDK's connector drives it on a current-thread runtime that runs only
+# inside a call, so `runtime::block_on` lets it read its sockets once before the request; a
+# sync call on the direct path uses blocking sockets (ADR 30) and peeks at the pooled one.
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -348,6 +351,22 @@ def test_a_connection_the_server_closed_while_idle_is_not_reused(mode, request_p
     for round_ in range(1, 4):
         assert get.run(client, mode, table) == ITEMS[1]
         # The server closes the idle connection, and its socket is closed (its FIN sent).
+        assert wait_until(lambda: proxy.idle_closed >= round_ and proxy.closed >= round_), "the proxy did not close the idle connection"
+    assert proxy.calls[get.action] == 3
+    assert proxy.connections == 3, "each request on a new connection: the closed one is not reused"
+
+
+def test_a_connection_the_server_closed_while_idle_is_not_reused_by_sync_calls_on_the_connector(proxy, boto, table, monkeypatch):
+    """The direct path's sync calls on the SDK's connector (as through a proxy or to https),
+    where `runtime::block_on`'s two turns find the close."""
+    monkeypatch.setenv("PYDYNOX_DIRECT", "1")
+    monkeypatch.setenv("PYDYNOX_PLAIN_HTTP", "0")
+    boto_put_many(boto, table, ITEMS)
+    client = pydynox.DynamoDBClient(endpoint_url=proxy.endpoint, region=REGION, max_retries=0)
+    proxy.idle_timeout = 0.05
+    get = READS[0]
+    for round_ in range(1, 4):
+        assert get.run(client, "sync", table) == ITEMS[1]
         assert wait_until(lambda: proxy.idle_closed >= round_ and proxy.closed >= round_), "the proxy did not close the idle connection"
     assert proxy.calls[get.action] == 3
     assert proxy.connections == 3, "each request on a new connection: the closed one is not reused"

@@ -30,7 +30,7 @@ def test_timeouts_have_defaults():
 
 
 @pytest.mark.parametrize("setting", ["read_timeout", "operation_timeout"])
-def test_a_timeout_raises_a_timeout_error(fault_client, proxy, mode, setting):
+def test_a_timeout_raises_a_timeout_error(fault_client, proxy, mode, request_path, setting):
     # Held for a minute, then answered HTTP 500: only the client's own timeout can raise
     # RequestTimeoutException, and it leaves the request abandoned at the proxy.
     proxy.hold_seconds = 60.0
@@ -43,9 +43,11 @@ def test_a_timeout_raises_a_timeout_error(fault_client, proxy, mode, setting):
     assert isinstance(info.value, TimeoutError) and isinstance(info.value, ConnectionException)
     assert "get_item on table 'orders'" in str(info.value)
     assert proxy.injected == [("GetItem", 1, Fault.HOLD)]
-    if mode == "async":
-        # The async twin's request is dropped on the runtime's threads at once; a sync call's
-        # connection is closed only when that thread's runtime next runs (its next call).
+    if mode == "async" or request_path == "direct":
+        # The async twin's request is dropped on the runtime's threads at once, and a sync
+        # call on the direct path closes its own socket (ADR 30). A sync call on the SDK
+        # path leaves its connection to the connector's task, which runs only in that
+        # thread's next call.
         assert wait_until(lambda: proxy.abandoned == 1), "the timed-out request's connection is still open"
 
 

@@ -6,6 +6,7 @@
 //! capacity, `UnprocessedKeys`, how many items came back: `wire::read::meta`, no GIL); the items
 //! become Python objects in `convert`, one GIL hold for all bodies.
 
+use crate::transport::direct::plain::together;
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Instant;
@@ -143,10 +144,10 @@ pub async fn execute(p: Prepared) -> Result<Output, Error> {
     }
     // Concurrent within this one future; the first error drops (cancels) the other reads.
     let (c, t) = (call.clone(), table.clone());
-    let reads: Vec<ChunkRead> = stream::iter(chunks.into_iter().map(move |chunk| read_chunk(c.clone(), t.clone(), template.clone(), chunk, max_attempts)))
+    let reads: Vec<ChunkRead> = together(stream::iter(chunks.into_iter().map(move |chunk| read_chunk(c.clone(), t.clone(), template.clone(), chunk, max_attempts)))
         .buffer_unordered(concurrency)
-        .try_collect()
-        .await?;
+        .try_collect())
+    .await?;
     let mut rcu = None::<f64>;
     let mut bodies = Vec::new();
     let mut items = 0usize;

@@ -8,6 +8,7 @@
 //! After the first failure no new request starts; the ones in flight finish, so what they
 //! wrote is known too.
 
+use crate::transport::direct::plain::together;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -183,10 +184,10 @@ pub async fn execute(p: Prepared) -> Result<(), Error> {
     // Concurrent within this one future (no task hand-off); each chunk's future owns what
     // it uses. A chunk never fails the stream: all of them report, so nothing is lost track of.
     let (c, t, s) = (call.clone(), table.clone(), stop.clone());
-    let outcomes: Vec<ChunkOutcome> = stream::iter(chunks.into_iter().map(move |chunk| write_chunk(c.clone(), t.clone(), chunk, s.clone(), max_attempts)))
+    let outcomes: Vec<ChunkOutcome> = together(stream::iter(chunks.into_iter().map(move |chunk| write_chunk(c.clone(), t.clone(), chunk, s.clone(), max_attempts)))
         .buffer_unordered(concurrency)
-        .collect()
-        .await;
+        .collect())
+    .await;
     let mut wcu = None::<f64>;
     let mut first_error = None;
     let mut not_written = Vec::new();

@@ -2,6 +2,7 @@
 //! (so a large `total_segments` cannot open that many connections at once), all items
 //! returned at once.
 
+use crate::transport::direct::plain::together;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -97,10 +98,7 @@ pub async fn execute(p: Prepared) -> Result<Output, Error> {
     // compiler's Send check of the spawned future).
     let call = p.call.clone();
     let segments = p.segments.into_iter().map(move |request| owned_segment(call.clone(), request));
-    let results: Vec<_> = stream::iter(segments)
-        .buffer_unordered(p.concurrency)
-        .try_collect()
-        .await?;
+    let results: Vec<_> = together(stream::iter(segments).buffer_unordered(p.concurrency).try_collect()).await?;
     let mut bodies = Vec::new();
     let mut total = OperationMetrics::default();
     for (segment_bodies, m) in results {

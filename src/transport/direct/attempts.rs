@@ -103,16 +103,24 @@ impl Direct {
             let request = sign::signed_request(&target, action, &body, &credentials, shifted(SystemTime::now(), skew))
                 .map_err(|e| Error::from(Sdk::construction_failure(e)))?;
             let connection = CaptureSmithyConnection::new();
-            let plain = connectors.plain.as_deref().filter(|_| self.plain_allowed && endpoint.uri.starts_with("http://"));
+            let plain = connectors.plain.as_deref().filter(|_| self.plain_allowed && endpoint.uri.starts_with("http://") && plain::alone());
+            // A blocking attempt's connection, to go back to its pool unless poisoned below.
+            let mut lease = None;
             let reply = match plain {
                 Some(pool) => {
                     let limits = plain::Limits { connect: self.connect_timeout, read: self.read_timeout, deadline };
-                    pool.attempt(&request, &limits)
+                    pool.attempt(&request, &limits).map(|(reply, kept)| {
+                        lease = kept.map(|kept| (pool, kept));
+                        reply
+                    })
                 }
                 None => http::attempt(&connectors.hyper, request, &connection).await,
             };
             let (kind, retry_after, error) = match reply {
                 Ok(reply) if (200..300).contains(&reply.status) => {
+                    if let Some((pool, kept)) = lease {
+                        pool.keep(kept);
+                    }
                     self.measure_skew(&reply);
                     self.quota.succeeded();
                     return Ok(Success { body: reply.body, request_id: reply.request_id });
@@ -142,10 +150,13 @@ impl Direct {
             };
             if kind == Some(RetryKind::TransientError) && self.retry.poisons_connections() {
                 // As the SDK's connection poisoning: the connection that carried a transient
-                // failure is not reused, whatever kept it alive.
+                // failure is not reused, whatever kept it alive (a blocking attempt's lease
+                // is dropped, which closes it).
                 if let Some(used) = connection.get() {
                     used.poison();
                 }
+            } else if let Some((pool, kept)) = lease {
+                pool.keep(kept);
             }
             let Some(kind) = kind else { return Err(error) };
             if attempt >= self.retry.max_attempts {

@@ -39,11 +39,31 @@ pub fn allowed() -> bool {
         && std::env::var_os("PYDYNOX_PLAIN_HTTP").is_none_or(|v| v != "0")
 }
 
+tokio::task_local! {
+    /// Set while an operation has several requests in flight within one future.
+    static TOGETHER: ();
+}
+
+/// Runs `fut`, which keeps several requests in flight at once within one future (a batch's
+/// chunks, a parallel scan's segments): they take the connector, since one blocking
+/// attempt would hold up the others on the same thread.
+pub async fn together<F: std::future::Future>(fut: F) -> F::Output {
+    TOGETHER.scope((), fut).await
+}
+
+/// Whether the request being made is the only one in flight in its future.
+pub fn alone() -> bool {
+    TOGETHER.try_with(|_| ()).is_err()
+}
+
 /// Idle connections of one client on one calling thread (a handful: one per endpoint).
 #[derive(Default)]
 pub struct Pool {
     idle: Mutex<Vec<Conn>>,
 }
+
+/// A connection out of the pool that can carry another request; dropped, it is closed.
+pub struct Lease(Conn);
 
 struct Conn {
     /// `host:port` this socket is connected to.
@@ -95,9 +115,10 @@ impl From<io::Error> for Stop {
 }
 
 impl Pool {
-    /// Sends one signed request and reads its whole response. `uri` is the request's
-    /// `http://` URI.
-    pub fn attempt(&self, request: &http::Request<SdkBody>, limits: &Limits) -> Result<Reply, Failure> {
+    /// Sends one signed request and reads its whole response, over a pooled connection or a
+    /// new one. The connection comes back with the reply if it can carry another request;
+    /// the caller returns it with [`Pool::keep`] unless the reply poisons it.
+    pub fn attempt(&self, request: &http::Request<SdkBody>, limits: &Limits) -> Result<(Reply, Option<Lease>), Failure> {
         let uri = request.uri();
         let authority = uri.authority().map(|a| a.as_str().to_owned()).unwrap_or_default();
         let bytes = serialize(request);
@@ -115,10 +136,7 @@ impl Pool {
         let head = read_head(&mut conn, &mut buffer, limits, head_deadline, limits.read).map_err(before_head)?;
         let received = SystemTime::now();
         let body = read_body(&mut conn, &mut buffer, &head, limits).map_err(after_head)?;
-        if head.reusable {
-            self.idle.lock().unwrap_or_else(|e| e.into_inner()).push(conn);
-        }
-        Ok(Reply {
+        let reply = Reply {
             status: head.status,
             request_id: head.request_id,
             error_type: head.error_type,
@@ -127,7 +145,13 @@ impl Pool {
             received,
             retry_after_ms: head.retry_after_ms,
             body,
-        })
+        };
+        Ok((reply, head.reusable.then_some(Lease(conn))))
+    }
+
+    /// Takes back a connection for later requests.
+    pub fn keep(&self, lease: Lease) {
+        self.idle.lock().unwrap_or_else(|e| e.into_inner()).push(lease.0);
     }
 
     /// An idle connection to `authority` that the server has not closed, if there is one.
@@ -166,28 +190,72 @@ fn still_open(stream: &TcpStream) -> bool {
 fn connect(authority: &str, default_port: u16, limits: &Limits) -> Result<Conn, Stop> {
     let started = Instant::now();
     let (host, port) = split_authority(authority, default_port);
+    let limit = earliest(limits.connect.map(|c| started + c), limits.deadline);
     let mut last = io::Error::new(io::ErrorKind::NotFound, format!("no address found for {host}"));
     for address in (host, port).to_socket_addrs()? {
-        let limit = earliest(limits.connect.map(|c| started + c), limits.deadline);
-        let attempt = match limit {
-            None => TcpStream::connect(address),
-            Some(limit) => match limit.checked_duration_since(Instant::now()).filter(|d| !d.is_zero()) {
-                Some(left) => TcpStream::connect_timeout(&address, left),
-                None => return Err(expired(limits, "HTTP connect", limits.connect)),
-            },
-        };
-        match attempt {
+        match connect_one(address, limit) {
             Ok(stream) => {
                 stream.set_nodelay(true)?;
                 stream.set_read_timeout(Some(SLICE))?;
                 stream.set_write_timeout(Some(SLICE))?;
                 return Ok(Conn { authority: authority.to_owned(), stream, slice: SLICE });
             }
-            Err(e) if e.kind() == io::ErrorKind::TimedOut => return Err(expired(limits, "HTTP connect", limits.connect)),
-            Err(e) => last = e,
+            Err(Stop::Io(e)) if e.kind() == io::ErrorKind::TimedOut => return Err(expired(limits, "HTTP connect", limits.connect)),
+            Err(Stop::Io(e)) => last = e,
+            Err(stop) => return Err(stop),
         }
     }
     Err(Stop::Io(last))
+}
+
+/// Connects to one address by `limit`, waiting in slices so that Ctrl-C is not held up by a
+/// server that does not answer (a blocking `connect` cannot be interrupted).
+#[cfg(unix)]
+fn connect_one(address: std::net::SocketAddr, limit: Option<Instant>) -> Result<TcpStream, Stop> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    use std::os::fd::AsRawFd;
+    let socket = Socket::new(Domain::for_address(address), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_nonblocking(true)?;
+    match socket.connect(&address.into()) {
+        Ok(()) => {}
+        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => loop {
+            let left = limit.map(|l| l.saturating_duration_since(Instant::now()));
+            if left.is_some_and(|l| l.is_zero()) {
+                return Err(Stop::Io(io::ErrorKind::TimedOut.into()));
+            }
+            let wait = left.map_or(SLICE, |l| l.min(SLICE));
+            let mut ready = libc::pollfd { fd: socket.as_raw_fd(), events: libc::POLLOUT, revents: 0 };
+            // SAFETY: one pollfd we own, for the socket's own descriptor.
+            let answered = unsafe { libc::poll(&mut ready, 1, wait.as_millis().max(1) as libc::c_int) };
+            if answered > 0 {
+                break;
+            }
+            if answered < 0 && io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
+                return Err(Stop::Io(io::Error::last_os_error()));
+            }
+            if crate::runtime::signal_raised() {
+                return Err(Stop::Interrupted);
+            }
+        },
+        Err(e) => return Err(Stop::Io(e)),
+    }
+    if let Some(e) = socket.take_error()? {
+        return Err(Stop::Io(e));
+    }
+    socket.set_nonblocking(false)?;
+    Ok(socket.into())
+}
+
+#[cfg(not(unix))]
+fn connect_one(address: std::net::SocketAddr, limit: Option<Instant>) -> Result<TcpStream, Stop> {
+    let stream = match limit {
+        None => TcpStream::connect(address),
+        Some(limit) => match limit.checked_duration_since(Instant::now()).filter(|d| !d.is_zero()) {
+            Some(left) => TcpStream::connect_timeout(&address, left),
+            None => Err(io::ErrorKind::TimedOut.into()),
+        },
+    };
+    Ok(stream?)
 }
 
 /// `(host, port)` of `host[:port]`, IPv6 brackets removed.

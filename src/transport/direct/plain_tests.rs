@@ -94,14 +94,21 @@ fn limits() -> Limits {
 
 const OK: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nx-amzn-RequestId: r1\r\ndate: Mon, 07 Dec 2026 05:00:00 GMT\r\n\r\n{}";
 
-fn body_of(result: Result<Reply, Failure>) -> Bytes {
+/// The body of a successful attempt; its connection goes back to the pool, as the attempt
+/// loop gives back a connection that nothing poisoned.
+fn body_of(pool: &Pool, result: Result<(Reply, Option<Lease>), Failure>) -> Bytes {
     match result {
-        Ok(reply) => reply.body,
+        Ok((reply, lease)) => {
+            if let Some(lease) = lease {
+                pool.keep(lease);
+            }
+            reply.body
+        }
         Err(_) => panic!("the attempt failed"),
     }
 }
 
-fn connector_error(result: Result<Reply, Failure>) -> ConnectorError {
+fn connector_error(result: Result<(Reply, Option<Lease>), Failure>) -> ConnectorError {
     match result {
         Err(Failure::Connector(e)) => e,
         Ok(_) => panic!("the attempt succeeded"),
@@ -114,11 +121,12 @@ fn a_kept_alive_connection_carries_the_next_request() {
     let (uri, seen) = serve(vec![vec![Step::Answer(OK), Step::Answer(OK)]]);
     let pool = Pool::default();
 
-    let reply = pool.attempt(&request(&uri), &limits()).ok().unwrap();
+    let (reply, lease) = pool.attempt(&request(&uri), &limits()).ok().unwrap();
+    pool.keep(lease.expect("reusable"));
     assert_eq!((reply.status, reply.body.as_ref()), (200, b"{}".as_ref()));
     assert_eq!(reply.request_id.as_deref(), Some("r1"));
     assert!(reply.date.is_some());
-    assert_eq!(body_of(pool.attempt(&request(&uri), &limits())).as_ref(), b"{}");
+    assert_eq!(body_of(&pool, pool.attempt(&request(&uri), &limits())).as_ref(), b"{}");
 
     assert_eq!(seen.try_iter().collect::<Vec<_>>(), [0, 0], "both requests on the first connection");
 }
@@ -129,8 +137,8 @@ fn a_chunked_body_is_decoded() {
     let (uri, _) = serve(vec![vec![Step::Answer(answer), Step::Answer(OK)]]);
     let pool = Pool::default();
 
-    assert_eq!(body_of(pool.attempt(&request(&uri), &limits())).as_ref(), b"{\"a\":1}");
-    assert_eq!(body_of(pool.attempt(&request(&uri), &limits())).as_ref(), b"{}", "the connection stays usable");
+    assert_eq!(body_of(&pool, pool.attempt(&request(&uri), &limits())).as_ref(), b"{\"a\":1}");
+    assert_eq!(body_of(&pool, pool.attempt(&request(&uri), &limits())).as_ref(), b"{}", "the connection stays usable");
 }
 
 #[test]
@@ -138,8 +146,8 @@ fn a_body_without_length_is_read_to_the_close_and_the_connection_is_not_reused()
     let (uri, seen) = serve(vec![vec![Step::AnswerAndClose(b"HTTP/1.1 200 OK\r\n\r\n{\"whole\":true}")], vec![Step::Answer(OK)]]);
     let pool = Pool::default();
 
-    assert_eq!(body_of(pool.attempt(&request(&uri), &limits())).as_ref(), b"{\"whole\":true}");
-    assert_eq!(body_of(pool.attempt(&request(&uri), &limits())).as_ref(), b"{}");
+    assert_eq!(body_of(&pool, pool.attempt(&request(&uri), &limits())).as_ref(), b"{\"whole\":true}");
+    assert_eq!(body_of(&pool, pool.attempt(&request(&uri), &limits())).as_ref(), b"{}");
     assert_eq!(seen.try_iter().collect::<Vec<_>>(), [0, 1]);
 }
 
@@ -149,9 +157,20 @@ fn connection_close_is_honoured() {
     let (uri, seen) = serve(vec![vec![Step::Answer(closing), Step::Answer(OK)], vec![Step::Answer(OK)]]);
     let pool = Pool::default();
 
-    body_of(pool.attempt(&request(&uri), &limits()));
-    body_of(pool.attempt(&request(&uri), &limits()));
+    body_of(&pool, pool.attempt(&request(&uri), &limits()));
+    body_of(&pool, pool.attempt(&request(&uri), &limits()));
     assert_eq!(seen.try_iter().collect::<Vec<_>>(), [0, 1], "a new connection after `connection: close`");
+}
+
+#[test]
+fn a_connection_not_given_back_is_not_reused() {
+    let (uri, seen) = serve(vec![vec![Step::Answer(OK), Step::Answer(OK)], vec![Step::Answer(OK)]]);
+    let pool = Pool::default();
+
+    let (_, lease) = pool.attempt(&request(&uri), &limits()).ok().unwrap();
+    drop(lease); // poisoned by the attempt loop
+    body_of(&pool, pool.attempt(&request(&uri), &limits()));
+    assert_eq!(seen.try_iter().collect::<Vec<_>>(), [0, 1]);
 }
 
 #[test]
@@ -159,10 +178,10 @@ fn an_idle_connection_the_server_closed_is_not_reused() {
     let (uri, seen) = serve(vec![vec![Step::AnswerAndClose(OK)], vec![Step::Answer(OK)]]);
     let pool = Pool::default();
 
-    body_of(pool.attempt(&request(&uri), &limits()));
+    body_of(&pool, pool.attempt(&request(&uri), &limits()));
     // The server has closed its end by now; the client was not told in the answer.
     thread::sleep(Duration::from_millis(100));
-    assert_eq!(body_of(pool.attempt(&request(&uri), &limits())).as_ref(), b"{}", "sent on a new connection, no failed attempt");
+    assert_eq!(body_of(&pool, pool.attempt(&request(&uri), &limits())).as_ref(), b"{}", "sent on a new connection, no failed attempt");
     assert_eq!(seen.try_iter().collect::<Vec<_>>(), [0, 1]);
 }
 
@@ -171,7 +190,8 @@ fn informational_heads_are_skipped() {
     let answer = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}";
     let (uri, _) = serve(vec![vec![Step::Answer(answer)]]);
 
-    assert_eq!(body_of(Pool::default().attempt(&request(&uri), &limits())).as_ref(), b"{}");
+    let pool = Pool::default();
+    assert_eq!(body_of(&pool, pool.attempt(&request(&uri), &limits())).as_ref(), b"{}");
 }
 
 #[test]
@@ -240,4 +260,14 @@ fn authorities_split_into_host_and_port() {
     assert_eq!(split_authority("example.com", 80), ("example.com", 80));
     assert_eq!(split_authority("[::1]:9000", 80), ("::1", 9000));
     assert_eq!(split_authority("[::1]", 80), ("::1", 80));
+}
+
+#[test]
+fn requests_made_together_are_not_alone() {
+    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    rt.block_on(async {
+        assert!(alone());
+        together(async { assert!(!alone(), "inside a fan-out") }).await;
+        assert!(alone(), "only inside it");
+    });
 }
