@@ -100,7 +100,7 @@ impl Direct {
                 .await
                 .map_err(|e| Error::from(Sdk::construction_failure(e)))?;
             let target = sign::Target { uri: &endpoint.uri, host: &endpoint.host, region: &endpoint.signing_region, name: &endpoint.signing_name, user_agent: &self.user_agent, keys: &self.keys };
-            let request = sign::signed_request(&target, action, &body, &credentials, shifted(SystemTime::now(), skew))
+            let signed = sign::sign(&target, action, &body, &credentials, shifted(SystemTime::now(), skew))
                 .map_err(|e| Error::from(Sdk::construction_failure(e)))?;
             let connection = CaptureSmithyConnection::new();
             let plain = connectors.plain.as_deref().filter(|_| self.plain_allowed && endpoint.uri.starts_with("http://") && plain::alone());
@@ -109,12 +109,15 @@ impl Direct {
             let reply = match plain {
                 Some(pool) => {
                     let limits = plain::Limits { connect: self.connect_timeout, read: self.read_timeout, deadline };
-                    pool.attempt(&request, &limits).map(|(reply, kept)| {
+                    pool.attempt(signed.authority(), &plain::request_bytes(&signed), &limits).map(|(reply, kept)| {
                         lease = kept.map(|kept| (pool, kept));
                         reply
                     })
                 }
-                None => http::attempt(&connectors.hyper, request, &connection).await,
+                None => {
+                    let request = signed.into_http().map_err(|e| Error::from(Sdk::construction_failure(e)))?;
+                    http::attempt(&connectors.hyper, request, &connection).await
+                }
             };
             let (kind, retry_after, error) = match reply {
                 Ok(reply) if (200..300).contains(&reply.status) => {

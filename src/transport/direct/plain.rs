@@ -21,10 +21,10 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
 use aws_smithy_runtime_api::client::result::ConnectorError;
-use aws_smithy_types::body::SdkBody;
 use bytes::{Bytes, BytesMut};
 
 use super::http::{Failure, Reply, STALL_GRACE};
+use super::sign::Signed;
 
 /// The longest a blocking read or write waits before the deadlines and signals are
 /// checked again (the SDK path's Ctrl-C poll is the same 50 ms, `runtime::SIGNAL_POLL`).
@@ -71,6 +71,8 @@ struct Conn {
     stream: TcpStream,
     /// The read and write timeout currently set on the socket (saves a syscall per call).
     slice: Duration,
+    /// Where reads of up to [`READ_CHUNK`] land.
+    scratch: Box<[u8]>,
 }
 
 /// The time limits of one attempt.
@@ -115,22 +117,19 @@ impl From<io::Error> for Stop {
 }
 
 impl Pool {
-    /// Sends one signed request and reads its whole response, over a pooled connection or a
-    /// new one. The connection comes back with the reply if it can carry another request;
+    /// Sends one request (`request_bytes`) to `authority` (`host[:port]`) and reads its
+    /// whole response, over a pooled connection or a new one. The connection comes back with the reply if it can carry another request;
     /// the caller returns it with [`Pool::keep`] unless the reply poisons it.
-    pub fn attempt(&self, request: &http::Request<SdkBody>, limits: &Limits) -> Result<(Reply, Option<Lease>), Failure> {
-        let uri = request.uri();
-        let authority = uri.authority().map(|a| a.as_str().to_owned()).unwrap_or_default();
-        let bytes = serialize(request);
-        let mut conn = match self.take_idle(&authority) {
+    pub fn attempt(&self, authority: &str, request: &[u8], limits: &Limits) -> Result<(Reply, Option<Lease>), Failure> {
+        let mut conn = match self.take_idle(authority) {
             Some(conn) => conn,
-            None => connect(&authority, uri.port_u16().unwrap_or(80), limits).map_err(|stop| before_head(stop))?,
+            None => connect(authority, 80, limits).map_err(before_head)?,
         };
         let sent = SystemTime::now();
         let started = Instant::now();
         let head_deadline = earliest(limits.read.map(|r| started + r), limits.deadline);
         let mut buffer = BytesMut::new();
-        if let Err(stop) = write_all(&mut conn, &bytes, limits, head_deadline, limits.read) {
+        if let Err(stop) = write_all(&mut conn, request, limits, head_deadline, limits.read) {
             return Err(before_head(stop));
         }
         let head = read_head(&mut conn, &mut buffer, limits, head_deadline, limits.read).map_err(before_head)?;
@@ -198,7 +197,7 @@ fn connect(authority: &str, default_port: u16, limits: &Limits) -> Result<Conn, 
                 stream.set_nodelay(true)?;
                 stream.set_read_timeout(Some(SLICE))?;
                 stream.set_write_timeout(Some(SLICE))?;
-                return Ok(Conn { authority: authority.to_owned(), stream, slice: SLICE });
+                return Ok(Conn { authority: authority.to_owned(), stream, slice: SLICE, scratch: vec![0; READ_CHUNK].into_boxed_slice() });
             }
             Err(Stop::Io(e)) if e.kind() == io::ErrorKind::TimedOut => return Err(expired(limits, "HTTP connect", limits.connect)),
             Err(Stop::Io(e)) => last = e,
@@ -282,21 +281,19 @@ fn earliest(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
     }
 }
 
-/// The request as HTTP/1.1 bytes: one buffer, written with one syscall.
-fn serialize(request: &http::Request<SdkBody>) -> Vec<u8> {
-    let body = request.body().bytes().unwrap_or_default();
-    let path = request.uri().path_and_query().map_or("/", |p| p.as_str());
-    let mut out = Vec::with_capacity(512 + body.len());
-    out.extend_from_slice(request.method().as_str().as_bytes());
-    out.push(b' ');
-    out.extend_from_slice(path.as_bytes());
+/// A signed request as HTTP/1.1 bytes: one buffer, written with one syscall.
+pub fn request_bytes(request: &Signed<'_>) -> Vec<u8> {
+    let body = request.body();
+    let mut out = Vec::with_capacity(768 + body.len());
+    out.extend_from_slice(b"POST ");
+    out.extend_from_slice(request.path().as_bytes());
     out.extend_from_slice(b" HTTP/1.1\r\n");
-    for (name, value) in request.headers() {
-        out.extend_from_slice(name.as_str().as_bytes());
+    request.headers(|name, value| {
+        out.extend_from_slice(name.as_bytes());
         out.extend_from_slice(b": ");
-        out.extend_from_slice(value.as_bytes());
+        out.extend_from_slice(value);
         out.extend_from_slice(b"\r\n");
-    }
+    });
     out.extend_from_slice(b"\r\n");
     out.extend_from_slice(body);
     out
@@ -351,26 +348,24 @@ fn restore_slice(conn: &mut Conn) -> io::Result<()> {
     Ok(())
 }
 
-/// Reads more bytes into `buffer`; Ok(0) at the end of the stream.
+/// Reads more bytes into `buffer`; Ok(0) at the end of the stream. Up to [`READ_CHUNK`]
+/// go through the connection's scratch buffer (zeroed once, not per read); more are read
+/// in place.
 fn read_more(conn: &mut Conn, buffer: &mut BytesMut, want: usize, limits: &Limits, deadline: Option<Instant>, own: Option<Duration>, kind: &'static str) -> Result<usize, Stop> {
-    let filled = buffer.len();
-    buffer.resize(filled + want.max(READ_CHUNK), 0);
     loop {
-        match conn.stream.read(&mut buffer[filled..]) {
-            Ok(n) => {
-                buffer.truncate(filled + n);
-                return Ok(n);
-            }
-            Err(e) if blocked(&e) => {
-                if let Err(stop) = on_wait(conn, limits, deadline, own, kind) {
-                    buffer.truncate(filled);
-                    return Err(stop);
-                }
-            }
-            Err(e) => {
-                buffer.truncate(filled);
-                return Err(Stop::Io(e));
-            }
+        let read = if want <= READ_CHUNK {
+            conn.stream.read(&mut conn.scratch[..]).inspect(|&n| buffer.extend_from_slice(&conn.scratch[..n]))
+        } else {
+            let filled = buffer.len();
+            buffer.resize(filled + want, 0);
+            let read = conn.stream.read(&mut buffer[filled..]);
+            buffer.truncate(filled + *read.as_ref().unwrap_or(&0));
+            read
+        };
+        match read {
+            Ok(n) => return Ok(n),
+            Err(e) if blocked(&e) => on_wait(conn, limits, deadline, own, kind)?,
+            Err(e) => return Err(Stop::Io(e)),
         }
     }
 }

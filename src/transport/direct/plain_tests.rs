@@ -8,8 +8,6 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use aws_smithy_types::body::SdkBody;
-
 use super::*;
 
 /// What the scripted server does with one request on a connection.
@@ -77,15 +75,22 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> bool {
     reader.read_exact(&mut body).is_ok()
 }
 
-fn request(uri: &str) -> http::Request<SdkBody> {
-    let host = uri.trim_start_matches("http://").trim_end_matches('/');
-    http::Request::builder()
-        .method("POST")
-        .uri(uri)
-        .header("host", host)
-        .header("content-length", "2")
-        .body(SdkBody::from("{}"))
-        .unwrap()
+/// A request as `request_bytes` writes one, and where it goes.
+struct Request {
+    authority: String,
+    bytes: Vec<u8>,
+}
+
+fn request(uri: &str) -> Request {
+    let authority = uri.trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let bytes = format!("POST / HTTP/1.1\r\nhost: {authority}\r\ncontent-length: 2\r\n\r\n{{}}").into_bytes();
+    Request { authority, bytes }
+}
+
+impl Pool {
+    fn send(&self, request: &Request, limits: &Limits) -> Result<(Reply, Option<Lease>), Failure> {
+        self.attempt(&request.authority, &request.bytes, limits)
+    }
 }
 
 fn limits() -> Limits {
@@ -121,12 +126,12 @@ fn a_kept_alive_connection_carries_the_next_request() {
     let (uri, seen) = serve(vec![vec![Step::Answer(OK), Step::Answer(OK)]]);
     let pool = Pool::default();
 
-    let (reply, lease) = pool.attempt(&request(&uri), &limits()).ok().unwrap();
+    let (reply, lease) = pool.send(&request(&uri), &limits()).ok().unwrap();
     pool.keep(lease.expect("reusable"));
     assert_eq!((reply.status, reply.body.as_ref()), (200, b"{}".as_ref()));
     assert_eq!(reply.request_id.as_deref(), Some("r1"));
     assert!(reply.date.is_some());
-    assert_eq!(body_of(&pool, pool.attempt(&request(&uri), &limits())).as_ref(), b"{}");
+    assert_eq!(body_of(&pool, pool.send(&request(&uri), &limits())).as_ref(), b"{}");
 
     assert_eq!(seen.try_iter().collect::<Vec<_>>(), [0, 0], "both requests on the first connection");
 }
@@ -137,8 +142,8 @@ fn a_chunked_body_is_decoded() {
     let (uri, _) = serve(vec![vec![Step::Answer(answer), Step::Answer(OK)]]);
     let pool = Pool::default();
 
-    assert_eq!(body_of(&pool, pool.attempt(&request(&uri), &limits())).as_ref(), b"{\"a\":1}");
-    assert_eq!(body_of(&pool, pool.attempt(&request(&uri), &limits())).as_ref(), b"{}", "the connection stays usable");
+    assert_eq!(body_of(&pool, pool.send(&request(&uri), &limits())).as_ref(), b"{\"a\":1}");
+    assert_eq!(body_of(&pool, pool.send(&request(&uri), &limits())).as_ref(), b"{}", "the connection stays usable");
 }
 
 #[test]
@@ -146,8 +151,8 @@ fn a_body_without_length_is_read_to_the_close_and_the_connection_is_not_reused()
     let (uri, seen) = serve(vec![vec![Step::AnswerAndClose(b"HTTP/1.1 200 OK\r\n\r\n{\"whole\":true}")], vec![Step::Answer(OK)]]);
     let pool = Pool::default();
 
-    assert_eq!(body_of(&pool, pool.attempt(&request(&uri), &limits())).as_ref(), b"{\"whole\":true}");
-    assert_eq!(body_of(&pool, pool.attempt(&request(&uri), &limits())).as_ref(), b"{}");
+    assert_eq!(body_of(&pool, pool.send(&request(&uri), &limits())).as_ref(), b"{\"whole\":true}");
+    assert_eq!(body_of(&pool, pool.send(&request(&uri), &limits())).as_ref(), b"{}");
     assert_eq!(seen.try_iter().collect::<Vec<_>>(), [0, 1]);
 }
 
@@ -157,8 +162,8 @@ fn connection_close_is_honoured() {
     let (uri, seen) = serve(vec![vec![Step::Answer(closing), Step::Answer(OK)], vec![Step::Answer(OK)]]);
     let pool = Pool::default();
 
-    body_of(&pool, pool.attempt(&request(&uri), &limits()));
-    body_of(&pool, pool.attempt(&request(&uri), &limits()));
+    body_of(&pool, pool.send(&request(&uri), &limits()));
+    body_of(&pool, pool.send(&request(&uri), &limits()));
     assert_eq!(seen.try_iter().collect::<Vec<_>>(), [0, 1], "a new connection after `connection: close`");
 }
 
@@ -167,9 +172,9 @@ fn a_connection_not_given_back_is_not_reused() {
     let (uri, seen) = serve(vec![vec![Step::Answer(OK), Step::Answer(OK)], vec![Step::Answer(OK)]]);
     let pool = Pool::default();
 
-    let (_, lease) = pool.attempt(&request(&uri), &limits()).ok().unwrap();
+    let (_, lease) = pool.send(&request(&uri), &limits()).ok().unwrap();
     drop(lease); // poisoned by the attempt loop
-    body_of(&pool, pool.attempt(&request(&uri), &limits()));
+    body_of(&pool, pool.send(&request(&uri), &limits()));
     assert_eq!(seen.try_iter().collect::<Vec<_>>(), [0, 1]);
 }
 
@@ -178,10 +183,10 @@ fn an_idle_connection_the_server_closed_is_not_reused() {
     let (uri, seen) = serve(vec![vec![Step::AnswerAndClose(OK)], vec![Step::Answer(OK)]]);
     let pool = Pool::default();
 
-    body_of(&pool, pool.attempt(&request(&uri), &limits()));
+    body_of(&pool, pool.send(&request(&uri), &limits()));
     // The server has closed its end by now; the client was not told in the answer.
     thread::sleep(Duration::from_millis(100));
-    assert_eq!(body_of(&pool, pool.attempt(&request(&uri), &limits())).as_ref(), b"{}", "sent on a new connection, no failed attempt");
+    assert_eq!(body_of(&pool, pool.send(&request(&uri), &limits())).as_ref(), b"{}", "sent on a new connection, no failed attempt");
     assert_eq!(seen.try_iter().collect::<Vec<_>>(), [0, 1]);
 }
 
@@ -191,14 +196,14 @@ fn informational_heads_are_skipped() {
     let (uri, _) = serve(vec![vec![Step::Answer(answer)]]);
 
     let pool = Pool::default();
-    assert_eq!(body_of(&pool, pool.attempt(&request(&uri), &limits())).as_ref(), b"{}");
+    assert_eq!(body_of(&pool, pool.send(&request(&uri), &limits())).as_ref(), b"{}");
 }
 
 #[test]
 fn a_close_before_the_answer_is_an_io_error() {
     let (uri, _) = serve(vec![vec![Step::Close]]);
 
-    let error = connector_error(Pool::default().attempt(&request(&uri), &limits()));
+    let error = connector_error(Pool::default().send(&request(&uri), &limits()));
     assert!(error.is_io(), "{error:?}");
 }
 
@@ -206,21 +211,21 @@ fn a_close_before_the_answer_is_an_io_error() {
 fn a_body_cut_short_fails_after_the_head() {
     let (uri, _) = serve(vec![vec![Step::AnswerAndClose(b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\n{}")]]);
 
-    assert!(matches!(Pool::default().attempt(&request(&uri), &limits()), Err(Failure::Body(_))));
+    assert!(matches!(Pool::default().send(&request(&uri), &limits()), Err(Failure::Body(_))));
 }
 
 #[test]
 fn more_than_the_content_length_is_an_error() {
     let (uri, _) = serve(vec![vec![Step::Answer(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}{}")]]);
 
-    assert!(matches!(Pool::default().attempt(&request(&uri), &limits()), Err(Failure::Body(_))));
+    assert!(matches!(Pool::default().send(&request(&uri), &limits()), Err(Failure::Body(_))));
 }
 
 #[test]
 fn a_garbled_head_is_an_io_error() {
     let (uri, _) = serve(vec![vec![Step::Answer(b"HTTQ/9 ??\r\n\r\n")]]);
 
-    let error = connector_error(Pool::default().attempt(&request(&uri), &limits()));
+    let error = connector_error(Pool::default().send(&request(&uri), &limits()));
     assert!(error.is_io() && format!("{error:?}").contains("invalid HTTP response head"), "{error:?}");
 }
 
@@ -230,7 +235,7 @@ fn the_read_timeout_ends_a_silent_wait() {
     let limits = Limits { read: Some(Duration::from_millis(200)), ..limits() };
     let started = Instant::now();
 
-    let error = connector_error(Pool::default().attempt(&request(&uri), &limits));
+    let error = connector_error(Pool::default().send(&request(&uri), &limits));
     assert!(error.is_timeout(), "{error:?}");
     let cause = std::error::Error::source(&error).map(ToString::to_string);
     assert_eq!(cause.as_deref(), Some("HTTP read timeout occurred after 200ms"), "worded as the connector words it");
@@ -243,14 +248,14 @@ fn the_operation_deadline_ends_a_silent_wait() {
     let (uri, _) = serve(vec![vec![Step::Silence]]);
     let limits = Limits { read: None, deadline: Some(Instant::now() + Duration::from_millis(150)), ..limits() };
 
-    assert!(matches!(Pool::default().attempt(&request(&uri), &limits), Err(Failure::Deadline)));
+    assert!(matches!(Pool::default().send(&request(&uri), &limits), Err(Failure::Deadline)));
 }
 
 #[test]
 fn refused_connections_are_io_errors() {
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
 
-    let error = connector_error(Pool::default().attempt(&request(&format!("http://127.0.0.1:{port}/")), &limits()));
+    let error = connector_error(Pool::default().send(&request(&format!("http://127.0.0.1:{port}/")), &limits()));
     assert!(error.is_io(), "{error:?}");
 }
 
@@ -270,4 +275,30 @@ fn requests_made_together_are_not_alone() {
         together(async { assert!(!alone(), "inside a fan-out") }).await;
         assert!(alone(), "only inside it");
     });
+}
+
+#[test]
+fn request_bytes_carry_the_signed_request_headers_and_body() {
+    use super::super::sign::{sign, SigningKeys, Target};
+    let keys = SigningKeys::default();
+    let target = Target { uri: "http://127.0.0.1:8000/", host: "127.0.0.1:8000", region: "us-east-1", name: "dynamodb", user_agent: "pydynox/test md/direct", keys: &keys };
+    let body = Bytes::from_static(br#"{"TableName":"t"}"#);
+    let credentials = aws_credential_types::Credentials::new("AKID", "secret", Some("token".into()), None, "test");
+    let at = std::time::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+
+    let bytes = request_bytes(&sign(&target, "GetItem", &body, &credentials, at).unwrap());
+    let mut headers = [httparse::EMPTY_HEADER; 16];
+    let mut parsed = httparse::Request::new(&mut headers);
+    let head = match parsed.parse(&bytes).unwrap() {
+        httparse::Status::Complete(n) => n,
+        httparse::Status::Partial => panic!("a whole head"),
+    };
+    assert_eq!((parsed.method, parsed.path), (Some("POST"), Some("/")));
+    assert_eq!(&bytes[head..], body.as_ref());
+    let mut written: Vec<(String, Vec<u8>)> = parsed.headers.iter().map(|h| (h.name.to_owned(), h.value.to_vec())).collect();
+    written.sort();
+    let http = sign(&target, "GetItem", &body, &credentials, at).unwrap().into_http().unwrap();
+    let mut expected: Vec<(String, Vec<u8>)> = http.headers().iter().map(|(k, v)| (k.as_str().to_owned(), v.as_bytes().to_vec())).collect();
+    expected.sort();
+    assert_eq!(written, expected);
 }

@@ -15,12 +15,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use aws_credential_types::Credentials;
 use aws_lc_rs::{digest, hmac};
-use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings};
 use aws_sigv4::sign::v4::SigningParams;
 use aws_smithy_runtime_api::client::identity::Identity;
 use aws_smithy_types::body::SdkBody;
 use bytes::Bytes;
-use http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HOST, USER_AGENT};
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
 
 /// What every request of one client shares.
 pub struct Target<'a> {
@@ -38,12 +38,10 @@ pub struct Target<'a> {
 }
 
 const JSON_1_0: &str = "application/x-amz-json-1.0";
-const X_AMZ_TARGET: HeaderName = HeaderName::from_static("x-amz-target");
-const X_AMZ_USER_AGENT: HeaderName = HeaderName::from_static("x-amz-user-agent");
-const X_AMZ_DATE: HeaderName = HeaderName::from_static("x-amz-date");
 const X_AMZ_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-amz-security-token");
 
-/// The signed request for `DynamoDB_20120810.<action>` with `body`, signed at `time`.
+/// The signed request for `DynamoDB_20120810.<action>` with `body`, signed at `time`, as
+/// the connector takes it.
 pub fn signed_request(
     target: &Target<'_>,
     action: &str,
@@ -51,28 +49,93 @@ pub fn signed_request(
     credentials: &Credentials,
     time: SystemTime,
 ) -> Result<http::Request<SdkBody>, String> {
-    let Some(signature) = sign_plain(target, action, body, credentials, time) else {
-        return by_aws_sigv4(target, action, body, credentials, time);
+    sign(target, action, body, credentials, time)?.into_http()
+}
+
+/// Signs one attempt's request; it then takes the form its transport sends.
+pub fn sign<'a>(target: &'a Target<'a>, action: &str, body: &'a Bytes, credentials: &'a Credentials, time: SystemTime) -> Result<Signed<'a>, String> {
+    let form = match sign_plain(target, action, body, credentials, time) {
+        Some(signature) => Form::Usual { amz_target: format!("DynamoDB_20120810.{action}"), signature },
+        None => Form::Other(by_aws_sigv4(target, action, body, credentials, time)?),
     };
-    let value = |v: &str| HeaderValue::from_str(v).map_err(|e| e.to_string());
-    let mut request = http::Request::builder().method("POST").uri(target.uri).body(SdkBody::from(body.clone())).map_err(|e| e.to_string())?;
-    let headers = request.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON_1_0));
-    headers.insert(X_AMZ_TARGET, value(&format!("DynamoDB_20120810.{action}"))?);
-    headers.insert(HOST, value(target.host)?);
-    headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
-    headers.insert(USER_AGENT, value(target.user_agent)?);
-    headers.insert(X_AMZ_USER_AGENT, value(target.user_agent)?);
-    headers.insert(X_AMZ_DATE, value(&signature.date_time)?);
-    if let Some(token) = credentials.session_token() {
-        let mut token = value(token)?;
-        token.set_sensitive(true);
-        headers.insert(X_AMZ_SECURITY_TOKEN, token);
+    Ok(Signed { target, body, token: credentials.session_token(), form })
+}
+
+/// A signed request, before it takes its transport's form.
+pub struct Signed<'a> {
+    target: &'a Target<'a>,
+    body: &'a Bytes,
+    token: Option<&'a str>,
+    form: Form,
+}
+
+enum Form {
+    /// Signed here (`sign_plain`).
+    Usual { amz_target: String, signature: Signature },
+    /// Signed by aws-sigv4.
+    Other(http::Request<SdkBody>),
+}
+
+impl Signed<'_> {
+    /// The request's path and query, and each header in the order sent: what an HTTP/1.1
+    /// request is written from (`plain.rs`).
+    pub fn path(&self) -> &str {
+        match &self.form {
+            Form::Usual { .. } => path_of(self.target.uri).unwrap_or("/"),
+            Form::Other(request) => request.uri().path_and_query().map_or("/", |p| p.as_str()),
+        }
     }
-    let mut authorization = value(&signature.authorization)?;
-    authorization.set_sensitive(true);
-    headers.insert(AUTHORIZATION, authorization);
-    Ok(request)
+
+    pub fn headers(&self, mut each: impl FnMut(&str, &[u8])) {
+        match &self.form {
+            Form::Usual { amz_target, signature } => {
+                let t = self.target;
+                each("content-type", JSON_1_0.as_bytes());
+                each("x-amz-target", amz_target.as_bytes());
+                each("host", t.host.as_bytes());
+                each("content-length", self.body.len().to_string().as_bytes());
+                each("user-agent", t.user_agent.as_bytes());
+                each("x-amz-user-agent", t.user_agent.as_bytes());
+                each("x-amz-date", signature.date_time.as_bytes());
+                if let Some(token) = self.token {
+                    each("x-amz-security-token", token.as_bytes());
+                }
+                each("authorization", signature.authorization.as_bytes());
+            }
+            Form::Other(request) => {
+                for (name, value) in request.headers() {
+                    each(name.as_str(), value.as_bytes());
+                }
+            }
+        }
+    }
+
+    pub fn body(&self) -> &Bytes {
+        self.body
+    }
+
+    /// `host[:port]` the request goes to.
+    pub fn authority(&self) -> &str {
+        self.target.host
+    }
+
+    /// The request as the connector takes it.
+    pub fn into_http(self) -> Result<http::Request<SdkBody>, String> {
+        if let Form::Other(request) = self.form {
+            return Ok(request);
+        }
+        let mut request = http::Request::builder().method("POST").uri(self.target.uri).body(SdkBody::from(self.body.clone())).map_err(|e| e.to_string())?;
+        let mut failed = None;
+        let headers = request.headers_mut();
+        self.headers(|name, value| match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_bytes(value)) {
+            (Ok(name), Ok(mut value)) => {
+                value.set_sensitive(name == AUTHORIZATION || name == X_AMZ_SECURITY_TOKEN);
+                headers.insert(name, value);
+            }
+            _ => failed = Some(format!("invalid header value for {name}")),
+        });
+        failed.map_or(Ok(request), Err)
+    }
 }
 
 /// The `x-amz-date` and `authorization` of a request of the usual shape.
@@ -227,7 +290,7 @@ pub(super) fn by_aws_sigv4(
         .into();
     let signable = SignableRequest::new("POST", target.uri, headers.iter().copied(), SignableBody::Bytes(body))
         .map_err(|e| e.to_string())?;
-    let (instructions, _signature) = sign(signable, &params).map_err(|e| e.to_string())?.into_parts();
+    let (instructions, _signature) = aws_sigv4::http_request::sign(signable, &params).map_err(|e| e.to_string())?.into_parts();
     let mut request = http::Request::builder().method("POST").uri(target.uri);
     for (name, value) in headers {
         request = request.header(name, value);
