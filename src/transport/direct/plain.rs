@@ -118,8 +118,9 @@ impl From<io::Error> for Stop {
 
 impl Pool {
     /// Sends one request (`request_bytes`) to `authority` (`host[:port]`) and reads its
-    /// whole response, over a pooled connection or a new one. The connection comes back with the reply if it can carry another request;
-    /// the caller returns it with [`Pool::keep`] unless the reply poisons it.
+    /// whole response, over a pooled connection or a new one. The connection comes back
+    /// with the reply if it can carry another request; the caller returns it with
+    /// [`Pool::keep`] unless the reply poisons it.
     pub fn attempt(&self, authority: &str, request: &[u8], limits: &Limits) -> Result<(Reply, Option<Lease>), Failure> {
         let mut conn = match self.take_idle(authority) {
             Some(conn) => conn,
@@ -195,9 +196,10 @@ fn connect(authority: &str, default_port: u16, limits: &Limits) -> Result<Conn, 
         match connect_one(address, limit) {
             Ok(stream) => {
                 stream.set_nodelay(true)?;
-                stream.set_read_timeout(Some(SLICE))?;
-                stream.set_write_timeout(Some(SLICE))?;
-                return Ok(Conn { authority: authority.to_owned(), stream, slice: SLICE, scratch: vec![0; READ_CHUNK].into_boxed_slice() });
+                // No timeout set yet (ZERO is never one), so set_slice sets it.
+                let mut conn = Conn { authority: authority.to_owned(), stream, slice: Duration::ZERO, scratch: vec![0; READ_CHUNK].into_boxed_slice() };
+                set_slice(&mut conn, SLICE)?;
+                return Ok(conn);
             }
             Err(Stop::Io(e)) if e.kind() == io::ErrorKind::TimedOut => return Err(expired(limits, "HTTP connect", limits.connect)),
             Err(Stop::Io(e)) => last = e,
@@ -312,7 +314,11 @@ fn on_wait(conn: &mut Conn, limits: &Limits, deadline: Option<Instant>, own: Opt
     }
     // Near the end, wait only until the deadline (the socket keeps the shorter timeout
     // until a later call needs the whole slice again).
-    let slice = left.min(SLICE).max(Duration::from_millis(1));
+    Ok(set_slice(conn, left.min(SLICE).max(Duration::from_millis(1)))?)
+}
+
+/// Sets the socket's read and write timeout, unless it already has that one.
+fn set_slice(conn: &mut Conn, slice: Duration) -> io::Result<()> {
     if slice != conn.slice {
         conn.stream.set_read_timeout(Some(slice))?;
         conn.stream.set_write_timeout(Some(slice))?;
@@ -326,7 +332,8 @@ fn blocked(e: &io::Error) -> bool {
 }
 
 fn write_all(conn: &mut Conn, mut bytes: &[u8], limits: &Limits, deadline: Option<Instant>, own: Option<Duration>) -> Result<(), Stop> {
-    restore_slice(conn)?;
+    // A socket left with a shortened timeout by a deadline gets the whole slice back.
+    set_slice(conn, SLICE)?;
     while !bytes.is_empty() {
         match conn.stream.write(bytes) {
             Ok(0) => return Err(Stop::Io(io::ErrorKind::WriteZero.into())),
@@ -334,16 +341,6 @@ fn write_all(conn: &mut Conn, mut bytes: &[u8], limits: &Limits, deadline: Optio
             Err(e) if blocked(&e) => on_wait(conn, limits, deadline, own, "HTTP read")?,
             Err(e) => return Err(Stop::Io(e)),
         }
-    }
-    Ok(())
-}
-
-/// A socket left with a shortened timeout by a deadline gets the whole slice back.
-fn restore_slice(conn: &mut Conn) -> io::Result<()> {
-    if conn.slice != SLICE {
-        conn.stream.set_read_timeout(Some(SLICE))?;
-        conn.stream.set_write_timeout(Some(SLICE))?;
-        conn.slice = SLICE;
     }
     Ok(())
 }
@@ -470,63 +467,71 @@ fn head_of(response: &httparse::Response<'_, '_>, status: u16) -> Result<Head, S
 
 /// Reads the body `head` announces; `buffer` holds what was read past the head.
 fn read_body(conn: &mut Conn, buffer: &mut BytesMut, head: &Head, limits: &Limits) -> Result<Bytes, Stop> {
-    let stalled = Some(STALL_GRACE);
-    let deadline = || earliest(Some(Instant::now() + STALL_GRACE), limits.deadline);
+    let mut body = Body { conn, buffer, limits };
     match head.framing {
         Framing::Length(length) => {
-            while buffer.len() < length {
-                let want = length - buffer.len();
-                if read_more(conn, buffer, want, limits, deadline(), stalled, "response body stall")? == 0 {
-                    return Err(closed_early());
-                }
-            }
-            if buffer.len() > length {
+            body.fill(length)?;
+            if body.buffer.len() > length {
                 return Err(Stop::Io(io::Error::new(io::ErrorKind::InvalidData, "the server sent more than the response's Content-Length")));
             }
-            Ok(buffer.split().freeze())
+            Ok(body.buffer.split().freeze())
         }
         Framing::Close => {
-            while read_more(conn, buffer, 0, limits, deadline(), stalled, "response body stall")? > 0 {}
-            Ok(buffer.split().freeze())
+            while body.more(0)? > 0 {}
+            Ok(body.buffer.split().freeze())
         }
         Framing::Chunked => {
-            let mut body = BytesMut::new();
+            let mut out = BytesMut::new();
             loop {
-                let line = loop {
-                    if let Some(end) = buffer.windows(2).position(|w| w == b"\r\n") {
-                        break buffer.split_to(end + 2);
-                    }
-                    if read_more(conn, buffer, 0, limits, deadline(), stalled, "response body stall")? == 0 {
-                        return Err(closed_early());
-                    }
-                };
+                let line = body.line()?;
                 let size = std::str::from_utf8(&line[..line.len() - 2])
                     .ok()
                     .and_then(|l| usize::from_str_radix(l.split(';').next().unwrap_or("").trim(), 16).ok())
                     .ok_or_else(|| Stop::Io(io::Error::new(io::ErrorKind::InvalidData, "invalid chunk size")))?;
                 if size == 0 {
                     // Trailers (ignored) up to the empty line.
-                    loop {
-                        if let Some(end) = buffer.windows(2).position(|w| w == b"\r\n") {
-                            let trailer = buffer.split_to(end + 2);
-                            if trailer.len() == 2 {
-                                return Ok(body.freeze());
-                            }
-                            continue;
-                        }
-                        if read_more(conn, buffer, 0, limits, deadline(), stalled, "response body stall")? == 0 {
-                            return Err(closed_early());
-                        }
-                    }
+                    while body.line()?.len() > 2 {}
+                    return Ok(out.freeze());
                 }
-                while buffer.len() < size + 2 {
-                    let want = size + 2 - buffer.len();
-                    if read_more(conn, buffer, want, limits, deadline(), stalled, "response body stall")? == 0 {
-                        return Err(closed_early());
-                    }
-                }
-                body.extend_from_slice(&buffer[..size]);
-                let _ = buffer.split_to(size + 2);
+                body.fill(size + 2)?;
+                out.extend_from_slice(&body.buffer[..size]);
+                let _ = body.buffer.split_to(size + 2);
+            }
+        }
+    }
+}
+
+/// A body being read: each read may wait up to the stalled-body grace (and the deadline).
+struct Body<'a> {
+    conn: &'a mut Conn,
+    buffer: &'a mut BytesMut,
+    limits: &'a Limits,
+}
+
+impl Body<'_> {
+    fn more(&mut self, want: usize) -> Result<usize, Stop> {
+        let deadline = earliest(Some(Instant::now() + STALL_GRACE), self.limits.deadline);
+        read_more(self.conn, self.buffer, want, self.limits, deadline, Some(STALL_GRACE), "response body stall")
+    }
+
+    /// Reads until the buffer holds `length` bytes; the stream ending first is an error.
+    fn fill(&mut self, length: usize) -> Result<(), Stop> {
+        while self.buffer.len() < length {
+            if self.more(length - self.buffer.len())? == 0 {
+                return Err(closed_early());
+            }
+        }
+        Ok(())
+    }
+
+    /// The next line, CRLF included, taken off the buffer.
+    fn line(&mut self) -> Result<BytesMut, Stop> {
+        loop {
+            if let Some(end) = self.buffer.windows(2).position(|w| w == b"\r\n") {
+                return Ok(self.buffer.split_to(end + 2));
+            }
+            if self.more(0)? == 0 {
+                return Err(closed_early());
             }
         }
     }

@@ -89,13 +89,9 @@ impl Signed<'_> {
     pub fn headers(&self, mut each: impl FnMut(&str, &[u8])) {
         match &self.form {
             Form::Usual { amz_target, signature } => {
-                let t = self.target;
-                each("content-type", JSON_1_0.as_bytes());
-                each("x-amz-target", amz_target.as_bytes());
-                each("host", t.host.as_bytes());
-                each("content-length", self.body.len().to_string().as_bytes());
-                each("user-agent", t.user_agent.as_bytes());
-                each("x-amz-user-agent", t.user_agent.as_bytes());
+                for (name, value) in unsigned_headers(self.target, amz_target, &self.body.len().to_string()) {
+                    each(name, value.as_bytes());
+                }
                 each("x-amz-date", signature.date_time.as_bytes());
                 if let Some(token) = self.token {
                     each("x-amz-security-token", token.as_bytes());
@@ -259,6 +255,19 @@ impl SigningKeys {
     }
 }
 
+/// The headers of a request before signing adds `x-amz-date`, the session token and
+/// `authorization`, in the order sent.
+fn unsigned_headers<'a>(target: &'a Target<'_>, amz_target: &'a str, length: &'a str) -> [(&'static str, &'a str); 6] {
+    [
+        ("content-type", JSON_1_0),
+        ("x-amz-target", amz_target),
+        ("host", target.host),
+        ("content-length", length),
+        ("user-agent", target.user_agent),
+        ("x-amz-user-agent", target.user_agent),
+    ]
+}
+
 /// The same request signed by aws-sigv4 (requests outside the usual shape; and the
 /// reference the tests hold `sign_plain` to).
 pub(super) fn by_aws_sigv4(
@@ -270,14 +279,7 @@ pub(super) fn by_aws_sigv4(
 ) -> Result<http::Request<SdkBody>, String> {
     let amz_target = format!("DynamoDB_20120810.{action}");
     let length = body.len().to_string();
-    let headers = [
-        ("content-type", JSON_1_0),
-        ("x-amz-target", amz_target.as_str()),
-        ("host", target.host),
-        ("content-length", length.as_str()),
-        ("user-agent", target.user_agent),
-        ("x-amz-user-agent", target.user_agent),
-    ];
+    let headers = unsigned_headers(target, &amz_target, &length);
     let identity: Identity = credentials.clone().into();
     let params = SigningParams::builder()
         .identity(&identity)
