@@ -18,7 +18,7 @@ import pytest
 from pydynox.exceptions import PydynoxException
 
 from faults import Fault
-from support import boto_put_many, run_python
+from support import boto_put_many
 
 ITEMS = [{"pk": "p", "sk": f"{i:02d}", "n": i} for i in range(6)]
 QUERY = {"key_condition_expression": "pk = :p", "expression_attribute_values": {":p": "p"}}
@@ -297,6 +297,8 @@ result = client.query(
     sys.argv[2], key_condition_expression="pk = :p", expression_attribute_values={":p": "p"}, page_size=2
 )
 first = next(result)  # page 2 is now requested ahead, on this process's runtime
+print("first item", flush=True)
+sys.stdin.readline()  # the test lets us fork once the proxy holds that request
 pid = os.fork()
 if pid == 0:
     print(len([first, *result]), flush=True)  # the child has no such runtime: it asks itself
@@ -307,11 +309,24 @@ os._exit(os.waitstatus_to_exitcode(status))
 
 
 def test_a_forked_child_fetches_the_page_its_parent_requested_ahead(proxy, boto, table):
+    """The fork waits until the parent's request for page 2 has reached the proxy: forking
+    earlier would let the child's own request for page 2 arrive first and be the one held."""
     boto_put_many(boto, table, ITEMS)
     proxy.hold_seconds = 60.0  # page 2 is still in flight when the process forks: held
     proxy.inject("Query", Fault.HOLD, 2)
 
-    done = run_python(FORK_MID_ITERATION, proxy.endpoint, table, timeout=60)
+    child = Child(FORK_MID_ITERATION, proxy.endpoint, table)
+    try:
+        assert child.expect() == "first item"
+        assert wait_until(lambda: proxy.calls["Query"] == 2, timeout=60), "page 2 was not requested ahead"
+        child.send("go")
+        count = child.expect(timeout=120)
+        child.process.wait(timeout=60)
+        stderr = child.process.stderr.read()
+    finally:
+        child.process.kill()
+        child.process.wait()
 
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["6"]
+    assert child.process.returncode == 0, stderr
+    assert count == "6", stderr
+    assert proxy.calls["Query"] >= 3, "the child did not ask for page 2 itself"
