@@ -80,7 +80,7 @@ def query_items(quick: bool) -> int:
 def plan(quick: bool) -> list[dict]:
     """Every scenario with its contenders and sizes. A scenario's jobs run once per round."""
     q = quick
-    return [
+    every = [
         {
             "name": "import",
             "server": "dynalite",
@@ -133,6 +133,22 @@ def plan(quick: bool) -> list[dict]:
             # A 1 ms ticker on the loop of an async app doing gets, then page reads (issue 14).
             "name": "stalls",
             "server": "dynalite",
+            "contenders": ["ours", "pydynox-0.21.0", "aioboto3"],
+            "job": {
+                "gets": 300 if q else 2000,
+                "inflight": 64,
+                "reads": 3,
+                "warmup": 64 if q else 200,
+            },
+        },
+        {
+            # The same, with the server held to one core of its own (issue 14): on a 2-core
+            # machine dynalite otherwise takes a core from under the client's loop thread,
+            # which then waits to run whatever its own work (the *loop CPU* columns).
+            "name": "stalls-own-core",
+            "scenario": "stalls",
+            "server": "dynalite",
+            "server_on_one_core": True,
             "contenders": ["ours", "pydynox-0.21.0", "aioboto3"],
             "job": {
                 "gets": 300 if q else 2000,
@@ -200,6 +216,9 @@ def plan(quick: bool) -> list[dict]:
             "job": {"ops": 2 if q else 5, "warmup": 1, "items": query_items(q)},
         },
     ]
+    # A 1-core machine has no core to give the server: the own-core variant would repeat
+    # the shared one.
+    return [sc for sc in every if not (sc.get("server_on_one_core") and (os.cpu_count() or 1) < 2)]
 
 
 def leak_plan(quick: bool) -> dict:
@@ -291,6 +310,18 @@ class Servers:
             [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
             port,
         )
+
+    def hold_to_one_core(self, name: str, on: bool) -> None:
+        """Pins every thread of server `name` to the machine's last core (on), or lets them
+        run anywhere again. Threads the server starts later inherit the mask of their creator."""
+        proc = dict(self.procs)[name]
+        every = set(range(os.cpu_count() or 1))
+        mask = {max(every)} if on else every
+        for tid in os.listdir(f"/proc/{proc.pid}/task"):
+            try:
+                os.sched_setaffinity(int(tid), mask)
+            except ProcessLookupError:
+                pass  # a thread that ended meanwhile
 
     def stop(self) -> None:
         for name, proc in reversed(self.procs):
@@ -558,12 +589,19 @@ def main() -> None:
                 )
                 for contender in order:
                     t0 = time.monotonic()
-                    out = run_job_retrying(
-                        contender,
-                        sc.get("scenario", sc["name"]),
-                        sc["job"],
-                        servers.endpoints[sc["server"]],
-                    )
+                    pinned = sc.get("server_on_one_core", False)
+                    if pinned:
+                        servers.hold_to_one_core(sc["server"], True)
+                    try:
+                        out = run_job_retrying(
+                            contender,
+                            sc.get("scenario", sc["name"]),
+                            sc["job"],
+                            servers.endpoints[sc["server"]],
+                        )
+                    finally:
+                        if pinned:
+                            servers.hold_to_one_core(sc["server"], False)
                     results.append(
                         {
                             "round": r,
