@@ -43,12 +43,12 @@ use crate::wire::{item_to_py, Item};
 
 /// Most items decoded per step of the iterator, and most bytes of the page they may span
 /// (a single larger item still goes alone). Building an item costs about in proportion to
-/// its size, so the bytes bound a step's time for large items (32 KB: 31 of the benchmark's
-/// 1 KB items, 0.13 ms of GIL median on a loaded machine) and the count bounds it for tiny ones.
-/// Starting a slice costs `async for` one loop turn: `Model.async_query` over a 1,000-item
-/// page used the same CPU per item with these slices as with 64-item ones (ADR 14).
+/// its size, so the bytes bound a step's time for large items (16 KB: 15 of the benchmark's
+/// 1 KB items, ~0.1 ms) and the count bounds it for tiny ones. Starting a slice costs
+/// `async for` one loop turn: `async for` over a 1,000-item page used the same loop CPU per
+/// item with 16 KB slices as with 32 KB ones, and 8 KB ones cost 6% more (ADR 14).
 pub const SLICE: usize = 64;
-pub const SLICE_BYTES: usize = 32 * 1024;
+pub const SLICE_BYTES: usize = 16 * 1024;
 
 /// A page fetched and not taken up yet: the response with what its metrics need, and its
 /// index (or why it cannot be read), built off the GIL where the response arrived.

@@ -1,6 +1,6 @@
 """Results and pages reach the asyncio loop in bounded slices, so other tasks keep running
 (issue 14 item 7): a burst of finished calls resumes at most 8 awaiting tasks per turn of
-the loop, and `async for` over a page lets the loop turn at least every 64 items or 32 KB of
+the loop, and `async for` over a page lets the loop turn at least every 64 items or 16 KB of
 items, whichever comes first.
 
 Measured in loop turns, not time: a task that logs each turn (`await asyncio.sleep(0)`
@@ -24,7 +24,7 @@ KEY = {"pk": "a", "sk": "b"}
 # What src/awaitable/loop_wake.rs (SLICE) and src/pager.rs (SLICE, SLICE_BYTES) promise.
 RESULTS_PER_TURN = 8
 ITEMS_PER_TURN = 64
-BYTES_PER_TURN = 32 * 1024
+BYTES_PER_TURN = 16 * 1024
 
 
 def longest_run(log: list[str], what: str) -> int:
@@ -75,8 +75,8 @@ def test_a_burst_of_finished_calls_resumes_a_slice_of_tasks_per_loop_turn(moto_e
     assert longest_run(log, "done") <= RESULTS_PER_TURN, longest_run(log, "done")
 
 
-# Items of ~100 bytes: the item count bounds a slice. Items of ~1 KB: the bytes do, at 31
-# items (each is 1,040 bytes or so on the wire, so 32 of them pass 32 KB).
+# Items of ~100 bytes: the item count bounds a slice. Items of ~1 KB: the bytes do, at 15
+# items (each is 1,040 bytes or so on the wire, so 16 of them pass 16 KB).
 @pytest.mark.parametrize(("body", "per_turn"), [(100, ITEMS_PER_TURN), (1000, BYTES_PER_TURN // 1040)])
 def test_async_for_over_a_page_lets_the_loop_turn_every_slice(moto_endpoint, boto, table, body, per_turn):
     items = [{"pk": "p", "sk": f"{i:04d}", "body": "x" * body} for i in range(300)]
