@@ -375,8 +375,8 @@ def stalls_lines(res, s):
             "The scenario above again, with every thread of dynalite pinned to the machine's last core "
             "for the run (`os.sched_setaffinity`; the client's process may still use every core). On "
             "this 2-core machine the server otherwise takes either core, and the loop thread then waits "
-            "for one whatever its own work: compare the *loop CPU between ticks* columns, which change "
-            "little, with the lateness, which changes a lot. A deployed client reaches its DynamoDB over "
+            "for one whatever its own work: compare the two tables' *loop CPU between ticks* columns "
+            "with their lateness columns. A deployed client reaches its DynamoDB over "
             "the network, with no server on its cores.",
             "",
         ])
